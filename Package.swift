@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// patchlog: an event-sourced audit log and replay tool for Windows Server Hotpatch.
+//
+// Modules, one per concern; dependencies point one way (down this list):
+//   patchlog (CLI)  ->  LogStore (storage, knows nothing of Hotpatch)
+//   LogStore        ->  BlockCompression (the only Swift code that calls liblz4)
+//                   ->  SystemIO (the only Swift code that makes syscalls for files)
+//   BlockCompression -> CLZ4 (system library: Debian's liblz4-dev)
+let package = Package(
+    name: "patchlog",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "patchlog", targets: ["patchlog"]),
+        .library(name: "LogStore", targets: ["LogStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        .target(name: "BlockCompression", dependencies: ["CLZ4"]),
+        .target(name: "SystemIO"),
+        .target(name: "LogStore", dependencies: ["BlockCompression", "SystemIO"]),
+        .executableTarget(
+            name: "patchlog",
+            dependencies: [
+                "LogStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "patchlog-bench", dependencies: ["LogStore"], path: "Sources/Bench"),
+        .testTarget(name: "BlockCompressionTests", dependencies: ["BlockCompression"]),
+        .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO"]),
+        .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore"]),
+    ]
+)

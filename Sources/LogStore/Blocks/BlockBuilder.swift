@@ -1,0 +1,91 @@
+import BlockCompression
+
+/// Collects records for one block and encodes them (see docs/log-format.md, "Block
+/// body"): columns of times, stream numbers, front-coded ids, payload lengths, then
+/// the payloads, preceded by the stream keys this block is the first to use.
+///
+/// Columns rather than rows put like next to like, which is what LZ4 finds.
+struct BlockBuilder {
+    let firstSequence: UInt64
+    private(set) var newStreamBase: UInt32 = 0
+    private(set) var newStreams: [[UInt8]] = []
+    private(set) var times: [Int64] = []
+    private(set) var streams: [UInt32] = []
+    private(set) var ids: [[UInt8]] = []
+    private(set) var payloads: [[UInt8]] = []
+    /// An upper bound of the body's size so far, to decide when the block is full.
+    private(set) var estimatedBytes = 0
+
+    init(firstSequence: UInt64) { self.firstSequence = firstSequence }
+
+    var count: Int { times.count }
+    var isEmpty: Bool { times.isEmpty }
+
+    /// Declares `key` as stream number `ordinal`, first used in this block.
+    mutating func defineStream(_ key: [UInt8], ordinal: UInt32) {
+        if newStreams.isEmpty { newStreamBase = ordinal }
+        precondition(ordinal == newStreamBase + UInt32(newStreams.count))
+        newStreams.append(key)
+        estimatedBytes += key.count + 4
+    }
+
+    mutating func add(time: Int64, stream: UInt32, id: [UInt8], payload: [UInt8]) {
+        times.append(time)
+        streams.append(stream)
+        ids.append(id)
+        payloads.append(payload)
+        estimatedBytes += 10 + 5 + id.count + 4 + 5 + payload.count
+    }
+
+    /// The uncompressed body.
+    func encodeBody() -> [UInt8] {
+        var w = ByteWriter(capacity: estimatedBytes + 16)
+        w.varint(newStreams.count)
+        if !newStreams.isEmpty {
+            w.varint(UInt64(newStreamBase))
+            Self.frontCode(newStreams, into: &w)
+        }
+        var previous: Int64 = 0
+        for t in times {
+            TimeCoding.write(t &- previous, into: &w)
+            previous = t
+        }
+        for s in streams { w.varint(UInt64(s)) }
+        Self.frontCode(ids, into: &w)
+        for p in payloads { w.varint(p.count) }
+        for p in payloads { w.raw(p) }
+        return w.bytes
+    }
+
+    /// The whole block: header, body (compressed when that makes it smaller) and
+    /// CRC-32C.
+    func encode(compressor: LZ4Compressor, dictionary: [UInt8]) throws(LZ4Error) -> (block: [UInt8], rawBody: [UInt8]) {
+        let body = encodeBody()
+        var compressed: [UInt8] = []
+        try compressor.compress(body, dictionary: dictionary, appendingTo: &compressed)
+        let useCompressed = compressed.count < body.count
+        let stored = useCompressed ? compressed : body
+        let header = BlockHeader(
+            compressed: useCompressed, count: count, rawLength: body.count,
+            storedLength: stored.count, firstSequence: firstSequence)
+        var w = ByteWriter(capacity: header.totalLength)
+        header.encode(into: &w)
+        w.raw(stored)
+        w.u32(CRC32C.checksum(w.bytes))
+        return (w.bytes, body)
+    }
+
+    /// Each string as (bytes shared with the previous one, rest length, rest).
+    static func frontCode(_ strings: [[UInt8]], into w: inout ByteWriter) {
+        var previous: [UInt8] = []
+        for s in strings {
+            var shared = 0
+            let limit = min(previous.count, s.count)
+            while shared < limit && previous[shared] == s[shared] { shared += 1 }
+            w.varint(shared)
+            w.varint(s.count - shared)
+            w.raw(s[shared...])
+            previous = s
+        }
+    }
+}

@@ -1,0 +1,58 @@
+/// The fixed 20-byte header of a block (see docs/log-format.md, "Block").
+///
+/// | offset | size | field |
+/// |---|---|---|
+/// | 0 | 1 | kind, always `0xB1` |
+/// | 1 | 1 | flags: bit 0 = body is LZ4-compressed with the segment dictionary |
+/// | 2 | 2 | record count, 1...65535 |
+/// | 4 | 4 | raw (uncompressed) body length |
+/// | 8 | 4 | stored body length |
+/// | 12 | 8 | sequence number of the first record |
+///
+/// The stored body follows, then a CRC-32C of header and stored body.
+struct BlockHeader: Equatable {
+    var compressed: Bool
+    var count: Int
+    var rawLength: Int
+    var storedLength: Int
+    var firstSequence: UInt64
+
+    /// Header, body and checksum together.
+    var totalLength: Int { LogFormat.blockHeaderSize + storedLength + LogFormat.blockTrailerSize }
+    var lastSequence: UInt64 { firstSequence + UInt64(count) - 1 }
+
+    func encode(into w: inout ByteWriter) {
+        w.u8(LogFormat.blockKind)
+        w.u8(compressed ? LogFormat.blockFlagCompressed : 0)
+        w.u16(UInt16(count))
+        w.u32(UInt32(rawLength))
+        w.u32(UInt32(storedLength))
+        w.u64(firstSequence)
+    }
+
+    /// Parses the header at `offset`, or says why those bytes are not one.
+    static func parse(_ bytes: [UInt8], at offset: Int) -> Result<BlockHeader, DecodeFailure> {
+        guard offset + LogFormat.blockHeaderSize <= bytes.count else { return .failure(DecodeFailure("header is cut short")) }
+        var r = ByteReader(bytes, offset: offset)
+        do {
+            let kind = try r.u8()
+            guard kind == LogFormat.blockKind else { return .failure(DecodeFailure("not a block (kind byte \(kind))")) }
+            let flags = try r.u8()
+            guard flags & ~LogFormat.blockFlagCompressed == 0 else { return .failure(DecodeFailure("unknown block flags \(flags)")) }
+            let count = Int(try r.u16())
+            let raw = Int(try r.u32())
+            let stored = Int(try r.u32())
+            let first = try r.u64()
+            guard count >= 1 else { return .failure(DecodeFailure("block with no records")) }
+            guard raw <= LogFormat.maxBlockBodyBytes, stored <= LogFormat.maxBlockBodyBytes else {
+                return .failure(DecodeFailure("block length out of range"))
+            }
+            guard first >= 1 else { return .failure(DecodeFailure("sequence number 0")) }
+            return .success(BlockHeader(
+                compressed: flags & LogFormat.blockFlagCompressed != 0, count: count,
+                rawLength: raw, storedLength: stored, firstSequence: first))
+        } catch {
+            return .failure(DecodeFailure("header is cut short"))
+        }
+    }
+}

@@ -1,0 +1,241 @@
+import SystemIO
+
+/// One caller's batch waiting in the group-commit queue.
+final class CommitRequest {
+    let batch: [NewRecord]
+    var result: Result<[AppendOutcome], any Error>?
+    init(_ batch: [NewRecord]) { self.batch = batch }
+}
+
+extension FileLog {
+    /// Appends a batch, whole or not at all, and returns once it is durable under the
+    /// log's ``SyncMode``. A record whose id is already in the log (or earlier in the
+    /// batch) with identical time, stream and payload is not appended again; with any
+    /// difference the whole batch fails with ``LogError/idConflict(id:existingSequence:)``.
+    /// A failed write or sync leaves the log as it was before the call.
+    public func append(_ records: [NewRecord]) throws -> [AppendOutcome] {
+        guard access == .writer, lockFile != nil else { throw LogError.readOnly(directory: directory) }
+        if records.isEmpty { return [] }
+        if options.sync != .batch {
+            return try state.withLock { commit([records]) }[0].get()
+        }
+        // Group commit: the first caller to find no leader becomes it, writes every
+        // waiting batch and syncs once; the others wait for their result.
+        let request = CommitRequest(records)
+        commitQueue.lock()
+        queue.append(request)
+        while request.result == nil {
+            if leaderActive {
+                commitQueue.wait()
+                continue
+            }
+            leaderActive = true
+            let group = queue
+            queue.removeAll()
+            commitQueue.unlock()
+            let results = state.withLock { commit(group.map(\.batch)) }
+            commitQueue.lock()
+            for (r, result) in zip(group, results) { r.result = result }
+            leaderActive = false
+            commitQueue.broadcast()
+        }
+        commitQueue.unlock()
+        return try request.result!.get()
+    }
+
+    /// Checks and writes several batches with one write and one sync. Each batch
+    /// succeeds or fails on its own checks; a failed write fails every batch that
+    /// would have been written. Call holding `state`.
+    func commit(_ batches: [[NewRecord]]) -> [Result<[AppendOutcome], any Error>] {
+        var results: [Result<[AppendOutcome], any Error>] = []
+        var pendingIDs: [String: (sequence: UInt64, record: NewRecord)] = [:]
+        var accepted: [(record: NewRecord, hash: UInt64)] = []
+        var next = lastSequence + 1
+        for batch in batches {
+            do {
+                var outcomes: [AppendOutcome] = []
+                var local: [String: (sequence: UInt64, record: NewRecord)] = [:]
+                var localAccepted: [(record: NewRecord, hash: UInt64)] = []
+                for (i, r) in batch.enumerated() {
+                    try RecordValidation.check(r, index: i)
+                    if let earlier = local[r.id] ?? pendingIDs[r.id] {
+                        guard earlier.record == r else { throw LogError.idConflict(id: r.id, existingSequence: earlier.sequence) }
+                        outcomes.append(.duplicate(earlier.sequence))
+                        continue
+                    }
+                    let hash = IDHash.hash64(r.id.utf8)
+                    if let existing = try storedRecord(id: r.id, hash: hash) {
+                        guard existing.unsequenced == r else { throw LogError.idConflict(id: r.id, existingSequence: existing.sequence) }
+                        outcomes.append(.duplicate(existing.sequence))
+                        continue
+                    }
+                    let seq = next + UInt64(localAccepted.count)
+                    local[r.id] = (seq, r)
+                    localAccepted.append((r, hash))
+                    outcomes.append(.appended(seq))
+                }
+                pendingIDs.merge(local) { a, _ in a }
+                accepted.append(contentsOf: localAccepted)
+                next += UInt64(localAccepted.count)
+                results.append(.success(outcomes))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        guard !accepted.isEmpty else { return results }
+        do {
+            try write(accepted.map(\.record))
+            for (r, hash) in accepted {
+                idFilter.insert(IDHash.hash32(hash))
+                if exactIDs != nil, let seq = pendingIDs[r.id]?.sequence { exactIDs![hash] = seq }
+            }
+        } catch {
+            let failure = (error as? SystemError).map { LogError.io($0) } ?? error
+            for i in results.indices where (try? results[i].get()) != nil { results[i] = .failure(failure) }
+        }
+        return results
+    }
+
+    /// The record already in the log with this id, if any.
+    private func storedRecord(id: String, hash: UInt64) throws -> StoredRecord? {
+        guard idFilter.contains(IDHash.hash32(hash)) else { return nil }
+        if exactIDs == nil { exactIDs = try buildExactIDs() }
+        if let seq = exactIDs![hash], let record = try recordLocked(seq), record.id == id { return record }
+        // A 64-bit collision with another id (or none at all): look the id up exactly.
+        var found: UInt64?
+        try scanLocked(from: 1) { view in
+            if view.idBytes.elementsEqual(id.utf8) { found = view.sequence; return false }
+            return true
+        }
+        return try found.flatMap { try recordLocked($0) }
+    }
+
+    private func buildExactIDs() throws -> [UInt64: UInt64] {
+        var map: [UInt64: UInt64] = [:]
+        map.reserveCapacity(Int(lastSequence))
+        try scanLocked(from: 1) { view in
+            map[IDHash.hash64(view.idBytes)] = view.sequence
+            return true
+        }
+        return map
+    }
+
+    /// Encodes `records` into blocks, rolling segments as they fill, writes them with
+    /// one write per segment, and syncs as the mode asks. On any failure, truncates
+    /// and removes what it wrote and restores the in-memory state.
+    private func write(_ records: [NewRecord]) throws {
+        let firstNew = segments.count
+        let start = segments.last!
+        let startBlocks = start.blocks.count
+        let startEnd = start.end
+        let startStreams = streamKeys.count
+        let startRecent = recentRaw
+        do {
+            var pending: [UInt8] = []
+            var pendingAt = start.end
+            var builder = BlockBuilder(firstSequence: lastSequence + 1)
+            var builderHashes: [UInt32] = []
+
+            func flush() throws {
+                guard !builder.isEmpty else { return }
+                var active = segments.last!
+                var encoded = try builder.encode(compressor: compressor, dictionary: active.header.dictionary)
+                if !active.blocks.isEmpty && active.end + encoded.block.count > options.segmentBytes {
+                    if !pending.isEmpty { try active.file.write(pending, at: pendingAt) }
+                    pending.removeAll(keepingCapacity: true)
+                    try roll()
+                    active = segments.last!
+                    pendingAt = active.end
+                    encoded = try builder.encode(compressor: compressor, dictionary: active.header.dictionary)
+                }
+                let block = encoded.block
+                let entry = BlockEntry(
+                    offset: active.end, length: block.count, firstSequence: builder.firstSequence, count: builder.count,
+                    minTime: builder.times.min()!, maxTime: builder.times.max()!,
+                    crc: ByteReader.u32(block, at: block.count - 4), rawLength: encoded.rawBody.count)
+                active.add(entry, newStreams: builder.newStreams.map { String(decoding: $0, as: UTF8.self) },
+                           streams: builder.streams, idHashes: builderHashes)
+                pending.append(contentsOf: block)
+                remember(encoded.rawBody)
+                builder = BlockBuilder(firstSequence: builder.firstSequence + UInt64(builder.count))
+                builderHashes.removeAll(keepingCapacity: true)
+            }
+
+            for r in records {
+                let streamBytes = Array(r.stream.utf8)
+                let ordinal: UInt32
+                if let known = streamNumbers[r.stream] {
+                    ordinal = known
+                } else {
+                    ordinal = UInt32(streamKeys.count)
+                    streamNumbers[r.stream] = ordinal
+                    streamKeys.append(r.stream)
+                    builder.defineStream(streamBytes, ordinal: ordinal)
+                }
+                let idBytes = Array(r.id.utf8)
+                builder.add(time: r.time, stream: ordinal, id: idBytes, payload: r.payload)
+                builderHashes.append(IDHash.hash32(IDHash.hash64(idBytes)))
+                if builder.estimatedBytes >= options.blockBytes || builder.count >= LogFormat.maxRecordsPerBlock {
+                    try flush()
+                }
+            }
+            try flush()
+            let active = segments.last!
+            if !pending.isEmpty { try active.file.write(pending, at: pendingAt) }
+            if options.sync != .none { try active.file.sync() }
+        } catch {
+            for segment in segments[firstNew...] {
+                segment.file.close()
+                try? FileSystem.remove(segment.path)
+                try? FileSystem.remove(segment.indexPath)
+            }
+            segments.removeSubrange(firstNew...)
+            start.truncateBlocks(to: startBlocks, streamsBefore: startStreams)
+            try? start.file.truncate(to: startEnd)
+            for key in streamKeys[startStreams...] { streamNumbers[key] = nil }
+            streamKeys.removeSubrange(startStreams...)
+            recentRaw = startRecent
+            cachedBlock = nil
+            throw error
+        }
+    }
+
+    /// Keeps the most recent uncompressed block bodies, up to the dictionary size.
+    private func remember(_ raw: [UInt8]) {
+        let limit = options.dictionaryBytes
+        guard limit > 0 else { return }
+        if raw.count >= limit {
+            recentRaw = Array(raw.suffix(limit))
+        } else {
+            recentRaw.append(contentsOf: raw)
+            if recentRaw.count > limit { recentRaw.removeFirst(recentRaw.count - limit) }
+        }
+    }
+
+    /// Seals the active segment (sync, index) and starts the next, whose dictionary
+    /// is the most recent record data.
+    private func roll() throws {
+        let old = segments.last!
+        try old.file.sync()
+        try SegmentIndexFile.write(old, directory: directory)
+        if recentRaw.count < options.dictionaryBytes { try refillRecent(from: old) }
+        try createSegment(base: old.nextSequence, streamsBefore: old.streamsAfter, dictionary: recentRaw)
+    }
+
+    /// Fills the dictionary source from the last blocks of `segment` (after a reopen,
+    /// when nothing has been appended yet in this process).
+    private func refillRecent(from segment: Segment) throws {
+        var bodies: [[UInt8]] = []
+        var total = 0
+        let decoder = BlockDecoder()
+        for entry in segment.blocks.reversed() where total < options.dictionaryBytes {
+            let bytes = try segment.readBlock(entry)
+            guard case let .success(header) = BlockHeader.parse(bytes, at: 0) else { break }
+            do { try decoder.decode(bytes, at: 0, header: header, dictionary: segment.header.dictionary) } catch { break }
+            bodies.append(decoder.body)
+            total += decoder.body.count
+        }
+        recentRaw = []
+        for body in bodies.reversed() { remember(body) }
+    }
+}

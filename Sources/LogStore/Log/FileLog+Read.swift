@@ -1,0 +1,142 @@
+import SystemIO
+
+extension FileLog {
+    /// The records with sequence numbers in `range`, clamped to the log. Decodes only
+    /// the blocks that hold them.
+    public func read(_ range: ClosedRange<UInt64>) throws -> [StoredRecord] {
+        try state.withLock {
+            let hi = min(range.upperBound, lastSequence)
+            guard range.lowerBound <= hi else { return [] }
+            var out: [StoredRecord] = []
+            out.reserveCapacity(Int(min(hi - max(range.lowerBound, 1) + 1, 1 << 20)))
+            try scanLocked(from: max(range.lowerBound, 1)) { view in
+                guard view.sequence <= hi else { return false }
+                out.append(materialize(view))
+                return true
+            }
+            return out
+        }
+    }
+
+    /// Every record of `stream`, in sequence order. Decodes only the blocks the
+    /// stream index lists for it.
+    public func read(stream: String) throws -> [StoredRecord] {
+        try state.withLock {
+            guard let number = streamNumbers[stream] else { return [] }
+            var out: [StoredRecord] = []
+            let decoder = BlockDecoder()
+            for segment in segments {
+                guard let blocks = segment.postings[number] else { continue }
+                for b in blocks {
+                    let entry = segment.blocks[Int(b)]
+                    let bytes = try segment.readBlock(entry)
+                    try decode(bytes, at: 0, entry: entry, in: segment, into: decoder)
+                    for i in 0..<decoder.count where decoder.streams[i] == number {
+                        out.append(materialize(decoder.view(i)))
+                    }
+                }
+            }
+            return out
+        }
+    }
+
+    /// Calls `body` with every record from `start` on, in sequence order, until it
+    /// returns false. Sees the records appended before the call; appends may go on
+    /// meanwhile. Allocates per block, not per record.
+    public func scan(from start: UInt64, _ body: (RecordView) throws -> Bool) throws {
+        let plan = state.withLock { scanPlan(from: start) }
+        try run(plan, from: start, body)
+    }
+
+    /// The blocks a scan from `start` visits, per segment. Call holding `state`.
+    func scanPlan(from start: UInt64) -> [(Segment, ArraySlice<BlockEntry>)] {
+        var plan: [(Segment, ArraySlice<BlockEntry>)] = []
+        for segment in segments where segment.nextSequence > start && !segment.blocks.isEmpty {
+            let first = segment.blockIndex(containing: max(start, segment.base)) ?? 0
+            plan.append((segment, segment.blocks[first...]))
+        }
+        return plan
+    }
+
+    /// Scans while holding `state` (for appends that must look at what is stored).
+    func scanLocked(from start: UInt64, _ body: (RecordView) throws -> Bool) throws {
+        try run(scanPlan(from: start), from: start, body)
+    }
+
+    private func run(_ plan: [(Segment, ArraySlice<BlockEntry>)], from start: UInt64, _ body: (RecordView) throws -> Bool) throws {
+        let decoder = BlockDecoder()
+        let chunkTarget = 1 << 20
+        for (segment, blocks) in plan {
+            var i = blocks.startIndex
+            while i < blocks.endIndex {
+                // Read a run of consecutive blocks with one pread.
+                var j = i
+                var length = 0
+                while j < blocks.endIndex && (j == i || length + blocks[j].length <= chunkTarget) {
+                    length += blocks[j].length
+                    j += 1
+                }
+                let chunkStart = blocks[i].offset
+                let chunk: [UInt8]
+                do { chunk = try segment.file.read(at: chunkStart, count: length) } catch { throw LogError.io(error) }
+                guard chunk.count == length else {
+                    throw LogError.corrupt(path: segment.path, offset: chunkStart + chunk.count, reason: "segment is shorter than its index says")
+                }
+                for k in i..<j {
+                    let entry = blocks[k]
+                    try decode(chunk, at: entry.offset - chunkStart, entry: entry, in: segment, into: decoder)
+                    for r in 0..<decoder.count {
+                        let view = decoder.view(r)
+                        if view.sequence < start { continue }
+                        if try !body(view) { return }
+                    }
+                }
+                i = j
+            }
+        }
+    }
+
+    /// The record with sequence `seq`, using the cached block when it holds it.
+    /// Call holding `state`.
+    func recordLocked(_ seq: UInt64) throws -> StoredRecord? {
+        guard seq >= 1, seq <= lastSequence else { return nil }
+        var lo = 0
+        var hi = segments.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if segments[mid].base <= seq { lo = mid } else { hi = mid - 1 }
+        }
+        let segment = segments[lo]
+        guard let b = segment.blockIndex(containing: seq) else { return nil }
+        if cachedBlock?.segment != segment.base || cachedBlock?.block != b {
+            cachedBlock = nil
+            let entry = segment.blocks[b]
+            try decode(try segment.readBlock(entry), at: 0, entry: entry, in: segment, into: readDecoder)
+            cachedBlock = (segment.base, b)
+        }
+        return materialize(readDecoder.view(Int(seq - segment.blocks[b].firstSequence)))
+    }
+
+    private func decode(_ bytes: [UInt8], at offset: Int, entry: BlockEntry, in segment: Segment, into decoder: BlockDecoder) throws {
+        let header: BlockHeader
+        switch BlockHeader.parse(bytes, at: offset) {
+        case let .success(h): header = h
+        case let .failure(failure): throw LogError.corrupt(path: segment.path, offset: entry.offset, reason: failure.reason)
+        }
+        guard header.totalLength == entry.length, header.firstSequence == entry.firstSequence else {
+            throw LogError.corrupt(path: segment.path, offset: entry.offset, reason: "block does not match the index (rebuild it by deleting \(LogFormat.indexName(base: segment.base)))")
+        }
+        do {
+            try decoder.decode(bytes, at: offset, header: header, dictionary: segment.header.dictionary)
+        } catch {
+            throw LogError.corrupt(path: segment.path, offset: entry.offset, reason: error.reason)
+        }
+    }
+
+    /// A stored record from a view (allocates). Call holding `state`.
+    func materialize(_ view: RecordView) -> StoredRecord {
+        StoredRecord(
+            sequence: view.sequence, time: view.time, stream: streamKeys[Int(view.stream.rawValue)],
+            id: view.id, payload: Array(view.payload))
+    }
+}

@@ -1,0 +1,226 @@
+import BlockCompression
+import SystemIO
+
+/// The log on disk: a directory of compressed segment files with their indexes.
+///
+/// ```swift
+/// let log = try FileLog.create(at: "/var/lib/patchlog")
+/// try log.append(NewRecord(time: t, stream: "vm-1", id: "e1", payload: bytes))
+/// let records = try log.read(stream: "vm-1")
+/// ```
+///
+/// One writer at a time holds the directory's advisory lock; any number of readers
+/// may open it alongside and see a consistent prefix of what was appended. Opening
+/// as the writer recovers from a crash: a torn tail is cut off (see ``recovery``) and
+/// missing or stale indexes are rebuilt. The format is in `docs/log-format.md`.
+///
+/// Safe to use from several threads: appends are serialised (and grouped into one
+/// `fsync` under ``SyncMode/batch``); reads may run alongside.
+public final class FileLog: LogStore, @unchecked Sendable {
+    /// Whether this handle may append.
+    public enum Access: Sendable {
+        /// Takes the writer lock; may append; repairs a torn tail on open.
+        case writer
+        /// Takes no lock; reads what was durable-or-written when it opened.
+        case reader
+    }
+
+    /// The log's directory.
+    public let directory: String
+    /// The settings it was opened with.
+    public let options: LogOptions
+    /// Writer or reader.
+    public let access: Access
+    /// What opening it found and repaired.
+    public private(set) var recovery = RecoveryReport()
+
+    let identity: LogIdentity
+    var segments: [Segment] = []
+    var streamKeys: [String] = []
+    var streamNumbers: [String: UInt32] = [:]
+    /// Fingerprints of every id in the log: a hit may be a real duplicate.
+    var idFilter = Set<UInt32>()
+    /// Full 64-bit id hash → sequence, built on the first fingerprint hit.
+    var exactIDs: [UInt64: UInt64]?
+    /// Recent uncompressed block bodies: the next segment's dictionary.
+    var recentRaw: [UInt8] = []
+    private(set) var lockFile: SystemFile?
+    let compressor: LZ4Compressor
+    /// Guards everything above.
+    let state = Condition()
+    /// Group commit: appends waiting for the leader to write and sync them.
+    let commitQueue = Condition()
+    var queue: [CommitRequest] = []
+    var leaderActive = false
+    /// The last block decoded for a point read.
+    let readDecoder = BlockDecoder()
+    var cachedBlock: (segment: UInt64, block: Int)?
+
+    /// The log's random id, as 32 hex digits.
+    public var logID: String { identity.logIDHex }
+    /// When the log was created, in nanoseconds since 1970.
+    public var createdAt: Int64 { identity.created }
+
+    private init(directory: String, options: LogOptions, access: Access, identity: LogIdentity) {
+        self.directory = directory
+        self.options = options
+        self.access = access
+        self.identity = identity
+        self.compressor = LZ4Compressor(level: options.compressionLevel)
+    }
+
+    deinit { close() }
+
+    /// Makes a new, empty log in `directory` (created if missing; it must not hold
+    /// anything else) and opens it as the writer.
+    public static func create(at directory: String, options: LogOptions = LogOptions()) throws -> FileLog {
+        do {
+            try FileSystem.createDirectory(directory)
+            let existing = try FileSystem.list(directory)
+            if existing.contains(LogFormat.identityName) {
+                throw LogError.notALog(directory: directory, reason: "it already holds a log")
+            }
+            if !existing.isEmpty {
+                throw LogError.notALog(directory: directory, reason: "it is not empty (\(existing.prefix(3).joined(separator: ", ")))")
+            }
+            let identity = LogIdentity(version: LogFormat.version, logID: randomBytes(16), created: wallClockNanoseconds())
+            try FileSystem.writeAtomically(identity.encode(), to: directory + "/" + LogFormat.identityName, directory: directory)
+        } catch let error as SystemError {
+            throw LogError.io(error)
+        }
+        return try open(at: directory, options: options, access: .writer)
+    }
+
+    /// Opens the log in `directory`. As the writer it takes the lock (failing at once
+    /// with ``LogError/locked(directory:holderPID:)`` if another writer holds it) and
+    /// repairs what a crash left; as a reader it changes nothing.
+    public static func open(at directory: String, options: LogOptions = LogOptions(), access: Access = .writer) throws -> FileLog {
+        let identity = try LogIdentity.read(directory: directory)
+        let log = FileLog(directory: directory, options: options, access: access, identity: identity)
+        if access == .writer { log.lockFile = try WriterLock.acquire(directory: directory) }
+        do {
+            try log.loadSegments()
+        } catch let error as SystemError {
+            throw LogError.io(error)
+        }
+        return log
+    }
+
+    /// Writes the index of the segment being appended to, and releases the writer
+    /// lock. Called when the log is released; calling it earlier ends appends.
+    public func close() {
+        state.withLock {
+            guard let lockFile else { return }
+            if let last = segments.last, last.indexedLength != last.end {
+                try? SegmentIndexFile.write(last, directory: directory)
+            }
+            lockFile.close()
+            self.lockFile = nil
+        }
+    }
+
+    /// The number of records, which is also the last sequence number.
+    public var count: UInt64 { state.withLock { lastSequence } }
+
+    var lastSequence: UInt64 { (segments.last?.nextSequence ?? 1) - 1 }
+
+    /// The key of a stream number.
+    public func streamKey(_ id: StreamID) -> String? {
+        state.withLock { Int(id.rawValue) < streamKeys.count ? streamKeys[Int(id.rawValue)] : nil }
+    }
+
+    /// The number of a stream key.
+    public func streamID(_ key: String) -> StreamID? {
+        state.withLock { streamNumbers[key].map(StreamID.init(rawValue:)) }
+    }
+
+    private func loadSegments() throws {
+        var names = try FileSystem.list(directory)
+        if access == .writer {
+            for name in names where name.hasSuffix(".tmp") { try FileSystem.remove(directory + "/" + name) }
+            names.removeAll { $0.hasSuffix(".tmp") }
+        }
+        let bases = names.compactMap(LogFormat.segmentBase).sorted()
+        var expectedBase: UInt64 = 1
+        for (i, base) in bases.enumerated() {
+            let isLast = i == bases.count - 1
+            let path = directory + "/" + LogFormat.segmentName(base: base)
+            guard base == expectedBase else {
+                throw LogError.corrupt(path: path, offset: 0, reason: "segment should begin at sequence \(expectedBase); a segment is missing or out of place")
+            }
+            guard let loaded = try SegmentLoader.load(
+                directory: directory, base: base, writable: access == .writer, streamsBefore: UInt32(streamKeys.count))
+            else {
+                guard isLast else { throw LogError.corrupt(path: path, offset: 0, reason: "segment header is cut short") }
+                let size = (try? FileSystem.read(path).count) ?? 0
+                recovery.droppedBytes += size
+                recovery.droppedAt = (LogFormat.segmentName(base: base), 0)
+                if access == .writer {
+                    try FileSystem.remove(path)
+                    try FileSystem.remove(directory + "/" + LogFormat.indexName(base: base))
+                    try FileSystem.syncDirectory(directory)
+                } else {
+                    recovery.tailInProgress = WriterLock.isHeld(directory: directory)
+                }
+                continue
+            }
+            let segment = loaded.segment
+            try handleTail(loaded.tail, of: segment, isLast: isLast)
+            if loaded.indexRebuilt {
+                recovery.rebuiltIndexes.append(LogFormat.segmentName(base: base))
+                if access == .writer && !segment.blocks.isEmpty { try SegmentIndexFile.write(segment, directory: directory) }
+            }
+            segments.append(segment)
+            for key in segment.definedStreams {
+                streamNumbers[key] = UInt32(streamKeys.count)
+                streamKeys.append(key)
+            }
+            idFilter.formUnion(segment.idHashes)
+            expectedBase = segment.nextSequence
+        }
+        if access == .writer && segments.isEmpty {
+            try createSegment(base: 1, streamsBefore: 0, dictionary: [])
+        }
+    }
+
+    private func handleTail(_ tail: SegmentTail, of segment: Segment, isLast: Bool) throws {
+        guard let offset = tail.invalidFrom else { return }
+        let name = LogFormat.segmentName(base: segment.base)
+        guard isLast else {
+            throw LogError.corrupt(path: segment.path, offset: offset, reason: "a sealed segment ends in \(tail.invalidBytes) bytes that are not a whole block")
+        }
+        if case let .badFinalBlock(_, _, reason) = tail {
+            let writerActive = access == .reader && WriterLock.isHeld(directory: directory)
+            guard writerActive else {
+                throw LogError.corrupt(path: segment.path, offset: offset, reason: reason + "; run `patchlog salvage` to see what is readable")
+            }
+        }
+        recovery.droppedBytes += tail.invalidBytes
+        recovery.droppedAt = (name, offset)
+        if access == .writer {
+            try segment.file.truncate(to: offset)
+            try segment.file.sync()
+        } else {
+            recovery.tailInProgress = WriterLock.isHeld(directory: directory)
+        }
+    }
+
+    /// Starts a segment file: header with `dictionary`, then fsync of the file and of
+    /// the directory so that the new name survives a crash.
+    func createSegment(base: UInt64, streamsBefore: UInt32, dictionary: [UInt8]) throws {
+        let bytes = try SegmentHeader.encode(base: base, streamsBefore: streamsBefore, dictionary: dictionary)
+        let path = directory + "/" + LogFormat.segmentName(base: base)
+        let file = try SystemFile.open(path, access: .readWrite, create: true, exclusive: true)
+        do {
+            try file.write(bytes, at: 0)
+            try file.sync()
+            try FileSystem.syncDirectory(directory)
+        } catch {
+            file.close()
+            try? FileSystem.remove(path)
+            throw error
+        }
+        let header = SegmentHeader(base: base, streamsBefore: streamsBefore, dictionary: dictionary, size: bytes.count)
+        segments.append(Segment(base: base, directory: directory, file: file, header: header))
+    }
+}

@@ -1,0 +1,71 @@
+/// An append-only log of records: what the rest of patchlog stores its events in.
+///
+/// Two implementations keep the same contract (the contract test suite runs against
+/// both): ``FileLog``, the compressed on-disk log, and ``InMemoryLog``, a plain array
+/// for tests and for reference.
+///
+/// - Sequence numbers start at 1 and number the records in append order, with no gaps.
+/// - Appending a record whose id is already in the log with the same time, stream and
+///   payload is a no-op (``AppendOutcome/duplicate(_:)``); with anything different it
+///   fails with ``LogError/idConflict(id:existingSequence:)`` and appends nothing of
+///   the batch.
+/// - A batch is appended whole or not at all.
+public protocol LogStore: AnyObject {
+    /// The number of records, which is also the last sequence number (0 when empty).
+    var count: UInt64 { get }
+
+    /// Appends a batch; returns one outcome per record, in order.
+    func append(_ records: [NewRecord]) throws -> [AppendOutcome]
+
+    /// The records with sequence numbers in `range`, clamped to the log.
+    func read(_ range: ClosedRange<UInt64>) throws -> [StoredRecord]
+
+    /// Every record of `stream`, in sequence order.
+    func read(stream: String) throws -> [StoredRecord]
+
+    /// Calls `body` with every record from sequence `start` on, in sequence order,
+    /// until it returns false. Views are valid as long as the caller keeps them.
+    func scan(from start: UInt64, _ body: (RecordView) throws -> Bool) throws
+
+    /// The key of a stream number handed out in a ``RecordView``.
+    func streamKey(_ id: StreamID) -> String?
+
+    /// The number of a stream key, if the log has records in that stream.
+    func streamID(_ key: String) -> StreamID?
+}
+
+extension LogStore {
+    /// Appends one record.
+    @discardableResult
+    public func append(_ record: NewRecord) throws -> AppendOutcome {
+        try append([record])[0]
+    }
+
+    /// Every record, in sequence order.
+    public func scan(_ body: (RecordView) throws -> Bool) throws {
+        try scan(from: 1, body)
+    }
+
+    /// Every record, in sequence order, as stored records (allocates; for small logs
+    /// and tests).
+    public func readAll() throws -> [StoredRecord] {
+        count == 0 ? [] : try read(1...count)
+    }
+}
+
+/// The check both stores make before appending a record.
+enum RecordValidation {
+    static func check(_ record: NewRecord, index: Int) throws(LogError) {
+        let idBytes = record.id.utf8.count
+        guard idBytes >= 1, idBytes <= LogFormat.maxKeyBytes else {
+            throw LogError.invalidRecord(index: index, reason: "event id must be 1...\(LogFormat.maxKeyBytes) bytes, got \(idBytes)")
+        }
+        let streamBytes = record.stream.utf8.count
+        guard streamBytes >= 1, streamBytes <= LogFormat.maxKeyBytes else {
+            throw LogError.invalidRecord(index: index, reason: "stream key must be 1...\(LogFormat.maxKeyBytes) bytes, got \(streamBytes)")
+        }
+        guard record.payload.count <= LogFormat.maxBlockBodyBytes / 2 else {
+            throw LogError.invalidRecord(index: index, reason: "payload of \(record.payload.count) bytes is too large")
+        }
+    }
+}

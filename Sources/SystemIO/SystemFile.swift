@@ -1,0 +1,141 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open file: a typed owner of a POSIX file descriptor.
+///
+/// Every read, write, sync, truncate and lock of patchlog's files goes through this
+/// type, so there is one place where system calls are made and where faults can be
+/// injected in tests (``FaultInjection``). Not safe to use from several threads at
+/// once; the log store serialises access.
+public final class SystemFile {
+    /// How a file is opened.
+    public enum Access: Sendable {
+        /// Reading only (`O_RDONLY`).
+        case readOnly
+        /// Reading and writing (`O_RDWR`).
+        case readWrite
+    }
+
+    /// The path it was opened with, for error messages.
+    public let path: String
+    private var fd: Int32
+
+    private init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    deinit { if fd >= 0 { _ = Glibc.close(fd) } }
+
+    /// Opens `path`; with `create`, makes it (mode 0644) if missing, and with
+    /// `exclusive` fails if it already exists. (`open(2)` with `O_CLOEXEC`.)
+    public static func open(
+        _ path: String, access: Access, create: Bool = false, exclusive: Bool = false
+    ) throws(SystemError) -> SystemFile {
+        var flags: Int32 = O_CLOEXEC | (access == .readOnly ? O_RDONLY : O_RDWR)
+        if create { flags |= O_CREAT }
+        if exclusive { flags |= O_EXCL }
+        let fd = try retryingInterrupts("open", path) { Glibc.open(path, flags, 0o644) }
+        return SystemFile(fd: fd, path: path)
+    }
+
+    /// The file's current size in bytes (`fstat(2)`).
+    public func size() throws(SystemError) -> Int {
+        var info = stat()
+        _ = try retryingInterrupts("fstat", path) { fstat(fd, &info) }
+        return Int(info.st_size)
+    }
+
+    /// Reads up to `count` bytes at `offset`; fewer only at the end of the file
+    /// (`pread(2)`, repeated until done).
+    public func read(at offset: Int, count: Int) throws(SystemError) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: count)
+        let got = try read(at: offset, into: &buffer, count: count)
+        if got < count { buffer.removeSubrange(got...) }
+        return buffer
+    }
+
+    /// Reads up to `count` bytes at `offset` into the start of `buffer` (which must
+    /// hold at least `count`); returns how many were read, fewer only at the end of
+    /// the file (`pread(2)`).
+    public func read(at offset: Int, into buffer: inout [UInt8], count: Int) throws(SystemError) -> Int {
+        precondition(buffer.count >= count)
+        let fd = self.fd
+        let result: Result<Int, SystemError> = buffer.withUnsafeMutableBytes { raw in
+            var done = 0
+            while done < count {
+                let n = pread(fd, raw.baseAddress! + done, count - done, off_t(offset + done))
+                if n == 0 { break }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return .failure(SystemError(errno: errno, operation: "pread", path: path))
+                }
+                done += n
+            }
+            return .success(done)
+        }
+        return try result.get()
+    }
+
+    /// Writes all of `bytes` at `offset` (`pwrite(2)`, repeated until done). A fault
+    /// injected for `write` fails here, after writing part of the bytes as a real
+    /// full disk would.
+    public func write(_ bytes: [UInt8], at offset: Int) throws(SystemError) {
+        let fd = self.fd
+        let fault = FaultInjection.fault(for: .write, path: path)
+        let result: Result<Void, SystemError> = bytes.withUnsafeBytes { raw in
+            var done = 0
+            // An injected fault writes part of the bytes first, as a full disk would.
+            let limit = fault == nil ? raw.count : raw.count / 2
+            while done < limit {
+                let n = pwrite(fd, raw.baseAddress! + done, limit - done, off_t(offset + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return .failure(SystemError(errno: errno, operation: "write", path: path))
+                }
+                done += n
+            }
+            if let fault { return .failure(SystemError(errno: fault, operation: "write", path: path)) }
+            return .success(())
+        }
+        try result.get()
+    }
+
+    /// Makes everything written so far durable (`fsync(2)`).
+    public func sync() throws(SystemError) {
+        if let fault = FaultInjection.fault(for: .sync, path: path) {
+            throw SystemError(errno: fault, operation: "fsync", path: path)
+        }
+        let fd = self.fd
+        _ = try retryingInterrupts("fsync", path) { fsync(fd) }
+    }
+
+    /// Cuts the file to `size` bytes (`ftruncate(2)`).
+    public func truncate(to size: Int) throws(SystemError) {
+        let fd = self.fd
+        _ = try retryingInterrupts("ftruncate", path) { ftruncate(fd, off_t(size)) }
+    }
+
+    /// Takes an exclusive advisory lock without waiting; `false` if another open file
+    /// (in this process or another) holds it. Released when the file is closed.
+    /// (`flock(2)` with `LOCK_EX | LOCK_NB`.)
+    public func tryLockExclusive() throws(SystemError) -> Bool {
+        let fd = self.fd
+        do {
+            _ = try retryingInterrupts("flock", path) { flock(fd, LOCK_EX | LOCK_NB) }
+            return true
+        } catch {
+            if error.wouldBlock { return false }
+            throw error
+        }
+    }
+
+    /// Closes the file now rather than when it is released (`close(2)`).
+    public func close() {
+        if fd >= 0 { _ = Glibc.close(fd) }
+        fd = -1
+    }
+}
