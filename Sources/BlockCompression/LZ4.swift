@@ -15,6 +15,9 @@ public struct LZ4Error: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// What went wrong.
     public let code: Code
+
+    /// An error with this code.
+    public init(code: Code) { self.code = code }
     /// A readable account of it.
     public var description: String {
         switch code {

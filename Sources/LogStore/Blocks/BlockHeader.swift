@@ -1,4 +1,4 @@
-/// The fixed 20-byte header of a block (see docs/log-format.md, "Block").
+/// The fixed 24-byte header of a block (see docs/log-format.md, "Block").
 ///
 /// | offset | size | field |
 /// |---|---|---|
@@ -8,8 +8,11 @@
 /// | 4 | 4 | raw (uncompressed) body length |
 /// | 8 | 4 | stored body length |
 /// | 12 | 8 | sequence number of the first record |
+/// | 20 | 4 | CRC-32C of bytes 0..<20 |
 ///
-/// The stored body follows, then a CRC-32C of header and stored body.
+/// The stored body follows, then a CRC-32C of header and stored body. The header's
+/// own checksum tells a block cut short by a crash (intact header, file too short)
+/// from a damaged length field.
 struct BlockHeader: Equatable {
     var compressed: Bool
     var count: Int
@@ -28,6 +31,7 @@ struct BlockHeader: Equatable {
         w.u32(UInt32(rawLength))
         w.u32(UInt32(storedLength))
         w.u64(firstSequence)
+        w.u32(CRC32C.checksum(w.bytes, range: (w.bytes.count - 20)..<w.bytes.count))
     }
 
     /// Parses the header at `offset`, or says why those bytes are not one.
@@ -43,6 +47,9 @@ struct BlockHeader: Equatable {
             let raw = Int(try r.u32())
             let stored = Int(try r.u32())
             let first = try r.u64()
+            guard CRC32C.checksum(bytes, range: offset..<(offset + 20)) == (try r.u32()) else {
+                return .failure(DecodeFailure("block header checksum mismatch"))
+            }
             guard count >= 1 else { return .failure(DecodeFailure("block with no records")) }
             guard raw <= LogFormat.maxBlockBodyBytes, stored <= LogFormat.maxBlockBodyBytes else {
                 return .failure(DecodeFailure("block length out of range"))

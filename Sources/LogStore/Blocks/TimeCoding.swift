@@ -2,16 +2,16 @@
 ///
 /// Event times are usually whole seconds or milliseconds, so a difference in
 /// nanoseconds has many trailing decimal zeros. The code is
-/// `zigzag(delta / 10^e) << 4 | e` with the largest `e` in 0...9 that divides
+/// `zigzag(delta / 10^e) << 4 | e` with the largest `e` in 0...14 that divides
 /// `delta`; `e = 15` marks a difference too large for that form, followed by the
 /// plain zigzag varint.
 enum TimeCoding {
-    private static let powers: [Int64] = (0...9).map { e in (0..<e).reduce(Int64(1)) { p, _ in p * 10 } }
+    private static let powers: [Int64] = (0...14).map { e in (0..<e).reduce(Int64(1)) { p, _ in p * 10 } }
 
     static func write(_ delta: Int64, into w: inout ByteWriter) {
         var e = 0
         if delta != 0 {
-            while e < 9 && delta % powers[e + 1] == 0 { e += 1 }
+            while e < 14 && delta % powers[e + 1] == 0 { e += 1 }
         }
         let q = delta / powers[e]
         let z = UInt64(bitPattern: (q << 1) ^ (q >> 63))
@@ -27,7 +27,7 @@ enum TimeCoding {
         let v = try r.varint()
         let e = Int(v & 0xF)
         if e == 15 { return try r.zigzag() }
-        guard e <= 9 else { throw ByteReader.Truncated() }
+        guard e <= 14 else { throw ByteReader.Truncated() }
         let z = v >> 4
         let q = Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)
         let (value, overflow) = q.multipliedReportingOverflow(by: powers[e])

@@ -16,12 +16,12 @@ enum LogFormat {
     static let segmentSuffix = ".seg"
     static let segmentMagic: [UInt8] = Array("PLOGSEG\u{0}".utf8)
     /// Fixed part of a segment header, before the dictionary bytes.
-    static let segmentHeaderFixed = 32
+    static let segmentHeaderFixed = 36
 
     // Blocks.
     static let blockKind: UInt8 = 0xB1
     static let blockFlagCompressed: UInt8 = 0x01
-    static let blockHeaderSize = 20
+    static let blockHeaderSize = 24
     static let blockTrailerSize = 4
     static let maxRecordsPerBlock = 65_535
     /// Guards against absurd lengths in a corrupt header.

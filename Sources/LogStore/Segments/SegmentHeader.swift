@@ -12,8 +12,12 @@ import BlockCompression
 /// | 20 | 4 | streams defined before this segment |
 /// | 24 | 4 | dictionary length, uncompressed |
 /// | 28 | 4 | dictionary length as stored (LZ4, no dictionary; 0 if empty) |
-/// | 32 | n | dictionary |
-/// | 32+n | 4 | CRC-32C of bytes 0..<32+n |
+/// | 32 | 4 | CRC-32C of bytes 0..<32 |
+/// | 36 | n | dictionary |
+/// | 36+n | 4 | CRC-32C of bytes 0..<36+n |
+///
+/// The first checksum lets a reader trust the dictionary length before reading the
+/// dictionary, and so tell a header cut short by a crash from a damaged one.
 struct SegmentHeader: Equatable {
     var base: UInt64
     var streamsBefore: UInt32
@@ -35,6 +39,7 @@ struct SegmentHeader: Equatable {
         w.u32(streamsBefore)
         w.u32(UInt32(dictionary.count))
         w.u32(UInt32(stored.count))
+        w.u32(CRC32C.checksum(w.bytes))
         w.raw(stored)
         w.u32(CRC32C.checksum(w.bytes))
         return w.bytes
@@ -61,6 +66,9 @@ struct SegmentHeader: Equatable {
             let streamsBefore = try r.u32()
             let rawLength = Int(try r.u32())
             let storedLength = Int(try r.u32())
+            guard CRC32C.checksum(bytes, range: 0..<32) == (try r.u32()) else {
+                return .bad("segment header checksum mismatch")
+            }
             guard rawLength <= LogFormat.maxBlockBodyBytes, storedLength <= LogFormat.maxBlockBodyBytes else {
                 return .bad("dictionary length out of range")
             }

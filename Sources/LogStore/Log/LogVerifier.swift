@@ -1,0 +1,116 @@
+import SystemIO
+
+/// The result of reading a whole log and checking every checksum.
+public struct VerificationReport: Sendable, Equatable {
+    /// A problem found, with where it is.
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        /// Segment or other file name within the log directory.
+        public var file: String
+        /// Byte offset in that file.
+        public var offset: Int
+        /// What is wrong.
+        public var reason: String
+        /// The first sequence number that cannot be read because of it, if known.
+        public var firstUnreadableSequence: UInt64?
+
+        /// `file at offset N: reason`.
+        public var description: String {
+            "\(file) at offset \(offset): \(reason)" + (firstUnreadableSequence.map { " (records from sequence \($0) on)" } ?? "")
+        }
+    }
+
+    /// Segments read.
+    public var segments = 0
+    /// Blocks whose checksum was checked.
+    public var blocks = 0
+    /// Records read and checked.
+    public var records: UInt64 = 0
+    /// The first damage found; nil when every byte checked out.
+    public var problem: Problem?
+    /// Things that are not damage: a torn tail the next writer will cut, a write in
+    /// progress, an index that will be rebuilt.
+    public var notes: [String] = []
+
+    /// No damage.
+    public var isIntact: Bool { problem == nil }
+}
+
+extension FileLog {
+    /// Reads every block of the log in `directory`, checking every checksum, sequence
+    /// number and stream number, and stops at the first damage. Changes nothing.
+    /// Index files are checked against what the segments say.
+    public static func verify(directory: String) throws -> VerificationReport {
+        _ = try LogIdentity.read(directory: directory)
+        var report = VerificationReport()
+        let names: [String]
+        do { names = try FileSystem.list(directory) } catch { throw LogError.io(error) }
+        let bases = names.compactMap(LogFormat.segmentBase).sorted()
+        var streams: UInt32 = 0
+        var expected: UInt64 = 1
+        for (i, base) in bases.enumerated() {
+            let name = LogFormat.segmentName(base: base)
+            let isLast = i == bases.count - 1
+            guard base == expected else {
+                report.problem = .init(file: name, offset: 0, reason: "segment should begin at sequence \(expected)", firstUnreadableSequence: expected)
+                return report
+            }
+            let result = Result { () throws(LogError) -> SegmentLoader.Loaded? in
+                try SegmentLoader.load(directory: directory, base: base, writable: false, streamsBefore: streams, useIndex: false)
+            }
+            if case let .failure(.corrupt(path, offset, reason)) = result {
+                report.problem = .init(file: lastComponent(path), offset: offset, reason: reason, firstUnreadableSequence: expected)
+                return report
+            }
+            let loaded = try result.get()
+            guard let loaded else {
+                if isLast { report.notes.append("\(name): header cut short by a crash; the next writer removes it") } else {
+                    report.problem = .init(file: name, offset: 0, reason: "segment header is cut short", firstUnreadableSequence: expected)
+                }
+                break
+            }
+            let segment = loaded.segment
+            report.segments += 1
+            report.blocks += segment.blocks.count
+            report.records += UInt64(segment.recordCount)
+            expected = segment.nextSequence
+            streams = segment.streamsAfter
+            if let offset = loaded.tail.invalidFrom {
+                let writing = WriterLock.isHeld(directory: directory)
+                if case let .badFinalBlock(_, _, reason) = loaded.tail, !writing || !isLast {
+                    report.problem = .init(file: name, offset: offset, reason: reason, firstUnreadableSequence: expected)
+                    return report
+                }
+                if !isLast {
+                    report.problem = .init(file: name, offset: offset, reason: "a sealed segment ends in \(loaded.tail.invalidBytes) bytes that are not a whole block", firstUnreadableSequence: expected)
+                    return report
+                }
+                report.notes.append(writing
+                    ? "\(name): \(loaded.tail.invalidBytes) bytes at offset \(offset) are being written by the writer"
+                    : "\(name): torn tail of \(loaded.tail.invalidBytes) bytes at offset \(offset), left by a crash; the next writer cuts it")
+            }
+            // The index file, if present, must agree with the segment.
+            let indexed = Segment(base: base, directory: directory, file: segment.file, header: segment.header)
+            let size = segment.end
+            if FileSystem.exists(indexed.indexPath) {
+                let ok = SegmentIndexFile.load(into: indexed, segmentSize: size + loaded.tail.invalidBytes) { end in
+                    guard end >= 4, let b = try? segment.file.read(at: end - 4, count: 4), b.count == 4 else { return nil }
+                    return ByteReader.u32(b, at: 0)
+                }
+                if !ok {
+                    report.notes.append("\(LogFormat.indexName(base: base)): damaged or out of date; rebuilt when the log is next opened")
+                } else if indexed.blocks != Array(segment.blocks.prefix(indexed.blocks.count))
+                            || indexed.definedStreams != Array(segment.definedStreams.prefix(indexed.definedStreams.count)) {
+                    report.problem = .init(file: LogFormat.indexName(base: base), offset: 0, reason: "index disagrees with its segment", firstUnreadableSequence: nil)
+                    return report
+                } else if indexed.blocks.count < segment.blocks.count {
+                    report.notes.append("\(LogFormat.indexName(base: base)): covers \(indexed.blocks.count) of \(segment.blocks.count) blocks; extended when the log is next opened")
+                }
+            }
+        }
+        return report
+    }
+
+    private static func lastComponent(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+}

@@ -1,0 +1,110 @@
+import Testing
+@testable import LogStore
+
+/// The contract every ``LogStore`` keeps, run against the in-memory reference and
+/// the file store (with tiny blocks and segments, so that every rule also crosses
+/// block and segment boundaries).
+@Suite struct LogContractTests {
+    enum Kind: String, CaseIterable, CustomTestStringConvertible {
+        case memory, file
+        var testDescription: String { rawValue }
+    }
+
+    final class Subject {
+        let store: any LogStore
+        let dir = TemporaryDirectory()
+        init(_ kind: Kind) throws {
+            switch kind {
+            case .memory: store = InMemoryLog()
+            case .file:
+                store = try FileLog.create(at: dir.at("log"), options: LogOptions(segmentBytes: 4096, blockBytes: 512, sync: .none))
+            }
+        }
+    }
+
+    @Test(arguments: Kind.allCases) func sequenceNumbersStartAtOneWithoutGaps(kind: Kind) throws {
+        let s = try Subject(kind)
+        #expect(s.store.count == 0)
+        let outcomes = try s.store.append(SampleRecords.make(count: 50))
+        #expect(outcomes == (1...50).map { AppendOutcome.appended(UInt64($0)) })
+        #expect(try s.store.append(SampleRecords.make(count: 1, idPrefix: "next")) == [.appended(51)])
+        #expect(s.store.count == 51)
+    }
+
+    @Test(arguments: Kind.allCases) func readsGiveBackExactlyWhatWasAppended(kind: Kind) throws {
+        let s = try Subject(kind)
+        let records = SampleRecords.make(count: 200)
+        _ = try s.store.append(records)
+        let all = try s.store.readAll()
+        #expect(all.map(\.unsequenced) == records)
+        #expect(all.map(\.sequence) == Array(1...200))
+        #expect(try s.store.read(20...29).map(\.sequence) == Array(20...29))
+        #expect(try s.store.read(195...1000).count == 6)
+        #expect(try s.store.read(300...400).isEmpty)
+    }
+
+    @Test(arguments: Kind.allCases) func streamReadHoldsOnlyThatStreamInOrder(kind: Kind) throws {
+        let s = try Subject(kind)
+        let records = SampleRecords.make(count: 300, vms: 7)
+        _ = try s.store.append(records)
+        let key = SampleRecords.vm(3)
+        let got = try s.store.read(stream: key)
+        #expect(got.map(\.unsequenced) == records.filter { $0.stream == key })
+        #expect(got.map(\.sequence) == got.map(\.sequence).sorted())
+        #expect(try s.store.read(stream: "no such stream").isEmpty)
+    }
+
+    @Test(arguments: Kind.allCases) func scanVisitsEveryRecordFromAStart(kind: Kind) throws {
+        let s = try Subject(kind)
+        let records = SampleRecords.make(count: 120)
+        _ = try s.store.append(records)
+        var seen: [UInt64] = []
+        try s.store.scan(from: 100) { view in
+            seen.append(view.sequence)
+            #expect(view.id == records[Int(view.sequence) - 1].id)
+            #expect(Array(view.payload) == records[Int(view.sequence) - 1].payload)
+            #expect(s.store.streamKey(view.stream) == records[Int(view.sequence) - 1].stream)
+            return true
+        }
+        #expect(seen == Array(100...120))
+        var stopped = 0
+        try s.store.scan { _ in stopped += 1; return stopped < 5 }
+        #expect(stopped == 5)
+    }
+
+    @Test(arguments: Kind.allCases) func appendingTheSameIDAndContentIsANoOp(kind: Kind) throws {
+        let s = try Subject(kind)
+        let records = SampleRecords.make(count: 40)
+        _ = try s.store.append(records)
+        let again = try s.store.append(records)
+        #expect(again == (1...40).map { AppendOutcome.duplicate(UInt64($0)) })
+        #expect(s.store.count == 40)
+        // Within one batch too.
+        let twice = SampleRecords.make(count: 1, idPrefix: "x")
+        #expect(try s.store.append(twice + twice) == [.appended(41), .duplicate(41)])
+    }
+
+    @Test(arguments: Kind.allCases) func sameIDWithDifferentContentFailsTheWholeBatch(kind: Kind) throws {
+        let s = try Subject(kind)
+        var records = SampleRecords.make(count: 10)
+        _ = try s.store.append(records)
+        records[4].payload += [0x20]
+        let fresh = SampleRecords.make(count: 3, idPrefix: "fresh")
+        #expect(throws: LogError.idConflict(id: "evt-4", existingSequence: 5)) {
+            try s.store.append(fresh + [records[4]])
+        }
+        #expect(s.store.count == 10)
+        #expect(try s.store.append(fresh).map(\.sequence) == [11, 12, 13])
+    }
+
+    @Test(arguments: Kind.allCases) func invalidRecordsAreRefusedWithTheirPlaceInTheBatch(kind: Kind) throws {
+        let s = try Subject(kind)
+        var bad = SampleRecords.make(count: 3)
+        bad[2].id = ""
+        #expect(throws: LogError.self) { try s.store.append(bad) }
+        do { _ = try s.store.append(bad) } catch let error as LogError {
+            #expect(error.description.hasPrefix("record 3 of the batch"))
+        }
+        #expect(s.store.count == 0)
+    }
+}
