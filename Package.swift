@@ -4,7 +4,7 @@ import PackageDescription
 // patchlog: an event-sourced audit log and replay tool for Windows Server Hotpatch.
 //
 // Modules, one per concern; dependencies point one way (down this list):
-//   patchlog (CLI)  ->  LogStore (storage, knows nothing of Hotpatch)
+//   patchlog (CLI)  ->  Events (the Hotpatch event model), LogStore (storage, knows nothing of Hotpatch)
 //   LogStore        ->  BlockCompression (the only Swift code that calls liblz4)
 //                   ->  SystemIO (the only Swift code that makes syscalls for files)
 //   BlockCompression -> CLZ4 (system library: Debian's liblz4-dev)
@@ -27,16 +27,19 @@ let package = Package(
         .target(name: "BlockCompression", dependencies: ["CLZ4"]),
         .target(name: "SystemIO"),
         .target(name: "LogStore", dependencies: ["BlockCompression", "SystemIO"]),
+        .target(name: "Events"),
         .executableTarget(
             name: "patchlog",
             dependencies: [
                 "LogStore",
+                "Events",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "patchlog-bench", dependencies: ["LogStore"], path: "Sources/Bench"),
         .testTarget(name: "BlockCompressionTests", dependencies: ["BlockCompression"]),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO"]),
+        .testTarget(name: "EventsTests", dependencies: ["Events"]),
         .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore"]),
     ]
 )

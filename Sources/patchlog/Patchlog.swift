@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The `patchlog` command: an audit log of Windows Server Hotpatch events.
+@main
+struct Patchlog: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patchlog",
+        abstract: "An append-only, compressed, tamper-evident audit log of Windows Server Hotpatch events.",
+        discussion: """
+            Every command works on one log, a directory on local disk: --log DIR, else \
+            $PATCHLOG_DIR, else ./patchlog.log.
+
+            Exit codes: 0 success; 1 an error (the message says what and where); \
+            3 verify found damage; 64 a mistake in the command line.
+            """,
+        version: "0.1.0",
+        subcommands: [Init.self, Info.self, Verify.self, Salvage.self, Raw.self]
+    )
+}

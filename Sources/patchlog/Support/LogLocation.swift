@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import LogStore
+
+/// `--log DIR`, shared by every command that opens a log.
+struct LogLocation: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The log directory.", discussion: "Defaults to $PATCHLOG_DIR, else ./patchlog.log.", valueName: "dir"))
+    var log: String?
+
+    /// The directory to use, after the defaults.
+    var directory: String {
+        if let log { return log }
+        if let env = ProcessInfo.processInfo.environment["PATCHLOG_DIR"], !env.isEmpty { return env }
+        return "./patchlog.log"
+    }
+
+    /// Opens the log, turning a ``LogError`` into the command's error.
+    func open(_ access: FileLog.Access, options: LogOptions = LogOptions()) throws -> FileLog {
+        let log = try FileLog.open(at: directory, options: options, access: access)
+        if !log.recovery.isClean && access == .writer {
+            Terminal.note("recovered \(directory): \(log.recovery)")
+        }
+        return log
+    }
+}
+
+/// Options of commands that append.
+struct WriteOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("When an append is acknowledged: always (fsync each append), batch (group commit), none.", valueName: "mode"))
+    var sync: SyncMode = .batch
+
+    /// Store settings with this sync mode.
+    var logOptions: LogOptions { LogOptions(sync: sync) }
+}
+
+extension SyncMode: ExpressibleByArgument {}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Output helpers: notes and errors go to standard error, results to standard output.
+enum Terminal {
+    /// Prints `message` to standard error with the program's name.
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("patchlog: \(message)\n".utf8))
+    }
+
+    /// Whether standard error is a terminal (for progress output).
+    static var stderrIsTTY: Bool { isatty(2) == 1 }
+
+    /// `1,234,567`.
+    static func grouped(_ n: some BinaryInteger) -> String {
+        let s = String(n)
+        var out = ""
+        for (i, c) in s.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 && c != "-" { out.append(",") }
+            out.append(c)
+        }
+        return String(out.reversed())
+    }
+
+    /// `12.3 MiB`.
+    static func bytes(_ n: Int) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var v = Double(n)
+        var u = 0
+        while v >= 1024 && u < units.count - 1 { v /= 1024; u += 1 }
+        return u == 0 ? "\(n) B" : String(format: "%.1f %@", v, units[u])
+    }
+}
+
+/// An error the command reports as `patchlog: message` with exit code 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
