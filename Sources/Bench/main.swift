@@ -1,1 +1,30 @@
-print("bench placeholder")
+import Foundation
+import LogStore
+
+// patchlog-bench: the benchmarks behind docs/benchmarks.md. Run through tools/bench.
+//   patchlog-bench store [--records N] [--vms N] [--runs N] [--scratch DIR]
+let arguments = Array(CommandLine.arguments.dropFirst())
+let suite = arguments.first ?? "store"
+func option(_ name: String, _ fallback: Int) -> Int {
+    guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count, let v = Int(arguments[i + 1]) else { return fallback }
+    return v
+}
+let scratch: String = {
+    if let i = arguments.firstIndex(of: "--scratch"), i + 1 < arguments.count { return arguments[i + 1] }
+    return NSTemporaryDirectory() + "patchlog-bench-\(getpid())"
+}()
+try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: scratch) }
+
+switch suite {
+case "store":
+    var shapes = EventShapes(vms: option("--vms", 2_000), seed: 42)
+    let records = (0..<option("--records", 200_000)).map { _ in
+        let e = shapes.next()
+        return NewRecord(time: e.time, stream: e.stream, id: e.id, payload: e.payload)
+    }
+    print(try StoreBench(records: records, runs: option("--runs", 5), scratch: scratch).run())
+default:
+    FileHandle.standardError.write(Data("unknown suite \(suite); known: store\n".utf8))
+    exit(64)
+}

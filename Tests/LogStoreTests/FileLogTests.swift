@@ -193,7 +193,7 @@ import Testing
     @Test func staleOrDamagedIndexIsNotTrusted() throws {
         let dir = TemporaryDirectory()
         let records = SampleRecords.make(count: 400)
-        let options = LogOptions(blockBytes: 1 << 10, sync: .none)
+        let options = LogOptions(blockBytes: 1 << 10, sync: .none, dictionaryBytes: 0)
         do { _ = try FileLog.create(at: dir.at("log"), options: options).append(Array(records.prefix(200))) }
         let idx = indexFiles(dir.at("log")).first!
         let old = try Data(contentsOf: URL(fileURLWithPath: idx))

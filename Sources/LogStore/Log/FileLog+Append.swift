@@ -140,7 +140,7 @@ extension FileLog {
                 guard !builder.isEmpty else { return }
                 var active = segments.last!
                 var encoded = try builder.encode(compressor: compressor, dictionary: active.header.dictionary)
-                if !active.blocks.isEmpty && active.end + encoded.block.count > options.segmentBytes {
+                if !active.blocks.isEmpty && (active.end + encoded.block.count > options.segmentBytes || wantsDictionary(active)) {
                     if !pending.isEmpty { try active.file.write(pending, at: pendingAt) }
                     pending.removeAll(keepingCapacity: true)
                     try roll()
@@ -198,6 +198,14 @@ extension FileLog {
             cachedBlock = nil
             throw error
         }
+    }
+
+    /// Whether to start a new segment early so that it gets a dictionary: the log's
+    /// first segment has none, and a log small enough to fit one segment would
+    /// otherwise never have one. Once enough record data exists to fill a dictionary,
+    /// that segment is sealed while it is still small.
+    private func wantsDictionary(_ segment: Segment) -> Bool {
+        options.dictionaryBytes > 0 && segment.header.dictionary.isEmpty && recentRaw.count >= options.dictionaryBytes
     }
 
     /// Keeps the most recent uncompressed block bodies, up to the dictionary size.
