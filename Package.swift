@@ -40,6 +40,6 @@ let package = Package(
         .testTarget(name: "BlockCompressionTests", dependencies: ["BlockCompression"]),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO"]),
         .testTarget(name: "EventsTests", dependencies: ["Events"]),
-        .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore"]),
+        .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog"]),
     ]
 )

@@ -22,6 +22,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         public let text: String
         /// What was wrong with it.
         public let reason: String
+        /// An error for `text`, saying why.
+        public init(text: String, reason: String) {
+            self.text = text
+            self.reason = reason
+        }
         /// "not an RFC 3339 time: …".
         public var description: String { "\"\(text)\" is not an RFC 3339 time (\(reason)); expected e.g. 2025-02-19T02:13:45Z or 2025-02-19" }
     }

@@ -22,7 +22,9 @@ public struct LogOptions: Sendable, Equatable {
     public var blockBytes: Int
     /// Durability of appends. Default ``SyncMode/batch``.
     public var sync: SyncMode
-    /// 0 = LZ4 fast; 1...12 = LZ4HC levels (smaller, slower to write, same to read).
+    /// 0 = LZ4 fast; 1...12 = LZ4HC levels (smaller, slower to write, as fast to
+    /// read). Default 4: a quarter smaller than fast for half its write speed
+    /// (docs/benchmarks.md).
     public var compressionLevel: Int
     /// Bytes of recent record data a new segment keeps as its shared dictionary.
     public var dictionaryBytes: Int
@@ -30,7 +32,7 @@ public struct LogOptions: Sendable, Equatable {
     /// The defaults, with any of them replaced.
     public init(
         segmentBytes: Int = 64 << 20, blockBytes: Int = 32 << 10, sync: SyncMode = .batch,
-        compressionLevel: Int = 0, dictionaryBytes: Int = 32 << 10
+        compressionLevel: Int = 4, dictionaryBytes: Int = 32 << 10
     ) {
         self.segmentBytes = segmentBytes
         self.blockBytes = blockBytes
