@@ -64,7 +64,7 @@ struct LogIdentity: Equatable {
 enum WriterLock {
     static func acquire(directory: String) throws(LogError) -> SystemFile {
         let path = directory + "/" + LogFormat.lockName
-        do {
+        return try asLogError {
             let file = try SystemFile.open(path, access: .readWrite, create: true)
             guard try file.tryLockExclusive() else {
                 let text = (try? file.read(at: 0, count: 32)).map { String(decoding: $0, as: UTF8.self) } ?? ""
@@ -74,12 +74,6 @@ enum WriterLock {
             try file.truncate(to: 0)
             try file.write(Array("\(FileSystem.processID)\n".utf8), at: 0)
             return file
-        } catch let error as SystemError {
-            throw LogError.io(error)
-        } catch let error as LogError {
-            throw error
-        } catch {
-            fatalError("unreachable")
         }
     }
 

@@ -46,3 +46,18 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// Runs `body`, whose failures are ``LogError``s or system call errors, and reports
+/// them all as ``LogError``: the one place where a ``SystemError`` becomes
+/// ``LogError/io(_:)``.
+func asLogError<R>(_ body: () throws -> R) throws(LogError) -> R {
+    do {
+        return try body()
+    } catch let error as LogError {
+        throw error
+    } catch let error as SystemError {
+        throw LogError.io(error)
+    } catch {
+        preconditionFailure("only LogError and SystemError are thrown here, got \(error)")
+    }
+}

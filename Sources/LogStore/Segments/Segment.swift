@@ -37,18 +37,12 @@ final class Segment {
 
     /// Reads the stored bytes of `entry` (header, body, checksum).
     func readBlock(_ entry: BlockEntry) throws(LogError) -> [UInt8] {
-        do {
+        return try asLogError {
             let bytes = try file.read(at: entry.offset, count: entry.length)
             guard bytes.count == entry.length else {
                 throw LogError.corrupt(path: path, offset: entry.offset, reason: "block extends past the end of the file")
             }
             return bytes
-        } catch let error as SystemError {
-            throw LogError.io(error)
-        } catch let error as LogError {
-            throw error
-        } catch {
-            fatalError("unreachable")
         }
     }
 

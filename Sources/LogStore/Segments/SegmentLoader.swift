@@ -47,7 +47,7 @@ enum SegmentLoader {
         directory: String, base: UInt64, writable: Bool, streamsBefore: UInt32, useIndex: Bool = true
     ) throws(LogError) -> Loaded? {
         let path = directory + "/" + LogFormat.segmentName(base: base)
-        do {
+        return try asLogError {
             let file = try SystemFile.open(path, access: writable ? .readWrite : .readOnly)
             let size = try file.size()
             let fixed = try file.read(at: 0, count: LogFormat.segmentHeaderFixed)
@@ -80,12 +80,6 @@ enum SegmentLoader {
             let covered = segment.end
             let tail = try scan(segment, from: segment.end, size: size)
             return Loaded(segment: segment, tail: tail, indexRebuilt: !indexLoaded || segment.end != covered)
-        } catch let error as SystemError {
-            throw LogError.io(error)
-        } catch let error as LogError {
-            throw error
-        } catch {
-            fatalError("unreachable: \(error)")
         }
     }
 
