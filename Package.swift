@@ -26,20 +26,27 @@ let package = Package(
         ),
         .target(name: "BlockCompression", dependencies: ["CLZ4"]),
         .target(name: "SystemIO"),
-        .target(name: "LogStore", dependencies: ["BlockCompression", "SystemIO"]),
-        .target(name: "Events"),
+        .target(name: "ByteCoding"),
+        .target(name: "LogStore", dependencies: ["BlockCompression", "SystemIO", "ByteCoding"]),
+        .target(name: "Events", dependencies: ["ByteCoding"]),
+        .target(name: "Replay", dependencies: ["Events", "LogStore"]),
+        .target(name: "Interchange", dependencies: ["Events", "Replay", "LogStore"]),
         .executableTarget(
             name: "patchlog",
             dependencies: [
                 "LogStore",
                 "Events",
+                "Replay",
+                "Interchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "patchlog-bench", dependencies: ["LogStore"], path: "Sources/Bench"),
         .testTarget(name: "BlockCompressionTests", dependencies: ["BlockCompression"]),
-        .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO"]),
+        .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO", "ByteCoding"]),
         .testTarget(name: "EventsTests", dependencies: ["Events"]),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Events", "Replay", "LogStore"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange"]),
         .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog"]),
     ]
 )

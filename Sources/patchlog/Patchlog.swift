@@ -14,6 +14,9 @@ struct Patchlog: ParsableCommand {
             3 verify found damage; 64 a mistake in the command line.
             """,
         version: "0.1.0",
-        subcommands: [Init.self, Info.self, Verify.self, Salvage.self, Raw.self]
+        subcommands: [
+            Init.self, Import.self, Export.self, State.self, When.self, History.self, Diff.self, Fleet.self,
+            Info.self, Verify.self, Salvage.self, Raw.self,
+        ]
     )
 }

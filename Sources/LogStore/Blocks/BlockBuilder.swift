@@ -1,3 +1,4 @@
+import ByteCoding
 import BlockCompression
 
 /// Collects records for one block and encodes them (see docs/log-format.md, "Block

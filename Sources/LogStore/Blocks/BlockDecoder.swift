@@ -1,3 +1,4 @@
+import ByteCoding
 import BlockCompression
 
 /// Decodes one block into reusable buffers, so that scanning a whole log allocates

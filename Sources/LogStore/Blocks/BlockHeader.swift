@@ -1,3 +1,4 @@
+import ByteCoding
 /// The fixed 24-byte header of a block (see docs/log-format.md, "Block").
 ///
 /// | offset | size | field |

@@ -1,3 +1,4 @@
+import ByteCoding
 /// The varint form of a time difference in a block (see docs/log-format.md, "Times").
 ///
 /// Event times are usually whole seconds or milliseconds, so a difference in

@@ -1,3 +1,4 @@
+import ByteCoding
 import SystemIO
 
 /// One caller's batch waiting in the group-commit queue.
@@ -124,12 +125,8 @@ extension FileLog {
     /// one write per segment, and syncs as the mode asks. On any failure, truncates
     /// and removes what it wrote and restores the in-memory state.
     private func write(_ records: [NewRecord]) throws {
-        let firstNew = segments.count
+        let snapshot = takeSnapshot()
         let start = segments.last!
-        let startBlocks = start.blocks.count
-        let startEnd = start.end
-        let startStreams = streamKeys.count
-        let startRecent = recentRaw
         do {
             var pending: [UInt8] = []
             var pendingAt = start.end
@@ -184,18 +181,63 @@ extension FileLog {
             if !pending.isEmpty { try active.file.write(pending, at: pendingAt) }
             if options.sync != .none { try active.file.sync() }
         } catch {
-            for segment in segments[firstNew...] {
-                segment.file.close()
-                try? FileSystem.remove(segment.path)
-                try? FileSystem.remove(segment.indexPath)
-            }
-            segments.removeSubrange(firstNew...)
-            start.truncateBlocks(to: startBlocks, streamsBefore: startStreams)
-            try? start.file.truncate(to: startEnd)
-            for key in streamKeys[startStreams...] { streamNumbers[key] = nil }
-            streamKeys.removeSubrange(startStreams...)
-            recentRaw = startRecent
-            cachedBlock = nil
+            restore(snapshot, idsChanged: false)
+            throw error
+        }
+    }
+
+    /// Where the log stands: enough to put it back there.
+    struct Snapshot {
+        let segmentCount: Int
+        let blocks: Int
+        let end: Int
+        let streams: Int
+        let recentRaw: [UInt8]
+    }
+
+    func takeSnapshot() -> Snapshot {
+        let last = segments.last!
+        return Snapshot(segmentCount: segments.count, blocks: last.blocks.count, end: last.end, streams: streamKeys.count, recentRaw: recentRaw)
+    }
+
+    /// Puts the log back where `snapshot` was taken: removes the segments created
+    /// since, truncates the one that was last, forgets streams and ids added since.
+    func restore(_ snapshot: Snapshot, idsChanged: Bool) {
+        let start = segments[snapshot.segmentCount - 1]
+        for segment in segments[snapshot.segmentCount...] {
+            segment.file.close()
+            try? FileSystem.remove(segment.path)
+            try? FileSystem.remove(segment.indexPath)
+        }
+        segments.removeSubrange(snapshot.segmentCount...)
+        if start.blocks.count > snapshot.blocks {
+            start.truncateBlocks(to: snapshot.blocks, streamsBefore: snapshot.streams)
+            if start.indexedLength > snapshot.end { start.indexedLength = 0 }
+        }
+        try? start.file.truncate(to: snapshot.end)
+        try? start.file.sync()
+        for key in streamKeys[snapshot.streams...] { streamNumbers[key] = nil }
+        streamKeys.removeSubrange(snapshot.streams...)
+        recentRaw = snapshot.recentRaw
+        cachedBlock = nil
+        if idsChanged {
+            idFilter = Set(segments.flatMap(\.idHashes))
+            exactIDs = nil
+        }
+    }
+
+    /// Runs `body`, which appends; if it throws, every record it appended is taken
+    /// back out (segments truncated, new segments removed) before the error is
+    /// rethrown, so the log is as it was before. What a crash interrupts stays
+    /// appended. Appends from other threads during `body` are taken back too: run
+    /// transactions alone.
+    public func transaction<R>(_ body: () throws -> R) throws -> R {
+        guard access == .writer, lockFile != nil else { throw LogError.readOnly(directory: directory) }
+        let snapshot = state.withLock { takeSnapshot() }
+        do {
+            return try body()
+        } catch {
+            state.withLock { restore(snapshot, idsChanged: true) }
             throw error
         }
     }

@@ -79,4 +79,15 @@ public final class InMemoryLog: LogStore {
 
     /// The number of a stream key.
     public func streamID(_ key: String) -> StreamID? { streamNumbers[key] }
+
+    /// Runs `body`; if it throws, takes back what it appended.
+    public func transaction<R>(_ body: () throws -> R) throws -> R {
+        let saved = (records, byID, streamNumbers, streamKeys, idBytes)
+        do {
+            return try body()
+        } catch {
+            (records, byID, streamNumbers, streamKeys, idBytes) = saved
+            throw error
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import ByteCoding
 import SystemIO
 
 /// The `LOG` file that marks a directory as a log (see docs/log-format.md,

@@ -32,6 +32,9 @@ public protocol LogStore: AnyObject {
 
     /// The number of a stream key, if the log has records in that stream.
     func streamID(_ key: String) -> StreamID?
+
+    /// Runs `body`; if it throws, takes back everything it appended, then rethrows.
+    func transaction<R>(_ body: () throws -> R) throws -> R
 }
 
 extension LogStore {

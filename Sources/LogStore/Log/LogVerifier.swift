@@ -1,3 +1,4 @@
+import ByteCoding
 import SystemIO
 
 /// The result of reading a whole log and checking every checksum.

@@ -1,3 +1,4 @@
+import ByteCoding
 import BlockCompression
 
 /// The header at the start of every segment file (see docs/log-format.md, "Segment

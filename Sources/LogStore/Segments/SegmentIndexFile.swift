@@ -1,3 +1,4 @@
+import ByteCoding
 import SystemIO
 
 /// The index file beside a segment (`<base>.idx`; see docs/log-format.md, "Index

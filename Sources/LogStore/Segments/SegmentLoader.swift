@@ -1,3 +1,4 @@
+import ByteCoding
 import SystemIO
 
 /// What the end of a segment looked like when it was loaded.

@@ -1,0 +1,201 @@
+import ByteCoding
+
+/// The building blocks of the binary event format (docs/event-codec.md), shared by
+/// the encoder, the decoder and the replay cursor.
+enum CodecPrimitives {
+    static let unknownClassification: UInt8 = 0xFF
+
+    // MARK: strings
+
+    static func write(_ s: String, into w: inout ByteWriter) {
+        var s = s
+        s.withUTF8 { w.varint($0.count); w.bytes.append(contentsOf: $0) }
+    }
+
+    static func readString(_ r: inout ByteReader) throws(ByteReader.Truncated) -> String {
+        String(decoding: try r.lengthPrefixed(atMost: 1 << 24), as: UTF8.self)
+    }
+
+    static func skipString(_ r: inout ByteReader) throws(ByteReader.Truncated) {
+        _ = try r.lengthPrefixed(atMost: 1 << 24)
+    }
+
+    // MARK: classifications
+
+    /// A list of classification names: a bit set when the names are known ones in
+    /// the canonical order without repeats, else the list as given.
+    static func write(classifications: [String], into w: inout ByteWriter) {
+        var mask: UInt64 = 0
+        var lastCode = -1
+        var canonical = true
+        var codes: [UInt8] = []
+        codes.reserveCapacity(classifications.count)
+        for name in classifications {
+            if let known = knownCode(name) {
+                codes.append(known)
+                if Int(known) <= lastCode { canonical = false }
+                lastCode = Int(known)
+                mask |= 1 << UInt64(known)
+            } else {
+                codes.append(unknownClassification)
+                canonical = false
+            }
+        }
+        if canonical {
+            w.varint(mask << 1)
+            return
+        }
+        w.varint(UInt64(classifications.count) << 1 | 1)
+        for (code, name) in zip(codes, classifications) {
+            w.u8(code)
+            if code == unknownClassification { write(name, into: &w) }
+        }
+    }
+
+    static func readClassifications(_ r: inout ByteReader) throws(ByteReader.Truncated) -> [String] {
+        let header = try r.varint()
+        if header & 1 == 0 {
+            let mask = header >> 1
+            return KnownClassification.allCases.filter { mask & (1 << UInt64($0.rawValue)) != 0 }.map(\.name)
+        }
+        let count = Int(header >> 1)
+        guard count <= r.remaining else { throw ByteReader.Truncated() }
+        var names: [String] = []
+        names.reserveCapacity(count)
+        for _ in 0..<count {
+            let code = try r.u8()
+            if code == unknownClassification {
+                names.append(try readString(&r))
+            } else {
+                guard let known = KnownClassification(rawValue: code) else { throw ByteReader.Truncated() }
+                names.append(known.name)
+            }
+        }
+        return names
+    }
+
+    /// Skips a classification list, returning the bit set of the known names in it.
+    static func skipClassifications(_ r: inout ByteReader) throws(ByteReader.Truncated) -> UInt64 {
+        let header = try r.varint()
+        if header & 1 == 0 { return header >> 1 }
+        var mask: UInt64 = 0
+        for _ in 0..<Int(min(header >> 1, UInt64(r.remaining))) {
+            let code = try r.u8()
+            if code == unknownClassification { try skipString(&r) } else { mask |= 1 << UInt64(code & 63) }
+        }
+        return mask
+    }
+
+    static func knownCode(_ name: String) -> UInt8? {
+        KnownClassification.allCases.first { $0.name == name }?.rawValue
+    }
+
+    // MARK: KBs
+
+    static func write(_ kb: KB, into w: inout ByteWriter) { w.varint(kb.packed) }
+    static func readKB(_ r: inout ByteReader) throws(ByteReader.Truncated) -> KB { KB(packed: try r.varint()) }
+
+    static func write(kbs: [KB], into w: inout ByteWriter) {
+        w.varint(kbs.count)
+        for kb in kbs { write(kb, into: &w) }
+    }
+
+    static func readKBs(_ r: inout ByteReader) throws(ByteReader.Truncated) -> [KB] {
+        let n = try r.count(atMost: r.remaining)
+        var out: [KB] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n { out.append(try readKB(&r)) }
+        return out
+    }
+
+    // MARK: activity ids
+
+    /// How an activity id is stored: 0 = same as the event id; 1 = a GUID in lower
+    /// case, 2 = in upper case (16 bytes); 3 = any other text.
+    static func activityMode(_ activityId: String, eventID: String) -> UInt8 {
+        if activityId == eventID { return 0 }
+        guard let bytes = guidBytes(activityId) else { return 3 }
+        _ = bytes
+        if activityId == activityId.lowercased() { return 1 }
+        if activityId == activityId.uppercased() { return 2 }
+        return 3
+    }
+
+    static func write(activityId: String, mode: UInt8, into w: inout ByteWriter) {
+        switch mode {
+        case 0: break
+        case 1, 2: w.raw(guidBytes(activityId)!)
+        default: write(activityId, into: &w)
+        }
+    }
+
+    static func readActivityId(_ r: inout ByteReader, mode: UInt8, eventID: String) throws(ByteReader.Truncated) -> String {
+        switch mode {
+        case 0: return eventID
+        case 1, 2: return guidText(Array(try r.raw(16)), upper: mode == 2)
+        default: return try readString(&r)
+        }
+    }
+
+    static func skipActivityId(_ r: inout ByteReader, mode: UInt8) throws(ByteReader.Truncated) {
+        switch mode {
+        case 0: break
+        case 1, 2: _ = try r.raw(16)
+        default: try skipString(&r)
+        }
+    }
+
+    /// The 16 bytes of a GUID written `8-4-4-4-12` in hex, else nil.
+    static func guidBytes(_ s: String) -> [UInt8]? {
+        let u = Array(s.utf8)
+        guard u.count == 36, u[8] == 45, u[13] == 45, u[18] == 45, u[23] == 45 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(16)
+        var i = 0
+        while i < 36 {
+            if u[i] == 45 { i += 1; continue }
+            guard let hi = hex(u[i]), let lo = hex(u[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        return out.count == 16 ? out : nil
+    }
+
+    private static func hex(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: c - 48
+        case 97...102: c - 87
+        case 65...70: c - 55
+        default: nil
+        }
+    }
+
+    static func guidText(_ b: [UInt8], upper: Bool) -> String {
+        let digits = Array((upper ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (i, byte) in b.enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(45) }
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: optionals packed in bits
+
+    /// nil → 0, false → 1, true → 2.
+    static func tri(_ b: Bool?) -> UInt8 { b.map { $0 ? 2 : 1 } ?? 0 }
+    static func untri(_ v: UInt8) -> Bool? { v == 0 ? nil : v == 2 }
+    /// nil → 0, value → raw + 1.
+    static func opt<V: Vocabulary>(_ v: V?) -> UInt8 { v.map { $0.rawValue + 1 } ?? 0 }
+    static func unopt<V: Vocabulary>(_ v: UInt8, _: V.Type) throws(ByteReader.Truncated) -> V? {
+        if v == 0 { return nil }
+        guard let value = V(rawValue: v - 1) else { throw ByteReader.Truncated() }
+        return value
+    }
+    static func value<V: Vocabulary>(_ v: UInt8, _: V.Type) throws(ByteReader.Truncated) -> V {
+        guard let value = V(rawValue: v) else { throw ByteReader.Truncated() }
+        return value
+    }
+}

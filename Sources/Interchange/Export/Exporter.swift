@@ -1,0 +1,168 @@
+import Events
+import Foundation
+import LogStore
+import Replay
+
+/// Which events an export includes.
+public struct ExportFilter: Sendable {
+    /// Only this VM's events (any case).
+    public var vm: String?
+    /// Only events that name this KB (installs, assessments, releases, rollbacks).
+    public var kb: KB?
+    /// Only events of this type.
+    public var type: EventType?
+    /// Only events at or after this time.
+    public var since: Timestamp?
+    /// Only events at or before this time.
+    public var until: Timestamp?
+
+    /// Everything, narrowed by what is given.
+    public init(vm: String? = nil, kb: KB? = nil, type: EventType? = nil, since: Timestamp? = nil, until: Timestamp? = nil) {
+        self.vm = vm
+        self.kb = kb
+        self.type = type
+        self.since = since
+        self.until = until
+    }
+}
+
+/// Export formats.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    /// The interchange format: importing it answers every query the same.
+    case jsonl
+    /// A timeline: one row per (event, patch).
+    case csv
+}
+
+/// Streams a log's events out, in append order, as JSON Lines or a CSV timeline.
+/// Memory stays flat however large the log: records are decoded one block at a time
+/// and output is written in chunks.
+public struct Exporter {
+    /// The log.
+    public let log: HotpatchLog
+
+    /// An exporter of `log`.
+    public init(log: HotpatchLog) { self.log = log }
+
+    /// The CSV timeline's header row.
+    public static let csvHeader = [
+        "sequence", "time", "type", "vm", "event_id", "kb", "patch_kind", "patch_state", "classifications",
+        "reboot_behavior", "status", "reboot_status", "trigger", "activity_id", "detail",
+    ]
+
+    /// Writes the events that pass `filter` to `output` (called with chunks of text);
+    /// returns how many events were written.
+    @discardableResult
+    public func export(format: ExportFormat, filter: ExportFilter, to output: (String) throws -> Void) throws -> Int {
+        let store = log.store
+        let vmStream = filter.vm.map { store.streamID(log.streamKey(forVM: $0)) }
+        if let vmStream, vmStream == nil { return 0 } // no such VM: nothing to export
+        var keys: [StreamID: String] = [:]
+        var chunk = ""
+        var csv = CSVWriter()
+        if format == .csv { csv.row(Self.csvHeader) }
+        var count = 0
+        var failure: (any Error)?
+        try store.scan { view in
+            if let vmStream, view.stream != vmStream { return true }
+            if let since = filter.since, view.time < since.nanoseconds { return true }
+            if let until = filter.until, view.time > until.nanoseconds { return true }
+            if let type = filter.type, (try? EventCodec.header(view.payload).type) != type { return true }
+            let key: String
+            if let k = keys[view.stream] { key = k } else {
+                key = store.streamKey(view.stream) ?? ""
+                keys[view.stream] = key
+            }
+            do {
+                let event = try HotpatchLog.event(from: view, streamKey: key)
+                if let kb = filter.kb, !Self.names(event, kb) { return true }
+                count += 1
+                switch format {
+                case .jsonl:
+                    chunk += EventJSONEncoder.encode(event)
+                    chunk += "\n"
+                case .csv:
+                    for row in Self.timelineRows(event, sequence: view.sequence, only: filter.kb) { csv.row(row) }
+                    chunk += csv.text
+                    csv.clear()
+                }
+                if chunk.utf8.count >= 1 << 20 {
+                    try output(chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            } catch {
+                failure = error
+                return false
+            }
+            return true
+        }
+        if let failure { throw failure }
+        if format == .csv { chunk = csv.text + chunk }
+        try output(chunk)
+        return count
+    }
+
+    /// Whether an event names `kb`.
+    static func names(_ event: Event, _ kb: KB) -> Bool {
+        switch event.body {
+        case let .release(r): return r.kb == kb || r.baseline == kb
+        case let .assessment(a): return a.available.contains { $0.kb == kb }
+        case let .install(i): return i.patches.contains { $0.kb == kb }
+        case let .rollback(r): return r.restoredBaseline == kb || r.uninstalled.contains(kb)
+        default: return false
+        }
+    }
+
+    /// The timeline rows of one event: one per patch it names, or one.
+    static func timelineRows(_ event: Event, sequence: UInt64, only kb: KB?) -> [[String]] {
+        func row(kb: KB? = nil, kind: PatchKind? = nil, state: String = "", classifications: [String] = [],
+                 rebootBehavior: RebootBehavior? = nil, status: String = "", rebootStatus: String = "",
+                 trigger: String = "", activity: String = "", detail: String = "") -> [String] {
+            [String(sequence), event.time.description, event.type.name, event.vm ?? "", event.id,
+             kb?.description ?? "", kind?.name ?? "", state, classifications.joined(separator: ";"),
+             rebootBehavior?.name ?? "", status, rebootStatus, trigger, activity, detail]
+        }
+        var rows: [[String]] = []
+        switch event.body {
+        case let .featureRegistration(f):
+            rows.append(row(status: f.state.name, detail: "\(f.subscription) \(f.feature)"))
+        case let .providerRegistration(p):
+            rows.append(row(status: p.state.name, detail: "\(p.subscription) \(p.namespace)"))
+        case let .release(r):
+            var detail = r.title ?? ""
+            if let b = r.baseline { detail += (detail.isEmpty ? "" : "; ") + "baseline \(b)" }
+            if let planned = r.planned { detail += (detail.isEmpty ? "" : "; ") + (planned ? "planned" : "unplanned") }
+            rows.append(row(kb: r.kb, kind: r.kind, state: "Released", classifications: r.classifications, detail: detail))
+        case let .vmRegistered(v):
+            rows.append(row(detail: "\(v.image.publisher)/\(v.image.offer)/\(v.image.sku); \(v.platform.name); \(v.patchMode.name); hotpatch \(v.hotpatch ? "on" : "off")"))
+        case let .vmHotpatch(enabled):
+            rows.append(row(detail: "hotpatch \(enabled ? "enabled" : "disabled")"))
+        case let .vmPower(state):
+            rows.append(row(status: state.name))
+        case let .assessment(a):
+            let base = (status: a.status.name, trigger: a.trigger.name, activity: a.activityId)
+            for p in a.available where kb == nil || p.kb == kb {
+                rows.append(row(kb: p.kb, kind: p.kind, state: "Available", classifications: p.classifications, rebootBehavior: p.rebootBehavior,
+                                status: base.status, trigger: base.trigger, activity: base.activity, detail: a.rebootPending ? "reboot pending" : ""))
+            }
+            if a.available.isEmpty {
+                rows.append(row(status: base.status, trigger: base.trigger, activity: base.activity, detail: a.rebootPending ? "reboot pending" : "nothing available"))
+            }
+        case let .install(i):
+            for p in i.patches where kb == nil || p.kb == kb {
+                rows.append(row(kb: p.kb, kind: p.kind, state: p.state.name, classifications: p.classifications, rebootBehavior: p.rebootBehavior,
+                                status: i.status.name, rebootStatus: i.rebootStatus.name, trigger: i.trigger.name, activity: i.activityId,
+                                detail: i.maintenanceWindowExceeded == true ? "maintenance window exceeded" : ""))
+            }
+            if i.patches.isEmpty {
+                rows.append(row(status: i.status.name, rebootStatus: i.rebootStatus.name, trigger: i.trigger.name, activity: i.activityId))
+            }
+        case let .reboot(r):
+            rows.append(row(status: r.status.name, detail: "reason \(r.reason.name)"))
+        case let .rollback(r):
+            for u in r.uninstalled where kb == nil || u == kb { rows.append(row(kb: u, state: "Uninstalled")) }
+            if kb == nil || r.restoredBaseline == kb { rows.append(row(kb: r.restoredBaseline, kind: .baseline, state: "Restored")) }
+        }
+        return rows
+    }
+}

@@ -1,0 +1,149 @@
+import Events
+import Replay
+
+/// The printed forms of query answers: the JSON shapes of events.md's query
+/// contract, and tables and CSV for people and spreadsheets.
+public enum QueryOutput {
+    // MARK: state
+
+    /// `patchlog state --format json`, exactly the contract's shape.
+    public static func stateJSON(_ s: VMState, at: Timestamp, supportedImage: Bool, asRecorded: UInt64?) -> String {
+        var j = JSONText()
+        j.beginObject()
+        j.member("vm", s.vm)
+        j.member("at", at.description)
+        j.member("registered", s.registered)
+        j.member("hotpatchEnabled", s.hotpatchEnabled)
+        j.member("supportedImage", supportedImage)
+        j.member("baseline", s.baseline?.description)
+        j.member("pendingReboot", s.pendingReboot)
+        j.key("installed")
+        j.beginArray()
+        for p in s.installed {
+            j.beginObject()
+            j.member("kb", p.kb.description)
+            j.member("kind", p.kind.name)
+            j.member("installedAt", p.installedAt.description)
+            j.member("effectiveAt", p.effectiveAt?.description)
+            j.endObject()
+        }
+        j.endArray()
+        j.member("lastAssessmentAt", s.lastAssessmentAt?.description)
+        j.member("missing", strings: s.missing.map(\.description))
+        if let asRecorded { j.key("asRecorded"); j.number(asRecorded) }
+        j.endObject()
+        return j.string
+    }
+
+    /// `patchlog state` for a person.
+    public static func stateTable(_ s: VMState, at: Timestamp, supportedImage: Bool, asRecorded: UInt64?) -> String {
+        var out = "VM            \(s.vm)\n"
+        out += "at            \(at)" + (asRecorded.map { " (as recorded up to sequence \($0))" } ?? "") + "\n"
+        guard s.eventCount > 0 else { return out + "no events of this VM at or before that moment\n" }
+        out += "registered    \(s.registered ? "yes" : "no")"
+        if let r = s.registration { out += " (\(r.image.publisher)/\(r.image.offer)/\(r.image.sku), \(r.platform.name), \(r.patchMode.name))" }
+        out += "\nhotpatch      \(s.hotpatchEnabled ? "enabled" : "disabled")\(supportedImage ? "" : " (image not supported)")\n"
+        out += "baseline      \(s.baseline?.description ?? "none")\(s.baselineSince.map { " since \($0)" } ?? "")\n"
+        out += "reboot        \(s.pendingReboot ? "PENDING" : "not pending")\n"
+        out += "assessed      \(s.lastAssessmentAt?.description ?? "never")\n"
+        out += "missing       \(s.missing.isEmpty ? "nothing" : s.missing.map(\.description).joined(separator: ", "))\n\n"
+        var t = TextTable(["kb", "kind", "installed", "effective"])
+        for p in s.installed {
+            t.add([p.kb.description, p.kind.name, p.installedAt.description, p.effectiveAt?.description ?? "pending reboot"])
+        }
+        return out + (s.installed.isEmpty ? "nothing installed\n" : t.text)
+    }
+
+    // MARK: when
+
+    /// `patchlog when --format json`.
+    public static func whenJSON(_ rows: [KBInstall]) -> String {
+        var j = JSONText()
+        j.beginArray()
+        for r in rows {
+            j.beginObject()
+            j.member("vm", r.vm)
+            j.member("installedAt", r.installedAt.description)
+            j.member("effectiveAt", r.effectiveAt?.description)
+            j.member("uninstalledAt", r.uninstalledAt?.description)
+            j.endObject()
+        }
+        j.endArray()
+        return j.string
+    }
+
+    /// `patchlog when` as a table or CSV (`csv: true`).
+    public static func whenRows(_ rows: [KBInstall], csv: Bool) -> String {
+        let header = ["vm", "installedAt", "effectiveAt", "uninstalledAt"]
+        let cells = rows.map { [$0.vm, $0.installedAt.description, $0.effectiveAt?.description ?? "", $0.uninstalledAt?.description ?? ""] }
+        if csv {
+            var w = CSVWriter()
+            w.row(header)
+            for c in cells { w.row(c) }
+            return w.text
+        }
+        var t = TextTable(header)
+        for c in cells { t.add(c.map { $0.isEmpty ? "-" : $0 }) }
+        return t.text
+    }
+
+    // MARK: fleet
+
+    /// One VM's row of `patchlog fleet`.
+    public struct FleetRow: Sendable {
+        public var vm: String
+        public var baseline: KB?
+        public var hotpatchesSinceBaseline: [KB]
+        public var pendingReboot: Bool
+        public var hotpatchEnabled: Bool
+        public var supportedImage: Bool
+        public var lastAssessmentAt: Timestamp?
+    }
+
+    /// The fleet row of a VM state: hotpatches counted are those installed now whose
+    /// install came at or after the current baseline became current.
+    public static func fleetRow(_ s: VMState, supportedImage: Bool) -> FleetRow {
+        let since = s.baselineSince
+        let hotpatches = s.installed.filter { period in period.kind == .hotpatch && (since.map { period.installedAt >= $0 } ?? true) }.map(\.kb)
+        return FleetRow(vm: s.vm, baseline: s.baseline, hotpatchesSinceBaseline: hotpatches, pendingReboot: s.pendingReboot,
+                        hotpatchEnabled: s.hotpatchEnabled, supportedImage: supportedImage, lastAssessmentAt: s.lastAssessmentAt)
+    }
+
+    /// `patchlog fleet --format json`.
+    public static func fleetJSON(_ rows: [FleetRow], at: Timestamp) -> String {
+        var j = JSONText()
+        j.beginArray()
+        for r in rows {
+            j.beginObject()
+            j.member("vm", r.vm)
+            j.member("at", at.description)
+            j.member("baseline", r.baseline?.description)
+            j.member("hotpatchesSinceBaseline", strings: r.hotpatchesSinceBaseline.map(\.description))
+            j.member("pendingReboot", r.pendingReboot)
+            j.member("hotpatchEnabled", r.hotpatchEnabled)
+            j.member("supportedImage", r.supportedImage)
+            j.member("lastAssessmentAt", r.lastAssessmentAt?.description)
+            j.endObject()
+        }
+        j.endArray()
+        return j.string
+    }
+
+    /// `patchlog fleet` as a table or CSV.
+    public static func fleetRows(_ rows: [FleetRow], csv: Bool) -> String {
+        let header = ["vm", "baseline", "hotpatchesSinceBaseline", "pendingReboot", "hotpatchEnabled", "supportedImage", "lastAssessmentAt"]
+        let cells = rows.map {
+            [$0.vm, $0.baseline?.description ?? "", $0.hotpatchesSinceBaseline.map(\.description).joined(separator: csv ? ";" : " "),
+             $0.pendingReboot ? "yes" : "no", $0.hotpatchEnabled ? "yes" : "no", $0.supportedImage ? "yes" : "no", $0.lastAssessmentAt?.description ?? ""]
+        }
+        if csv {
+            var w = CSVWriter()
+            w.row(header)
+            for c in cells { w.row(c) }
+            return w.text
+        }
+        var t = TextTable(["vm", "baseline", "hotpatches since", "pending reboot", "hotpatch", "supported image", "last assessment"])
+        for c in cells { t.add(c.map { $0.isEmpty ? "-" : $0 }) }
+        return t.text
+    }
+}

@@ -1,0 +1,83 @@
+import Events
+import LogStore
+import Replay
+
+/// What an import did.
+public struct ImportReport: Sendable, Equatable {
+    /// Lines read, blank ones included.
+    public var lines = 0
+    /// Events appended.
+    public var appended = 0
+    /// Events whose id was already in the log with the same content (or earlier in
+    /// the file): nothing was appended for them.
+    public var duplicates = 0
+    /// Bytes read.
+    public var bytes = 0
+}
+
+/// Imports JSON Lines (events.md) into a log, all or nothing: every line is checked
+/// and appended in batches inside one transaction, and the first bad line (or id
+/// conflict) takes back everything this import appended, so the log is as it was
+/// before. A crash in the middle leaves the batches appended so far in the log;
+/// importing the file again appends only what is missing, since re-imported events
+/// are no-ops.
+public struct Importer {
+    /// The log to append to.
+    public let log: HotpatchLog
+    /// Events per append call.
+    public var batchSize = 4096
+
+    /// An importer into `log`.
+    public init(log: HotpatchLog) { self.log = log }
+
+    /// Imports `path` (`-` for standard input). `progress` is called now and then
+    /// with the report so far.
+    public func importFile(_ path: String, progress: ((ImportReport) -> Void)? = nil) throws -> ImportReport {
+        let reader = try LineReader(path: path)
+        let name = path == "-" ? "<stdin>" : path
+        let decoder = EventJSONDecoder()
+        var report = ImportReport()
+        var batch: [Event] = []
+        var batchLines: [Int] = []
+        batch.reserveCapacity(batchSize)
+
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            do {
+                for outcome in try log.append(batch) {
+                    if case .appended = outcome { report.appended += 1 } else { report.duplicates += 1 }
+                }
+            } catch let LogError.idConflict(id, existing) {
+                let line = batchLines[batch.firstIndex { $0.id == id } ?? 0]
+                throw EventInputError(line: line, field: "id", message: "\"\(id)\" is already in the log (sequence \(existing)) with different content", file: name)
+            } catch let LogError.invalidRecord(index, reason) {
+                throw EventInputError(line: batchLines[index], field: nil, message: reason, file: name)
+            }
+            batch.removeAll(keepingCapacity: true)
+            batchLines.removeAll(keepingCapacity: true)
+            report.bytes = reader.bytesRead
+            progress?(report)
+        }
+
+        try log.store.transaction {
+            while let range = try reader.next() {
+                report.lines = reader.lineNumber
+                let buffer = reader.lineBuffer
+                if buffer[range].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                do {
+                    batch.append(try decoder.decode(buffer, range: range))
+                } catch let failure as EventInputError {
+                    var error = failure
+                    error.line = reader.lineNumber
+                    error.file = name
+                    throw error
+                }
+                batchLines.append(reader.lineNumber)
+                if batch.count >= batchSize { try flush() }
+            }
+            try flush()
+        }
+        report.bytes = reader.bytesRead
+        return report
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Reads a file or standard input in large chunks and hands out its lines as byte
+/// ranges of a reused buffer, without copying them. Lines end at `\n`; a `\r`
+/// before it is dropped.
+public final class LineReader {
+    private let handle: FileHandle
+    private let chunkSize: Int
+    private(set) var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+    /// Lines handed out so far (the number of the last one).
+    public private(set) var lineNumber = 0
+    /// Bytes read so far.
+    public private(set) var bytesRead = 0
+
+    /// Reads `path`, or standard input for `-`.
+    public init(path: String, chunkSize: Int = 4 << 20) throws {
+        if path == "-" {
+            handle = FileHandle.standardInput
+        } else {
+            guard let h = FileHandle(forReadingAtPath: path) else {
+                throw EventInputError(field: nil, message: "cannot open the file for reading", file: path)
+            }
+            handle = h
+        }
+        self.chunkSize = chunkSize
+    }
+
+    /// The next line as a range of ``lineBuffer``, or nil at the end of input.
+    public func next() throws -> Range<Int>? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+                var end = newline
+                if end > start && buffer[end - 1] == 0x0D { end -= 1 }
+                let line = start..<end
+                start = newline + 1
+                lineNumber += 1
+                return line
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                var end = buffer.count
+                if buffer[end - 1] == 0x0D { end -= 1 }
+                let line = start..<end
+                start = buffer.count
+                lineNumber += 1
+                return line
+            }
+            buffer.removeSubrange(0..<start)
+            start = 0
+            let data = try handle.read(upToCount: chunkSize) ?? Data()
+            if data.isEmpty { atEnd = true } else {
+                bytesRead += data.count
+                buffer.append(contentsOf: data)
+            }
+        }
+    }
+
+    /// The buffer the ranges from ``next()`` refer to (valid until the next call).
+    public var lineBuffer: [UInt8] { buffer }
+}

@@ -1,0 +1,94 @@
+import Events
+import LogStore
+
+/// The Hotpatch events in a log store: how events become records and back.
+///
+/// Each VM's events form one stream, keyed by the VM as first written (`vm:` + id):
+/// later events that spell it in another case go to the same stream, since VM ids
+/// compare case-insensitively. Releases form the `catalog` stream; registrations
+/// the stream of their subscription (`subscription:` + id, lower case).
+public final class HotpatchLog {
+    /// The store underneath.
+    public let store: any LogStore
+    /// Lower-cased VM id → its stream key.
+    private var vmStreams: [String: String] = [:]
+
+    /// The stream of release events.
+    public static let catalogStream = "catalog"
+    static let vmPrefix = "vm:"
+    static let subscriptionPrefix = "subscription:"
+
+    /// Wraps a store, learning the VMs it already holds.
+    public init(store: any LogStore) {
+        self.store = store
+        var n: UInt32 = 0
+        while let key = store.streamKey(StreamID(rawValue: n)) {
+            if key.hasPrefix(Self.vmPrefix) {
+                let vm = String(key.dropFirst(Self.vmPrefix.count))
+                vmStreams[vm.lowercased()] = key
+            }
+            n += 1
+        }
+    }
+
+    /// The stream key for a VM id in any case.
+    public func streamKey(forVM vm: String) -> String {
+        vmStreams[vm.lowercased()] ?? Self.vmPrefix + vm
+    }
+
+    /// The VM id as first written, if the log has events of that VM.
+    public func knownVM(_ vm: String) -> String? {
+        vmStreams[vm.lowercased()].map { String($0.dropFirst(Self.vmPrefix.count)) }
+    }
+
+    /// Every VM the log has events of, as first written, sorted.
+    public var vms: [String] { vmStreams.values.map { String($0.dropFirst(Self.vmPrefix.count)) }.sorted() }
+
+    /// The VM a stream key belongs to, if it is a VM stream.
+    public static func vm(ofStream key: String) -> String? {
+        key.hasPrefix(vmPrefix) ? String(key.dropFirst(vmPrefix.count)) : nil
+    }
+
+    /// The record that stores `event`.
+    public func record(for event: Event) -> NewRecord {
+        let stream: String
+        switch event.body {
+        case .release: stream = Self.catalogStream
+        case let .featureRegistration(f): stream = Self.subscriptionPrefix + f.subscription.lowercased()
+        case let .providerRegistration(p): stream = Self.subscriptionPrefix + p.subscription.lowercased()
+        default: stream = streamKey(forVM: event.vm ?? "")
+        }
+        return NewRecord(time: event.time.nanoseconds, stream: stream, id: event.id, payload: EventCodec.encode(event))
+    }
+
+    /// Appends events (all or nothing; see ``LogStore/append(_:)``).
+    public func append(_ events: [Event]) throws -> [AppendOutcome] {
+        let records = events.map { event -> NewRecord in
+            let r = record(for: event)
+            if let vm = Self.vm(ofStream: r.stream), vmStreams[vm.lowercased()] == nil { vmStreams[vm.lowercased()] = r.stream }
+            return r
+        }
+        return try store.append(records)
+    }
+
+    /// The event a stored record holds.
+    public static func event(from record: StoredRecord) throws -> Event {
+        try EventCodec.decode(record.payload[...], id: record.id, time: Timestamp(nanoseconds: record.time), vm: vm(ofStream: record.stream))
+    }
+
+    /// The event a scanned record holds; `streamKey` names its stream.
+    public static func event(from view: RecordView, streamKey: String) throws -> Event {
+        try EventCodec.decode(view.payload, id: view.id, time: Timestamp(nanoseconds: view.time), vm: vm(ofStream: streamKey))
+    }
+
+    /// Every event of one VM (any case) with its sequence number, in append order.
+    public func events(ofVM vm: String) throws -> [(sequence: UInt64, event: Event)] {
+        guard let key = vmStreams[vm.lowercased()] else { return [] }
+        return try store.read(stream: key).map { ($0.sequence, try Self.event(from: $0)) }
+    }
+
+    /// Every release in the catalog with its sequence number, in append order.
+    public func releases() throws -> [(sequence: UInt64, event: Event)] {
+        try store.read(stream: Self.catalogStream).map { ($0.sequence, try Self.event(from: $0)) }
+    }
+}

@@ -1,0 +1,139 @@
+import Events
+
+/// One period during which a KB was installed on a VM: from `installedAt` until
+/// `uninstalledAt` (a rollback), effective from `effectiveAt`.
+public struct InstallPeriod: Equatable, Sendable {
+    public var kb: KB
+    public var kind: PatchKind
+    public var installedAt: Timestamp
+    /// Nil while a reboot is pending.
+    public var effectiveAt: Timestamp?
+    /// Nil while still installed.
+    public var uninstalledAt: Timestamp?
+    /// Sequence number of the event that installed it.
+    public var sequence: UInt64
+}
+
+/// A VM as the fold of its events leaves it: the projection of events.md's replay
+/// semantics. ``apply(_:sequence:catalog:)`` is pure (no I/O), so replay, queries and
+/// tests share it.
+public struct VMState: Equatable, Sendable {
+    /// The VM id as first written.
+    public var vm: String
+    /// Whether a `vm.registered` event has been folded.
+    public var registered = false
+    /// The latest registration.
+    public var registration: VMRegistration?
+    /// Enrolment: from `vm.registered.hotpatch`, then each `vm.hotpatch`.
+    public var hotpatchEnabled = false
+    /// The latest power state, if any was recorded.
+    public var power: PowerState?
+    /// When the power state last changed.
+    public var powerSince: Timestamp?
+    /// Every install period, in the order they began.
+    public var periods: [InstallPeriod] = []
+    /// KB → index in ``periods`` of its current (not uninstalled) period.
+    public var installedIndex: [KB: Int] = [:]
+    /// The current baseline, and since when.
+    public var baseline: KB?
+    public var baselineSince: Timestamp?
+    /// A rollback waits for a completed reboot.
+    public var rollbackPending = false
+    /// The last completed reboot.
+    public var lastCompletedReboot: Timestamp?
+    /// The latest assessment: when, and what it found available.
+    public var lastAssessmentAt: Timestamp?
+    public var lastAssessmentAvailable: [AvailablePatch] = []
+    /// The time of the last event folded (to detect out-of-order input).
+    public var lastFoldedTime: Timestamp?
+    /// How many events were folded.
+    public var eventCount = 0
+
+    /// A VM with no events yet.
+    public init(vm: String) { self.vm = vm }
+
+    /// Whether a reboot is pending: a patch installed but not yet effective, or a
+    /// rollback not yet followed by a completed reboot.
+    public var pendingReboot: Bool {
+        rollbackPending || installedIndex.values.contains { periods[$0].effectiveAt == nil }
+    }
+
+    /// The periods of the KBs installed now, by `installedAt` then KB.
+    public var installed: [InstallPeriod] {
+        installedIndex.values.map { periods[$0] }.sorted { ($0.installedAt, $0.kb) < ($1.installedAt, $1.kb) }
+    }
+
+    /// The latest assessment's available KBs not installed now, in its order.
+    public var missing: [KB] {
+        lastAssessmentAvailable.map(\.kb).filter { installedIndex[$0] == nil }
+    }
+
+    /// Folds one event (which must belong to this VM, and come in `(time,
+    /// sequence)` order after the ones before).
+    public mutating func apply(_ event: Event, sequence: UInt64, catalog: ReleaseCatalog) {
+        let t = event.time
+        eventCount += 1
+        lastFoldedTime = t
+        switch event.body {
+        case let .vmRegistered(r):
+            registered = true
+            registration = r
+            hotpatchEnabled = r.hotpatch
+        case let .vmHotpatch(enabled):
+            hotpatchEnabled = enabled
+        case let .vmPower(state):
+            if power != state { powerSince = t }
+            power = state
+        case let .assessment(a):
+            lastAssessmentAt = t
+            lastAssessmentAvailable = a.available
+        case let .install(i):
+            for p in i.patches where p.state == .installed {
+                install(p.kb, kind: p.kind ?? catalog.kind(of: p.kb) ?? .other, rebootBehavior: p.rebootBehavior,
+                        at: t, rebootCompleted: i.rebootStatus == .completed, sequence: sequence)
+            }
+        case let .reboot(r):
+            guard r.status == .completed else { break }
+            lastCompletedReboot = t
+            rollbackPending = false
+            for index in installedIndex.values where periods[index].effectiveAt == nil {
+                periods[index].effectiveAt = t
+            }
+        case let .rollback(r):
+            for kb in r.uninstalled {
+                if let index = installedIndex.removeValue(forKey: kb) { periods[index].uninstalledAt = t }
+            }
+            if installedIndex[r.restoredBaseline] == nil {
+                installedIndex[r.restoredBaseline] = periods.count
+                periods.append(InstallPeriod(
+                    kb: r.restoredBaseline, kind: catalog.kind(of: r.restoredBaseline) ?? .baseline,
+                    installedAt: t, effectiveAt: nil, uninstalledAt: nil, sequence: sequence))
+            }
+            baseline = r.restoredBaseline
+            baselineSince = t
+            rollbackPending = true
+        case .featureRegistration, .providerRegistration, .release:
+            break
+        }
+    }
+
+    private mutating func install(_ kb: KB, kind: PatchKind, rebootBehavior: RebootBehavior?, at t: Timestamp, rebootCompleted: Bool, sequence: UInt64) {
+        guard installedIndex[kb] == nil else { return }
+        let needsReboot: Bool
+        switch kind {
+        case .hotpatch: needsReboot = false
+        case .baseline: needsReboot = true
+        case .other: needsReboot = rebootBehavior != .neverReboots
+        }
+        // Effective at once without a reboot; with one, when the install itself says
+        // the reboot completed, or when a completed reboot at this same moment was
+        // folded just before.
+        let effective = !needsReboot || rebootCompleted || lastCompletedReboot == t
+        installedIndex[kb] = periods.count
+        periods.append(InstallPeriod(kb: kb, kind: kind, installedAt: t, effectiveAt: effective ? t : nil, uninstalledAt: nil, sequence: sequence))
+        if kind == .baseline {
+            baseline = kb
+            baselineSince = t
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Events
+import Foundation
+import Interchange
+import Replay
+
+extension Patchlog {
+    /// `patchlog export`.
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the log's events as JSON Lines (re-importable) or as a CSV timeline.",
+            discussion: "Events come in append order. The CSV has one row per (event, patch), times in UTC, and cells that a spreadsheet would run as a formula prefixed with '.")
+
+        @OptionGroup var location: LogLocation
+
+        @Option(help: "jsonl or csv.") var format: ExportFormat = .jsonl
+        @Option(help: "Only this VM's events.") var vm: String?
+        @Option(help: "Only events that name this KB.", transform: parseKB) var kb: KB?
+        @Option(help: ArgumentHelp("Only events of this type (\(EventType.names.joined(separator: ", "))).")) var type: String?
+        @Option(help: "Only events at or after this time.", transform: parseTime) var since: Timestamp?
+        @Option(help: "Only events at or before this time.", transform: parseTime) var until: Timestamp?
+        @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
+
+        func validate() throws {
+            if let type, EventType(name: Array(type.utf8)) == nil {
+                throw ValidationError("--type \(type) is not an event type; expected one of \(EventType.names.joined(separator: ", "))")
+            }
+            if let since, let until, until < since { throw ValidationError("--until \(until) is before --since \(since)") }
+        }
+
+        func run() throws {
+            let log = HotpatchLog(store: try location.open(.reader))
+            if let vm { warnIfUnknown(vm, in: log) }
+            let filter = ExportFilter(vm: vm, kb: kb, type: type.flatMap { EventType(name: Array($0.utf8)) }, since: since, until: until)
+            let handle: FileHandle
+            if let out {
+                guard FileManager.default.createFile(atPath: out, contents: nil), let h = FileHandle(forWritingAtPath: out) else {
+                    throw CommandFailure("cannot write \(out)")
+                }
+                handle = h
+            } else {
+                handle = FileHandle.standardOutput
+            }
+            let count = try Exporter(log: log).export(format: format, filter: filter) { chunk in
+                handle.write(Data(chunk.utf8))
+            }
+            if let out {
+                try handle.close()
+                Terminal.note("wrote \(Terminal.grouped(count)) events to \(out)")
+            }
+        }
+    }
+}
+
+extension ExportFormat: ExpressibleByArgument {}

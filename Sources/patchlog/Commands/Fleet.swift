@@ -1,0 +1,31 @@
+import ArgumentParser
+import Events
+import Foundation
+import Interchange
+import Replay
+
+extension Patchlog {
+    /// `patchlog fleet --at T`.
+    struct Fleet: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One row per VM at a moment: baseline, hotpatches since it, pending reboot, enrolment, supported image, last assessment.")
+
+        @OptionGroup var options: ReplayOptions
+        @OptionGroup var recorded: AsRecordedOption
+
+        @Option(help: "The moment. Default: now.", transform: parseTime) var at: Timestamp?
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+        func run() throws {
+            let replayer = try options.replayer()
+            let moment = at ?? Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
+            let rows = try replayer.fleet(at: moment, asRecorded: recorded.asRecorded ?? .max)
+                .map { QueryOutput.fleetRow($0, supportedImage: replayer.supportedImage($0)) }
+            switch format {
+            case .json: emit(QueryOutput.fleetJSON(rows, at: moment) + "\n")
+            case .csv: emit(QueryOutput.fleetRows(rows, csv: true))
+            case .table: emit("fleet at \(moment): \(rows.count) VMs\n\n" + QueryOutput.fleetRows(rows, csv: false))
+            }
+        }
+    }
+}

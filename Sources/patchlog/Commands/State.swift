@@ -1,0 +1,36 @@
+import ArgumentParser
+import Events
+import Foundation
+import Interchange
+import Replay
+
+extension Patchlog {
+    /// `patchlog state --vm V --at T`.
+    struct State: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One VM's state at a moment: installed and effective patches, baseline, pending reboot, enrolment.")
+
+        @OptionGroup var options: ReplayOptions
+        @OptionGroup var recorded: AsRecordedOption
+
+        @Option(help: "The VM's resource id or name (any case).") var vm: String
+        @Option(help: "The moment (RFC 3339, any offset, or a date). Default: now.", transform: parseTime) var at: Timestamp?
+        @Option(help: "table or json.") var format: OutputFormat = .table
+
+        func validate() throws {
+            if format == .csv { throw ValidationError("state prints a table or json, not csv") }
+        }
+
+        func run() throws {
+            let replayer = try options.replayer()
+            warnIfUnknown(vm, in: replayer.log)
+            let moment = at ?? Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
+            let state = try replayer.state(ofVM: vm, at: moment, asRecorded: recorded.asRecorded ?? .max)
+            let supported = replayer.supportedImage(state)
+            switch format {
+            case .json: emit(QueryOutput.stateJSON(state, at: moment, supportedImage: supported, asRecorded: recorded.asRecorded) + "\n")
+            default: emit(QueryOutput.stateTable(state, at: moment, supportedImage: supported, asRecorded: recorded.asRecorded))
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Events
+import Interchange
+import Replay
+
+extension Patchlog {
+    /// `patchlog when --kb K`.
+    struct When: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Where and when a KB was installed, became effective and was uninstalled, across the fleet.")
+
+        @OptionGroup var options: ReplayOptions
+        @OptionGroup var recorded: AsRecordedOption
+
+        @Option(help: "The KB (KB5034129 or 5034129).", transform: parseKB) var kb: KB
+        @Option(help: "Only VMs with the KB installed at this moment, as things stood then.", transform: parseTime) var at: Timestamp?
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+        func run() throws {
+            let replayer = try options.replayer()
+            let rows = try replayer.installs(of: kb, at: at, asRecorded: recorded.asRecorded ?? .max)
+            switch format {
+            case .json: emit(QueryOutput.whenJSON(rows) + "\n")
+            case .csv: emit(QueryOutput.whenRows(rows, csv: true))
+            case .table:
+                if rows.isEmpty { Terminal.note("no VM has \(kb) installed" + (at.map { " at \($0)" } ?? "")) }
+                emit(QueryOutput.whenRows(rows, csv: false))
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Events
+import Foundation
+import Interchange
+import LogStore
+import Replay
+
+/// Parses a time option: RFC 3339 with any offset, or a plain date (that day's
+/// start, UTC).
+func parseTime(_ text: String) throws -> Timestamp {
+    do { return try Timestamp(parsing: text) } catch { throw ValidationError("\(error)") }
+}
+
+/// Parses a KB option: `KB` + digits or digits alone.
+func parseKB(_ text: String) throws -> KB {
+    guard let kb = KB(text) else { throw ValidationError("\"\(text)\" is not a KB: expected KB followed by digits (KB5034129) or the digits alone") }
+    return kb
+}
+
+/// Options of the commands that replay: the log, and the supported image list.
+struct ReplayOptions: ParsableArguments {
+    @OptionGroup var location: LogLocation
+
+    @Option(name: .customLong("supported-images"), help: ArgumentHelp(
+        "A file listing supported images, one publisher/offer/sku per line.",
+        discussion: "Defaults to $PATCHLOG_SUPPORTED_IMAGES, else supported-images.txt in the log directory, else the list built in (domain.md).",
+        valueName: "file"))
+    var supportedImagesFile: String?
+
+    /// The supported image list in force.
+    func supportedImages() throws -> SupportedImages {
+        let candidates = [supportedImagesFile, ProcessInfo.processInfo.environment["PATCHLOG_SUPPORTED_IMAGES"],
+                          location.directory + "/supported-images.txt"]
+        for (i, path) in candidates.enumerated() {
+            guard let path, !path.isEmpty else { continue }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                if i < 2 { throw CommandFailure("cannot read the supported image list \(path)") }
+                continue
+            }
+            return try SupportedImages(parsing: String(decoding: data, as: UTF8.self), source: path)
+        }
+        return .defaultList
+    }
+
+    /// The log, opened for reading, with a replayer.
+    func replayer() throws -> Replayer {
+        let store = try location.open(.reader)
+        return Replayer(log: HotpatchLog(store: store), supportedImages: try supportedImages())
+    }
+}
+
+/// `--as-recorded N`: what the log knew when it held N events.
+struct AsRecordedOption: ParsableArguments {
+    @Option(name: .customLong("as-recorded"), help: ArgumentHelp(
+        "Fold only the events appended up to sequence number N: what the log knew then.", valueName: "N"))
+    var asRecorded: UInt64?
+
+    func validate() throws {
+        if asRecorded == 0 { throw ValidationError("--as-recorded counts from 1") }
+    }
+}
+
+/// Output formats of the query commands.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+/// Writes text to standard output in one go.
+func emit(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// Warns on standard error when the log has no events of a VM.
+func warnIfUnknown(_ vm: String, in log: HotpatchLog) {
+    if log.knownVM(vm) == nil { Terminal.note("the log has no events of VM \(vm)") }
+}
