@@ -1,0 +1,112 @@
+import Events
+import Foundation
+import Interchange
+import LogStore
+import Replay
+import Testing
+
+/// Random valid event streams (rollbacks, failed installs and reboots, same-time
+/// events, out-of-order appends), imported through JSON Lines into a file log, must
+/// answer `state` and `when` exactly as the plain reference fold does, for random
+/// moments and `--as-recorded` points.
+@Suite struct ReplayPropertyTests {
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let vms = ["vm-a", "VM-B", "vm-c"]
+    static let kbs = (1...6).map { KB(UInt64(5_000_000 + $0)) }
+
+    static func stream(seed: UInt64, count: Int) -> [Event] {
+        var g = Generator(state: seed)
+        let start: Int64 = 1_735_689_600_000_000_000
+        func time() -> Timestamp { Timestamp(nanoseconds: start + Int64.random(in: 0..<40, using: &g) * 3_600_000_000_000) }
+        func pick<T>(_ xs: [T]) -> T { xs[Int.random(in: 0..<xs.count, using: &g)] }
+        var events: [Event] = []
+        // Some releases (not every KB has one), possibly late.
+        for (i, kb) in kbs.enumerated() where Bool.random(using: &g) {
+            let kind = pick(PatchKind.allCases)
+            events.append(Event(id: "rel-\(i)", time: time(), body: .release(Release(kb: kb, kind: kind, baseline: kind == .hotpatch ? kbs[0] : nil, classifications: ["Security"]))))
+        }
+        for n in 0..<count {
+            let vm = pick(vms)
+            let vmName = Bool.random(using: &g) ? vm : vm.uppercased()
+            let body: Event.Body
+            switch Int.random(in: 0..<10, using: &g) {
+            case 0:
+                body = .vmRegistered(VMRegistration(subscription: "sub", image: ImageReference(publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: pick(["2022-datacenter-azure-edition-hotpatch", "2022-datacenter"])), platform: .azure, patchMode: .automaticByPlatform, hotpatch: Bool.random(using: &g)))
+            case 1: body = .vmHotpatch(enabled: Bool.random(using: &g))
+            case 2:
+                body = .assessment(Assessment(activityId: "as-\(n)", trigger: .periodic, status: .succeeded, rebootPending: false,
+                                              available: kbs.shuffled(using: &g).prefix(Int.random(in: 0...3, using: &g)).map { AvailablePatch(kb: $0, classifications: ["Security"]) }))
+            case 3, 4, 5:
+                let patches = kbs.shuffled(using: &g).prefix(Int.random(in: 1...3, using: &g)).map {
+                    InstalledPatch(kb: $0, classifications: ["Security"], state: pick([.installed, .installed, .failed, .pending]),
+                                   kind: Bool.random(using: &g) ? pick(PatchKind.allCases) : nil,
+                                   rebootBehavior: Bool.random(using: &g) ? pick(RebootBehavior.allCases) : nil)
+                }
+                body = .install(Install(activityId: "in-\(n)", trigger: .platform, status: .succeeded, rebootStatus: pick(RebootStatus.allCases), patches: Array(patches)))
+            case 6, 7: body = .reboot(Reboot(reason: .update, status: pick([.completed, .completed, .failed])))
+            case 8: body = .rollback(Rollback(uninstalled: Array(kbs.shuffled(using: &g).prefix(2)), restoredBaseline: pick(kbs)))
+            default: body = .vmPower(pick(PowerState.allCases))
+            }
+            events.append(Event(id: "e-\(n)", time: time(), vm: vmName, body: body))
+        }
+        // Mostly in time order, with a late backlog appended at the end.
+        events.sort { $0.time < $1.time }
+        let late = events.indices.filter { _ in Int.random(in: 0..<5, using: &g) == 0 }
+        let backlog = late.map { events[$0] }
+        for i in late.reversed() { events.remove(at: i) }
+        return events + backlog
+    }
+
+    static func canonical(_ json: Any) -> String {
+        String(decoding: try! JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
+    }
+
+    @Test(arguments: 1...12)
+    func logReplayMatchesTheReferenceFold(seed: Int) throws {
+        let events = Self.stream(seed: UInt64(seed), count: 120)
+        let dir = NSTemporaryDirectory() + "patchlog-prop-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // Through JSON Lines, as a user would feed it.
+        let jsonl = events.map(EventJSONEncoder.encode).joined(separator: "\n") + "\n"
+        try jsonl.write(toFile: dir + "/events.jsonl", atomically: true, encoding: .utf8)
+        let store = try FileLog.create(at: dir + "/log", options: LogOptions(segmentBytes: 4096, blockBytes: 512, sync: .none))
+        let log = HotpatchLog(store: store)
+        #expect(try Importer(log: log).importFile(dir + "/events.jsonl").appended == events.count)
+
+        // The reference sees VMs under their first-written name, as patchlog shows them.
+        var firstName: [String: String] = [:]
+        for e in events { if let vm = e.vm, firstName[vm.lowercased()] == nil { firstName[vm.lowercased()] = vm } }
+        let numbered = events.enumerated().map { (seq: UInt64($0.offset + 1), event: $0.element) }
+        let reference = ReferenceFold(events: numbered)
+        let replayer = Replayer(log: log)
+        var g = Generator(state: UInt64(seed) * 7919)
+        let supported: (ImageReference) -> Bool = { SupportedImages.defaultList.contains(publisher: $0.publisher, offer: $0.offer, sku: $0.sku) }
+        for _ in 0..<25 {
+            let at = 1_735_689_600_000_000_000 + Int64.random(in: -1...41, using: &g) * 3_600_000_000_000
+            let asRecorded = Bool.random(using: &g) ? UInt64(events.count) : UInt64.random(in: 1...UInt64(events.count), using: &g)
+            for vm in Self.vms {
+                let name = firstName[vm.lowercased()] ?? vm
+                let state = try replayer.state(ofVM: vm, at: Timestamp(nanoseconds: at), asRecorded: asRecorded)
+                let got = QueryOutput.stateJSON(state, at: Timestamp(nanoseconds: at), supportedImage: replayer.supportedImage(state), asRecorded: nil)
+                let want = reference.state(vm: name, at: at, asRecorded: asRecorded, supported: supported)
+                #expect(Self.canonical(try JSONSerialization.jsonObject(with: Data(got.utf8))) == Self.canonical(want), "seed \(seed) vm \(vm) at \(Timestamp(nanoseconds: at)) asRecorded \(asRecorded)")
+            }
+            let kb = Self.kbs[Int.random(in: 0..<Self.kbs.count, using: &g)]
+            let whenAt: Int64? = Bool.random(using: &g) ? at : nil
+            let got = QueryOutput.whenJSON(try replayer.installs(of: kb, at: whenAt.map(Timestamp.init(nanoseconds:)), asRecorded: asRecorded))
+            let want = reference.when(kb, at: whenAt, asRecorded: asRecorded, vms: Self.vms.map { firstName[$0.lowercased()] ?? $0 }.sorted())
+            #expect(Self.canonical(try JSONSerialization.jsonObject(with: Data(got.utf8))) == Self.canonical(want), "seed \(seed) when \(kb)")
+        }
+    }
+}
