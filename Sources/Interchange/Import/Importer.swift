@@ -37,6 +37,7 @@ public struct Importer {
         let name = path == "-" ? "<stdin>" : path
         let decoder = EventJSONDecoder()
         var report = ImportReport()
+        let countBefore = log.store.count
         var batch: [Event] = []
         var batchLines: [Int] = []
         batch.reserveCapacity(batchSize)
@@ -48,8 +49,14 @@ public struct Importer {
                     if case .appended = outcome { report.appended += 1 } else { report.duplicates += 1 }
                 }
             } catch let LogError.idConflict(id, existing) {
-                let line = batchLines[batch.firstIndex { $0.id == id } ?? 0]
-                throw EventInputError(line: line, field: "id", message: "\"\(id)\" is already in the log (sequence \(existing)) with different content", file: name)
+                // Against the log: the first line with that id; within this input: the last.
+                let inInput = existing > countBefore
+                let index = inInput ? batch.lastIndex { $0.id == id } : batch.firstIndex { $0.id == id }
+                let line = batchLines[index ?? 0]
+                let message = inInput
+                    ? "\"\(id)\" appears earlier in this input with different content"
+                    : "\"\(id)\" is already in the log (sequence \(existing)) with different content"
+                throw EventInputError(line: line, field: "id", message: message, file: name)
             } catch let LogError.invalidRecord(index, reason) {
                 throw EventInputError(line: batchLines[index], field: nil, message: reason, file: name)
             }

@@ -1,0 +1,108 @@
+import Events
+import Foundation
+import Interchange
+import LogStore
+import Replay
+import Testing
+
+/// Every kind of bad input line, with the exact message a user reads.
+@Suite struct BadInputTests {
+    static let t = "\"time\":\"2025-01-01T00:00:00Z\""
+
+    static let cases: [(String, String?, String)] = [
+        ("{\"id\":\"a\",\"type\":\"vm.sleep\",\(t)}", "type",
+         "expected one of feature.registration, provider.registration, release, vm.registered, vm.hotpatch, vm.power, assessment, install, reboot, rollback, got \"vm.sleep\""),
+        ("{\"id\":\"a\",\"type\":\"reboot\",\(t),\"vm\":\"v\",\"reason\":\"Manual\"}", "status", "missing (reboot events have one)"),
+        ("{\"id\":\"a\",\"type\":\"reboot\",\"time\":\"2025-02-30T00:00:00Z\",\"vm\":\"v\",\"reason\":\"Manual\",\"status\":\"Completed\"}", "time",
+         "\"2025-02-30T00:00:00Z\" is not an RFC 3339 time (day 30); expected e.g. 2025-02-19T02:13:45Z or 2025-02-19"),
+        ("{\"id\":\"a\",\"type\":\"reboot\",\"time\":\"2025-01-01T00:00:00\",\"vm\":\"v\",\"reason\":\"Manual\",\"status\":\"Completed\"}", "time",
+         "\"2025-01-01T00:00:00\" is not an RFC 3339 time (missing offset (Z or ±HH:MM)); expected e.g. 2025-02-19T02:13:45Z or 2025-02-19"),
+        ("{\"id\":\"a\",\"type\":\"reboot\",\"time\":1735689600,\"vm\":\"v\",\"reason\":\"Manual\",\"status\":\"Completed\"}", "time",
+         "expected an RFC 3339 time string, got 1735689600"),
+        ("{\"id\":\"a\",\"type\":\"reboot\",\(t),\"vm\":\"v\",\"reason\":\"Whim\",\"status\":\"Completed\"}", "reason",
+         "expected one of Baseline, Update, Rollback, Manual, Unplanned, got \"Whim\""),
+        ("{\"id\":\"a\",\"type\":\"release\",\(t),\"kb\":\"KBx1\",\"kind\":\"hotpatch\",\"classifications\":[]}", "kb",
+         "expected \"KB\" followed by digits, or digits alone, got \"KBx1\""),
+        ("{\"id\":\"a\",\"type\":\"install\",\(t),\"vm\":\"v\",\"activityId\":\"x\",\"trigger\":\"Platform\",\"status\":\"Succeeded\",\"rebootStatus\":\"NotNeeded\",\"patches\":[{\"kb\":\"KB1\",\"classifications\":[],\"state\":\"Installed\"},{\"kb\":\"5034129a\",\"classifications\":[],\"state\":\"Installed\"}]}",
+         "patches[1].kb", "expected \"KB\" followed by digits, or digits alone, got \"5034129a\""),
+        ("{\"id\":\"a\",\"type\":\"vm.power\",\(t),\"state\":\"Running\"}", "vm", "missing (vm.power events belong to a VM)"),
+        ("{\"id\":\"\(String(repeating: "x", count: 129))\",\"type\":\"vm.power\",\(t),\"vm\":\"v\",\"state\":\"Running\"}", "id",
+         "expected 1 to 128 characters, got 129"),
+        ("{\"type\":\"vm.power\",\(t),\"vm\":\"v\",\"state\":\"Running\"}", "id", "missing (every event has one)"),
+        ("{\"id\":\"a\",\"type\":\"vm.registered\",\(t),\"vm\":\"v\",\"subscription\":\"s\",\"image\":{\"publisher\":\"p\",\"offer\":\"o\",\"sku\":\"s\"},\"platform\":\"Azure\",\"patchMode\":\"Manual\",\"hotpatch\":\"yes\"}",
+         "hotpatch", "expected true or false, got \"yes\""),
+        ("{\"id\":\"a\",\"type\":\"vm.registered\",\(t),\"vm\":\"v\",\"subscription\":\"s\",\"image\":{\"publisher\":\"p\",\"offer\":\"o\"},\"platform\":\"Azure\",\"patchMode\":\"Manual\",\"hotpatch\":true}",
+         "image.sku", "missing (an image has one)"),
+        ("{\"id\":\"a\",\"type\":\"vm.power\",\(t),\"vm\":\"v\",\"state\":\"Running\",\"state\":\"Stopped\"}", "state", "appears more than once"),
+        ("{\"id\":\"a\",\"type\":\"vm.power\",", nil, "not valid JSON: column 29: expected a member name in double quotes"),
+        ("[1,2]", nil, "expected a JSON object"),
+        ("{\"id\":\"a\",\"type\":\"vm.power\",\(t),\"vm\":\"v\",\"state\":\"Running\"} trailing", nil, "not valid JSON: column 87: unexpected text after the JSON value"),
+    ]
+
+    @Test(arguments: cases.indices)
+    func badLineIsRefusedNamingFieldAndExpectation(index: Int) {
+        let (line, field, message) = Self.cases[index]
+        let bytes = Array(line.utf8)
+        #expect(throws: EventInputError(field: field, message: message)) {
+            _ = try EventJSONDecoder().decode(bytes, range: 0..<bytes.count)
+        }
+    }
+
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
+
+    @Test func aBadLineLeavesTheLogUnchangedAndNamesFileAndLine() throws {
+        let store = InMemoryLog()
+        let log = HotpatchLog(store: store)
+        _ = try Importer(log: log).importFile(Self.fixtures + "/demo/sample-history.jsonl")
+        let before = try store.readAll()
+        let path = Self.fixtures + "/import/good-then-bad.jsonl"
+        #expect(throws: EventInputError(line: 4, field: "state", message: "expected one of Running, Deallocated, Stopped, got \"Sleeping\"", file: path)) {
+            _ = try Importer(log: log).importFile(path)
+        }
+        #expect(try store.readAll() == before)
+    }
+
+    @Test func aBadLineInAFileLogTakesBackWholeBatchesAcrossSegments() throws {
+        let dir = NSTemporaryDirectory() + "patchlog-bad-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var lines = (0..<3000).map { "{\"id\":\"p\($0)\",\"type\":\"vm.power\",\"time\":\"2025-01-01T00:00:00Z\",\"vm\":\"vm-\($0 % 50)\",\"state\":\"Running\"}" }
+        lines.append("{\"id\":\"bad\",\"type\":\"vm.power\",\"time\":\"2025-01-01T00:00:00Z\",\"vm\":\"v\",\"state\":\"Off\"}")
+        try lines.joined(separator: "\n").write(toFile: dir + "/in.jsonl", atomically: true, encoding: .utf8)
+        let store = try FileLog.create(at: dir + "/log", options: LogOptions(segmentBytes: 2048, blockBytes: 512, sync: .none))
+        var importer = Importer(log: HotpatchLog(store: store))
+        importer.batchSize = 100
+        #expect(throws: EventInputError.self) { _ = try importer.importFile(dir + "/in.jsonl") }
+        #expect(store.count == 0)
+        store.close()
+        let reopened = try FileLog.open(at: dir + "/log", access: .reader)
+        #expect(reopened.count == 0)
+        #expect(try FileLog.verify(directory: dir + "/log").isIntact)
+    }
+
+    @Test func reusedIDWithOtherContentIsRefusedNamingTheLine() throws {
+        let store = InMemoryLog()
+        let path = Self.fixtures + "/import/conflicting-id.jsonl"
+        #expect(throws: EventInputError(line: 2, field: "id", message: "\"same\" appears earlier in this input with different content", file: path)) {
+            _ = try Importer(log: HotpatchLog(store: store)).importFile(path)
+        }
+        #expect(store.count == 0)
+        let log = HotpatchLog(store: store)
+        _ = try log.append([Event(id: "same", time: try Timestamp(parsing: "2025-01-01"), vm: "vm-a", body: .vmPower(.deallocated))])
+        #expect(throws: EventInputError(line: 1, field: "id", message: "\"same\" is already in the log (sequence 1) with different content", file: path)) {
+            _ = try Importer(log: log).importFile(path)
+        }
+    }
+
+    @Test func reimportingTheSameFileAppendsNothing() throws {
+        let store = InMemoryLog()
+        let log = HotpatchLog(store: store)
+        let path = Self.fixtures + "/demo/sample-history.jsonl"
+        let first = try Importer(log: log).importFile(path)
+        let second = try Importer(log: log).importFile(path)
+        #expect(first.appended == 29 && first.duplicates == 0)
+        #expect(second.appended == 0 && second.duplicates == 29)
+        #expect(store.count == 29)
+    }
+}
