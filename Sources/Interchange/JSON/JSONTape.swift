@@ -37,6 +37,11 @@ public final class JSONTape {
         public let offset: Int
         /// What was expected.
         public let message: String
+        /// An error at `offset`.
+        public init(offset: Int, message: String) {
+            self.offset = offset
+            self.message = message
+        }
         /// "column N: message".
         public var description: String { "column \(offset + 1): \(message)" }
     }

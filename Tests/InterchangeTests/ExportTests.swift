@@ -1,0 +1,86 @@
+import Events
+import Foundation
+import Interchange
+import LogStore
+import Replay
+import Testing
+
+@Suite struct ExportTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
+
+    func importing(_ paths: [String]) throws -> HotpatchLog {
+        let log = HotpatchLog(store: InMemoryLog())
+        for p in paths { _ = try Importer(log: log).importFile(p) }
+        return log
+    }
+
+    func export(_ log: HotpatchLog, _ format: ExportFormat, _ filter: ExportFilter = ExportFilter()) throws -> String {
+        var out = ""
+        try Exporter(log: log).export(format: format, filter: filter) { out += $0 }
+        return out
+    }
+
+    @Test func jsonlExportReimportsToALogThatAnswersEveryQueryTheSame() throws {
+        let inputs = ["demo/sample-history.jsonl", "replay/late-events-count.jsonl", "replay/baseline-and-rollback.jsonl",
+                      "replay/when-at.jsonl", "replay/vm-case-insensitive.jsonl", "import/extra-members.jsonl"].map { Self.fixtures + "/" + $0 }
+        let original = try importing(inputs)
+        let text = try export(original, .jsonl)
+        let path = NSTemporaryDirectory() + "patchlog-export-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let copy = try importing([path])
+        #expect(copy.store.count == original.store.count)
+        #expect(try export(copy, .jsonl) == text)
+        let a = Replayer(log: original), b = Replayer(log: copy)
+        for day in stride(from: 1, through: 120, by: 7) {
+            let at = Timestamp(nanoseconds: 1_735_689_600_000_000_000 + Int64(day) * 86_400_000_000_000)
+            for n in [UInt64(5), 20, .max] {
+                #expect(try a.fleet(at: at, asRecorded: n) == b.fleet(at: at, asRecorded: n))
+                for vm in original.vms { #expect(try a.state(ofVM: vm, at: at, asRecorded: n) == b.state(ofVM: vm, at: at, asRecorded: n)) }
+                for kb in [KB(5_050_003), KB(5_002_000), KB(777)] {
+                    #expect(try a.installs(of: kb, at: at, asRecorded: n) == b.installs(of: kb, at: at, asRecorded: n))
+                }
+            }
+        }
+    }
+
+    @Test func unlistedMembersAndFullPrecisionTimesSurviveExport() throws {
+        let text = try export(try importing([Self.fixtures + "/import/extra-members.jsonl"]), .jsonl)
+        #expect(text == #"{"id":"x1","type":"reboot","time":"2025-01-01T00:00:00.123456700Z","vm":"vm-a","reason":"Manual","status":"Completed","ticket":"CHG-1234","operator":{"name":"Ana","team":"ops"}}"# + "\n")
+    }
+
+    @Test func csvQuotesAsRFC4180AndDefusesFormulas() throws {
+        let csv = try export(try importing([Self.fixtures + "/import/formula-cells.jsonl"]), .csv)
+        let lines = csv.components(separatedBy: "\r\n")
+        #expect(lines[0] == Exporter.csvHeader.joined(separator: ","))
+        #expect(lines[1] == #"1,2025-01-01T00:00:00Z,vm.registered,"'@vm, ""quoted""","'=HYPERLINK(""http://x"")",,,,,,,,,,'+p/o/s; Azure; Manual; hotpatch off"#)
+        #expect(lines.count == 3 && lines[2].isEmpty)
+        #expect(CSVWriter.field("-1") == "'-1")
+        #expect(CSVWriter.field("\tx") == "'\tx")
+        #expect(CSVWriter.field("a\nb") == "\"a\nb\"")
+        #expect(CSVWriter.field("plain") == "plain")
+    }
+
+    @Test func csvHasOneRowPerEventAndPatch() throws {
+        let log = try importing([Self.fixtures + "/replay/kind-and-reboot-rules.jsonl"])
+        let csv = try export(log, .csv).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        // header + 2 releases + registration + 5 patches of one install + reboot
+        #expect(csv.count == 1 + 2 + 1 + 5 + 1)
+        #expect(csv.filter { $0.contains(",install,") }.count == 5)
+    }
+
+    @Test func filtersNarrowByVMKBTypeAndTime() throws {
+        let log = try importing([Self.fixtures + "/replay/baseline-and-rollback.jsonl"])
+        func ids(_ f: ExportFilter) throws -> [String] {
+            try export(log, .jsonl, f).split(separator: "\n").map { String($0.split(separator: "\"")[3]) }
+        }
+        #expect(try ids(ExportFilter(vm: "VM-B")) == ["b-i1", "b-rb", "b-r1"])
+        #expect(try ids(ExportFilter(kb: KB(5_000_000))) == ["r-b0", "b-rb"])
+        #expect(try ids(ExportFilter(type: .reboot)) == ["a-r1", "a-r2", "a-r3", "b-r1"])
+        #expect(try ids(ExportFilter(since: try Timestamp(parsing: "2025-03-20"), until: try Timestamp(parsing: "2025-03-20T23:59:59Z"))) == ["a-rb", "a-r3"])
+        #expect(try ids(ExportFilter(vm: "no-such-vm")).isEmpty)
+        let csv = try export(log, .csv, ExportFilter(kb: KB(5_002_000)))
+        #expect(!csv.contains("KB5001000"))
+    }
+}
