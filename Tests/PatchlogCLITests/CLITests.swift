@@ -135,3 +135,96 @@ import Testing
         #expect(v.status == 64 && v.stderr.contains("--to 2 is before --from 5"))
     }
 }
+
+/// The Hotpatch commands, run as a user would.
+@Suite struct EventCommandTests {
+    static let sample = CLITests.fixtures + "/demo/sample-history.jsonl"
+    static let vm = "/subscriptions/6a2f1c1e-8a4d-4f0e-9c7b-2d1e0f3a4b5c/resourceGroups/rg-hotpatch-prod/providers/Microsoft.Compute/virtualMachines/web-02"
+
+    static func logWithSample() throws -> (String, String) {
+        let dir = CLITests.temporaryDirectory()
+        let log = dir + "/log"
+        try CLITests.patchlog(["init", "--log", log])
+        let r = try CLITests.patchlog(["import", "--log", log, sample])
+        #expect(r.status == 0 && r.stdout.contains("29 events appended, 0 already in the log"))
+        return (dir, log)
+    }
+
+    @Test func importTwiceStateWhenFleetHistoryDiffAndExportWork() throws {
+        let (dir, log) = try Self.logWithSample()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CLITests.patchlog(["import", "--log", log, Self.sample]).stdout.contains("0 events appended, 29 already in the log"))
+
+        let state = try CLITests.patchlog(["state", "--log", log, "--vm", Self.vm.uppercased(), "--at", "2025-03-20T08:10:00+00:00", "--format", "json"])
+        let json = try JSONSerialization.jsonObject(with: Data(state.stdout.utf8)) as! [String: Any]
+        #expect(json["vm"] as? String == Self.vm)
+        #expect(json["baseline"] as? String == "KB5050001")
+        #expect(json["pendingReboot"] as? Bool == true)
+        #expect((json["installed"] as! [[String: Any]]).map { $0["kb"] as! String } == ["KB5050001", "KB5050002"])
+
+        let table = try CLITests.patchlog(["state", "--log", log, "--vm", Self.vm, "--at", "2025-03-20T08:10:00Z"])
+        #expect(table.stdout.contains("reboot        PENDING"))
+
+        let when = try CLITests.patchlog(["when", "--log", log, "--kb", "5050003", "--format", "csv"])
+        #expect(when.stdout.hasPrefix("vm,installedAt,effectiveAt,uninstalledAt\r\n"))
+        #expect(when.stdout.contains("web-02,2025-03-13T17:02:00Z,2025-03-13T17:02:00Z,2025-03-20T08:00:00Z\r\n"))
+
+        let fleet = try CLITests.patchlog(["fleet", "--log", log, "--at", "2025-03-21", "--format", "json"])
+        #expect((try JSONSerialization.jsonObject(with: Data(fleet.stdout.utf8)) as! [Any]).count == 3)
+
+        let history = try CLITests.patchlog(["history", "--log", log, "--vm", Self.vm, "--since", "2025-03-01"])
+        #expect(history.stdout.contains("rollback: uninstalled KB5050003; restored KB5050001"))
+        #expect(!history.stdout.contains("2025-02-13"))
+
+        let diff = try CLITests.patchlog(["diff", "--log", log, "--vm", Self.vm, "--from", "2025-03-15", "--to", "2025-03-21"])
+        #expect(diff.stdout.contains("uninstalled       KB5050003 at 2025-03-20T08:00:00Z"))
+
+        let out = dir + "/timeline.csv"
+        let export = try CLITests.patchlog(["export", "--log", log, "--format", "csv", "--out", out, "--type", "install"])
+        #expect(export.status == 0 && export.stderr.contains("wrote 9 events to \(out)"))
+        let csv = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 10)
+    }
+
+    @Test func badImportLineFailsWithItsPlaceAndLeavesTheLogAsItWas() throws {
+        let (dir, log) = try Self.logWithSample()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let bad = CLITests.fixtures + "/import/good-then-bad.jsonl"
+        let r = try CLITests.patchlog(["import", "--log", log, bad])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(bad):4: field state: expected one of Running, Deallocated, Stopped, got \"Sleeping\""))
+        #expect(try CLITests.patchlog(["info", "--log", log]).stdout.contains("records      29 in"))
+    }
+
+    @Test func impossibleTimesAndContradictoryOptionsAreUsageErrors() throws {
+        let (dir, log) = try Self.logWithSample()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let badTime = try CLITests.patchlog(["state", "--log", log, "--vm", "x", "--at", "2025-02-30"])
+        #expect(badTime.status == 64 && badTime.stderr.contains("\"2025-02-30\" is not an RFC 3339 time (day 30)"))
+        let backwards = try CLITests.patchlog(["diff", "--log", log, "--vm", "x", "--from", "2025-03-02", "--to", "2025-03-01"])
+        #expect(backwards.status == 64 && backwards.stderr.contains("--to 2025-03-01T00:00:00Z is before --from 2025-03-02T00:00:00Z"))
+        let badKB = try CLITests.patchlog(["when", "--log", log, "--kb", "K123"])
+        #expect(badKB.status == 64 && badKB.stderr.contains("\"K123\" is not a KB"))
+        let zero = try CLITests.patchlog(["state", "--log", log, "--vm", "x", "--as-recorded", "0"])
+        #expect(zero.status == 64 && zero.stderr.contains("--as-recorded counts from 1"))
+        let type = try CLITests.patchlog(["export", "--log", log, "--type", "boot"])
+        #expect(type.status == 64 && type.stderr.contains("--type boot is not an event type"))
+        let unknown = try CLITests.patchlog(["state", "--log", log, "--vm", "vm-nope", "--at", "2025-03-01", "--format", "json"])
+        #expect(unknown.status == 0 && unknown.stderr.contains("the log has no events of VM vm-nope"))
+        #expect(unknown.stdout.contains("\"registered\":false"))
+    }
+
+    @Test func aReplacementSupportedImageListNeedsNoRebuild() throws {
+        let (dir, log) = try Self.logWithSample()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let list = dir + "/images.txt"
+        try "# only the core SKU\nMicrosoftWindowsServer/WindowsServer/2022-datacenter-azure-edition-core\n".write(toFile: list, atomically: true, encoding: .utf8)
+        let r = try CLITests.patchlog(["state", "--log", log, "--vm", Self.vm, "--at", "2025-03-01", "--format", "json", "--supported-images", list])
+        #expect(r.stdout.contains("\"supportedImage\":false"))
+        let env = try CLITests.patchlog(["state", "--log", log, "--vm", Self.vm, "--at", "2025-03-01", "--format", "json"], environment: ["PATCHLOG_SUPPORTED_IMAGES": list])
+        #expect(env.stdout.contains("\"supportedImage\":false"))
+        try "not a list\n".write(toFile: list, atomically: true, encoding: .utf8)
+        let bad = try CLITests.patchlog(["state", "--log", log, "--vm", Self.vm, "--supported-images", list])
+        #expect(bad.status == 1 && bad.stderr.contains("\(list):1: expected publisher/offer/sku, got \"not a list\""))
+    }
+}
