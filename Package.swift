@@ -41,7 +41,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "patchlog-bench", dependencies: ["LogStore"], path: "Sources/Bench"),
+        .executableTarget(name: "patchlog-bench", dependencies: ["LogStore", "Events", "Replay", "Interchange"], path: "Sources/Bench"),
         .testTarget(name: "BlockCompressionTests", dependencies: ["BlockCompression"]),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO", "ByteCoding"]),
         .testTarget(name: "EventsTests", dependencies: ["Events"]),

@@ -1,3 +1,4 @@
+import Events
 import Foundation
 
 /// Records shaped like the events of events.md: mostly assessments with several
@@ -57,13 +58,7 @@ struct EventShapes {
         return "\(String(c[0..<8]))-\(String(c[8..<12]))-\(String(c[12..<16]))-\(String(c[16..<20]))-\(String(c[20..<32]))"
     }
 
-    private func iso(_ ns: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(ns / 1_000_000_000))
-        var s = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withInternetDateTime])
-        let ms = (ns / 1_000_000) % 1000
-        if ms != 0 { s.removeLast(); s += String(format: ".%03dZ", ms) }
-        return s
-    }
+    private func iso(_ ns: Int64) -> String { Timestamp(nanoseconds: ns).description }
 }
 
 /// SplitMix64: small, fast, repeatable.

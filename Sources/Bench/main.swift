@@ -3,6 +3,7 @@ import LogStore
 
 // patchlog-bench: the benchmarks behind docs/benchmarks.md. Run through tools/bench.
 //   patchlog-bench store [--records N] [--vms N] [--runs N] [--scratch DIR]
+//   patchlog-bench events [--events N] [--vms N] [--runs N] [--scratch DIR]
 let arguments = Array(CommandLine.arguments.dropFirst())
 let suite = arguments.first ?? "store"
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -24,7 +25,9 @@ case "store":
         return NewRecord(time: e.time, stream: e.stream, id: e.id, payload: e.payload)
     }
     print(try StoreBench(records: records, runs: option("--runs", 5), scratch: scratch).run())
+case "events":
+    print(try EventBench(events: option("--events", 200_000), vms: option("--vms", 2_000), runs: option("--runs", 3), scratch: scratch).run())
 default:
-    FileHandle.standardError.write(Data("unknown suite \(suite); known: store\n".utf8))
+    FileHandle.standardError.write(Data("unknown suite \(suite); known: store, events\n".utf8))
     exit(64)
 }

@@ -12,6 +12,8 @@ public final class HotpatchLog {
     public let store: any LogStore
     /// Lower-cased VM id → its stream key.
     private var vmStreams: [String: String] = [:]
+    /// VM id exactly as some event wrote it → its stream key (saves lower-casing).
+    private var vmStreamsAsWritten: [String: String] = [:]
 
     /// The stream of release events.
     public static let catalogStream = "catalog"
@@ -33,7 +35,8 @@ public final class HotpatchLog {
 
     /// The stream key for a VM id in any case.
     public func streamKey(forVM vm: String) -> String {
-        vmStreams[vm.lowercased()] ?? Self.vmPrefix + vm
+        if let key = vmStreamsAsWritten[vm] { return key }
+        return vmStreams[vm.lowercased()] ?? Self.vmPrefix + vm
     }
 
     /// The VM id as first written, if the log has events of that VM.
@@ -65,7 +68,10 @@ public final class HotpatchLog {
     public func append(_ events: [Event]) throws -> [AppendOutcome] {
         let records = events.map { event -> NewRecord in
             let r = record(for: event)
-            if let vm = Self.vm(ofStream: r.stream), vmStreams[vm.lowercased()] == nil { vmStreams[vm.lowercased()] = r.stream }
+            if let vm = event.vm, event.type.isVMEvent, vmStreamsAsWritten[vm] == nil {
+                if vmStreams[vm.lowercased()] == nil { vmStreams[vm.lowercased()] = r.stream }
+                vmStreamsAsWritten[vm] = r.stream
+            }
             return r
         }
         return try store.append(records)

@@ -28,27 +28,23 @@ enum CodecPrimitives {
         var mask: UInt64 = 0
         var lastCode = -1
         var canonical = true
-        var codes: [UInt8] = []
-        codes.reserveCapacity(classifications.count)
         for name in classifications {
-            if let known = knownCode(name) {
-                codes.append(known)
-                if Int(known) <= lastCode { canonical = false }
-                lastCode = Int(known)
-                mask |= 1 << UInt64(known)
-            } else {
-                codes.append(unknownClassification)
-                canonical = false
-            }
+            guard let known = knownCode(name), Int(known) > lastCode else { canonical = false; break }
+            lastCode = Int(known)
+            mask |= 1 << UInt64(known)
         }
         if canonical {
             w.varint(mask << 1)
             return
         }
         w.varint(UInt64(classifications.count) << 1 | 1)
-        for (code, name) in zip(codes, classifications) {
-            w.u8(code)
-            if code == unknownClassification { write(name, into: &w) }
+        for name in classifications {
+            if let code = knownCode(name) {
+                w.u8(code)
+            } else {
+                w.u8(unknownClassification)
+                write(name, into: &w)
+            }
         }
     }
 
@@ -56,7 +52,10 @@ enum CodecPrimitives {
         let header = try r.varint()
         if header & 1 == 0 {
             let mask = header >> 1
-            return KnownClassification.allCases.filter { mask & (1 << UInt64($0.rawValue)) != 0 }.map(\.name)
+            guard mask >> UInt64(KnownClassification.names.count) == 0 else { throw ByteReader.Truncated() }
+            var names: [String] = []
+            for (i, name) in KnownClassification.names.enumerated() where mask & (1 << UInt64(i)) != 0 { names.append(name) }
+            return names
         }
         let count = Int(header >> 1)
         guard count <= r.remaining else { throw ByteReader.Truncated() }
@@ -87,7 +86,7 @@ enum CodecPrimitives {
     }
 
     static func knownCode(_ name: String) -> UInt8? {
-        KnownClassification.allCases.first { $0.name == name }?.rawValue
+        KnownClassification.names.firstIndex(of: name).map(UInt8.init)
     }
 
     // MARK: KBs

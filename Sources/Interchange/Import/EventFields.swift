@@ -3,14 +3,13 @@ import Events
 extension ObjectReader {
     /// The whole event: common fields, then the type's own.
     mutating func event() throws(EventInputError) -> Event {
-        let typeToken = try require("type", "every event has one")
-        let type = try vocabulary(typeToken, "type", EventType.self)
-        let idToken = try require("id", "every event has one")
+        let type = try requiredVocabulary("type", .everyEvent, EventType.self)
+        let idToken = try require("id", .everyEvent)
         guard tape.tokens[idToken].kind == .string, let id = tape.string(idToken) else {
             throw error("id", "expected a string, got \(describe(idToken))")
         }
         guard (1...128).contains(id.count) else { throw error("id", "expected 1 to 128 characters, got \(id.count)") }
-        let timeToken = try require("time", "every event has one")
+        let timeToken = try require("time", .everyEvent)
         guard tape.tokens[timeToken].kind == .string, !tape.tokens[timeToken].escaped else {
             throw error("time", "expected an RFC 3339 time string, got \(describe(timeToken))")
         }
@@ -20,14 +19,16 @@ extension ObjectReader {
         }
         var vm: String?
         if type.isVMEvent {
-            vm = try requiredString("vm", "\(type.name) events belong to a VM", maxLength: 1024)
+            let t = try find("vm")
+            guard let t else { throw self.error("vm", "missing (\(type.name) events belong to a VM)") }
+            vm = try string(t, maxLength: 1024) { self.error("vm", $0) }
         }
         let body = try body(of: type)
         return Event(id: id, time: time, vm: vm, body: body, extra: unusedMembers())
     }
 
     private mutating func body(of type: EventType) throws(EventInputError) -> Event.Body {
-        let why = "\(type.name) events have one"
+        let why = Requirement.eventType(type)
         switch type {
         case .featureRegistration:
             return .featureRegistration(FeatureRegistration(
@@ -38,19 +39,15 @@ extension ObjectReader {
                 subscription: try requiredString("subscription", why), namespace: try requiredString("namespace", why),
                 state: try requiredVocabulary("state", why, ProviderState.self)))
         case .release:
-            let kb = try requiredKB("kb", why)
-            let kind = try requiredVocabulary("kind", why, PatchKind.self)
-            let planned = try optionalBool("planned")
-            let baseline = try find("baseline").map { t throws(EventInputError) in try self.kb(t, "baseline") }
-            let classifications = try strings(try require("classifications", why), "classifications")
-            return .release(Release(kb: kb, kind: kind, planned: planned, baseline: baseline, classifications: classifications,
-                                    title: try optionalString("title")))
+            return .release(Release(
+                kb: try requiredKB("kb", why), kind: try requiredVocabulary("kind", why, PatchKind.self), planned: try optionalBool("planned"),
+                baseline: try optionalKB("baseline"), classifications: try strings("classifications", why), title: try optionalString("title")))
         case .vmRegistered:
             let subscription = try requiredString("subscription", why)
-            var image = try nested(try require("image", why), "image")
+            var image = try nested(try require("image", why), .member("image"), "image")
             let reference = ImageReference(
-                publisher: try image.requiredString("publisher", "an image has one"), offer: try image.requiredString("offer", "an image has one"),
-                sku: try image.requiredString("sku", "an image has one"), version: try image.optionalString("version"))
+                publisher: try image.requiredString("publisher", .image), offer: try image.requiredString("offer", .image),
+                sku: try image.requiredString("sku", .image), version: try image.optionalString("version"))
             return .vmRegistered(VMRegistration(
                 subscription: subscription, image: reference, platform: try requiredVocabulary("platform", why, Platform.self),
                 patchMode: try requiredVocabulary("patchMode", why, PatchMode.self), hotpatch: try requiredBool("hotpatch", why),
@@ -64,12 +61,13 @@ extension ObjectReader {
             let trigger = try requiredVocabulary("trigger", why, AssessmentTrigger.self)
             let status = try requiredVocabulary("status", why, OperationStatus.self)
             let rebootPending = try requiredBool("rebootPending", why)
+            let list = try require("available", why)
             var available: [AvailablePatch] = []
-            for (n, e) in try array(try require("available", why), "available").enumerated() {
-                var p = try nested(e, "available[\(n)]")
+            available.reserveCapacity(tape.tokens[list].count)
+            for (n, e) in try elements(list, "available").enumerated() {
+                var p = try nested(e, .element("available", n), "available")
                 available.append(AvailablePatch(
-                    kb: try p.requiredKB("kb", "a patch has one"),
-                    classifications: try p.strings(try p.require("classifications", "a patch has them"), "classifications"),
+                    kb: try p.requiredKB("kb", .patch), classifications: try p.strings("classifications", .patch),
                     rebootBehavior: try p.optionalVocabulary("rebootBehavior", RebootBehavior.self),
                     kind: try p.optionalVocabulary("kind", PatchKind.self)))
             }
@@ -82,19 +80,19 @@ extension ObjectReader {
             let exceeded = try optionalBool("maintenanceWindowExceeded")
             var request: InstallRequest?
             if let t = try find("request") {
-                var r = try nested(t, "request")
+                var r = try nested(t, .member("request"), "request")
                 request = InstallRequest(
-                    classificationsToInclude: try r.find("classificationsToInclude").map { t throws(EventInputError) in try r.strings(t, "classificationsToInclude") } ?? [],
-                    kbsToInclude: try r.find("kbsToInclude").map { t throws(EventInputError) in try r.kbs(t, "kbsToInclude") } ?? [],
-                    kbsToExclude: try r.find("kbsToExclude").map { t throws(EventInputError) in try r.kbs(t, "kbsToExclude") } ?? [])
+                    classificationsToInclude: try r.strings("classificationsToInclude", nil),
+                    kbsToInclude: try r.kbs("kbsToInclude", nil), kbsToExclude: try r.kbs("kbsToExclude", nil))
             }
+            let list = try require("patches", why)
             var patches: [InstalledPatch] = []
-            for (n, e) in try array(try require("patches", why), "patches").enumerated() {
-                var p = try nested(e, "patches[\(n)]")
+            patches.reserveCapacity(tape.tokens[list].count)
+            for (n, e) in try elements(list, "patches").enumerated() {
+                var p = try nested(e, .element("patches", n), "patches")
                 patches.append(InstalledPatch(
-                    kb: try p.requiredKB("kb", "a patch has one"),
-                    classifications: try p.strings(try p.require("classifications", "a patch has them"), "classifications"),
-                    state: try p.requiredVocabulary("state", "a patch has one", PatchState.self),
+                    kb: try p.requiredKB("kb", .patch), classifications: try p.strings("classifications", .patch),
+                    state: try p.requiredVocabulary("state", .patch, PatchState.self),
                     kind: try p.optionalVocabulary("kind", PatchKind.self),
                     rebootBehavior: try p.optionalVocabulary("rebootBehavior", RebootBehavior.self)))
             }
@@ -104,8 +102,7 @@ extension ObjectReader {
             return .reboot(Reboot(reason: try requiredVocabulary("reason", why, RebootReason.self),
                                   status: try requiredVocabulary("status", why, RebootOutcome.self)))
         case .rollback:
-            return .rollback(Rollback(uninstalled: try kbs(try require("uninstalled", why), "uninstalled"),
-                                      restoredBaseline: try requiredKB("restoredBaseline", why)))
+            return .rollback(Rollback(uninstalled: try kbs("uninstalled", why), restoredBaseline: try requiredKB("restoredBaseline", why)))
         }
     }
 }

@@ -7,7 +7,9 @@ import Events
 ///
 /// Members events.md does not list for the event's type are kept as the event's
 /// ``Event/extra`` (top level only; unlisted members inside patch entries are
-/// ignored). Reuses its parser between lines; not thread-safe.
+/// ignored). Reuses its parser between lines; not thread-safe. Error texts are built
+/// only when there is an error: the path of the field being read is carried as
+/// static names and indexes, never as strings.
 public final class EventJSONDecoder {
     private let tape = JSONTape()
 
@@ -22,52 +24,88 @@ public final class EventJSONDecoder {
             throw EventInputError(field: nil, message: "not valid JSON: \(error)")
         }
         guard tape.tokens[0].kind == .object else { throw EventInputError(field: nil, message: "expected a JSON object") }
-        var reader = ObjectReader(tape: tape, object: 0, path: "")
+        var reader = try ObjectReader(tape: tape, object: 0, path: .root)
         return try reader.event()
     }
 }
 
-/// Reads the members of one JSON object on a tape, tracking the path for errors.
+/// Where an object sits in the event, for error messages.
+enum ObjectPath {
+    case root
+    case member(StaticString)
+    case element(StaticString, Int)
+
+    func field(_ name: String) -> String {
+        switch self {
+        case .root: name
+        case let .member(p): "\(p).\(name)"
+        case let .element(p, i): "\(p)[\(i)].\(name)"
+        }
+    }
+}
+
+/// Why a field is required, for "missing (…)" messages.
+enum Requirement {
+    case everyEvent
+    case eventType(EventType)
+    case image
+    case patch
+
+    var text: String {
+        switch self {
+        case .everyEvent: "every event has one"
+        case let .eventType(t): "\(t.name) events have one"
+        case .image: "an image has one"
+        case .patch: "a patch has one"
+        }
+    }
+}
+
+/// Reads the members of one JSON object on a tape.
 struct ObjectReader {
     let tape: JSONTape
     let object: Int
-    let path: String
-    var members: [(name: String?, key: Int, value: Int)] = []
-    var used: Set<Int> = []
+    let path: ObjectPath
+    /// Which members were read (bit k = member k), to find the unlisted ones.
+    var used: UInt64 = 0
+    static let maxMembers = 64
 
-    init(tape: JSONTape, object: Int, path: String) {
+    init(tape: JSONTape, object: Int, path: ObjectPath) throws(EventInputError) {
         self.tape = tape
         self.object = object
         self.path = path
-        var i = object + 1
-        for _ in 0..<tape.tokens[object].count {
-            let key = i
-            let value = i + 1
-            members.append((nil, key, value))
-            i = tape.tokens[value].next
+        guard tape.tokens[object].count <= Self.maxMembers else {
+            throw EventInputError(field: path.field("").isEmpty ? nil : String(path.field("").dropLast()),
+                                  message: "an object has at most \(Self.maxMembers) members, this one has \(tape.tokens[object].count)")
         }
     }
 
-    func fieldPath(_ name: String) -> String { path.isEmpty ? name : path + "." + name }
-
-    func error(_ name: String, _ message: String) -> EventInputError {
-        EventInputError(field: fieldPath(name), message: message)
+    func error(_ name: StaticString, _ message: String) -> EventInputError {
+        EventInputError(field: path.field("\(name)"), message: message)
     }
 
-    /// The value token of member `name`, if present (and not null).
+    func error(_ name: StaticString, index: Int, _ message: String) -> EventInputError {
+        EventInputError(field: path.field("\(name)[\(index)]"), message: message)
+    }
+
+    /// The value token of member `name`, if present and not null.
     mutating func find(_ name: StaticString) throws(EventInputError) -> Int? {
         var found: Int?
-        for (k, m) in members.enumerated() where tape.stringEquals(m.key, name) {
-            guard found == nil else { throw error("\(name)", "appears more than once") }
-            found = m.value
-            used.insert(k)
+        var i = object + 1
+        for k in 0..<tape.tokens[object].count {
+            if tape.stringEquals(i, name) {
+                guard found == nil else { throw error(name, "appears more than once") }
+                found = i + 1
+                used |= 1 << UInt64(k)
+            }
+            i = tape.tokens[i + 1].next
         }
         if let f = found, tape.tokens[f].kind == .null { return nil }
         return found
     }
 
-    mutating func require(_ name: StaticString, _ why: String) throws(EventInputError) -> Int {
-        guard let v = try find(name) else { throw error("\(name)", "missing (\(why))") }
+    mutating func require(_ name: StaticString, _ why: Requirement) throws(EventInputError) -> Int {
+        guard let v = try find(name) else { throw error(name, "missing (\(why.text))") }
         return v
     }
 
@@ -86,102 +124,145 @@ struct ObjectReader {
         }
     }
 
-    func string(_ token: Int, _ name: String, maxLength: Int = 4096) throws(EventInputError) -> String {
-        guard tape.tokens[token].kind == .string else { throw error(name, "expected a string, got \(describe(token))") }
-        guard let s = tape.string(token) else { throw error(name, "is not valid UTF-8 text") }
-        guard !s.isEmpty else { throw error(name, "expected a non-empty string") }
-        guard s.count <= maxLength else { throw error(name, "expected at most \(maxLength) characters, got \(s.count)") }
+    // MARK: scalar values; `fail` makes the error for the field being read
+
+    func string(_ token: Int, maxLength: Int = 4096, _ fail: (String) -> EventInputError) throws(EventInputError) -> String {
+        guard tape.tokens[token].kind == .string else { throw fail("expected a string, got \(describe(token))") }
+        guard let s = tape.string(token) else { throw fail("is not valid UTF-8 text") }
+        guard !s.isEmpty else { throw fail("expected a non-empty string") }
+        guard s.utf8.count <= maxLength || s.count <= maxLength else { throw fail("expected at most \(maxLength) characters, got \(s.count)") }
         return s
     }
 
-    mutating func requiredString(_ name: StaticString, _ why: String, maxLength: Int = 4096) throws(EventInputError) -> String {
-        try string(try require(name, why), "\(name)", maxLength: maxLength)
+    func bool(_ token: Int, _ fail: (String) -> EventInputError) throws(EventInputError) -> Bool {
+        switch tape.tokens[token].kind {
+        case .true: return true
+        case .false: return false
+        default: throw fail("expected true or false, got \(describe(token))")
+        }
+    }
+
+    func vocabulary<V: Vocabulary>(_ token: Int, _: V.Type, _ fail: (String) -> EventInputError) throws(EventInputError) -> V {
+        if tape.tokens[token].kind == .string, !tape.tokens[token].escaped, let v = V(name: tape.rawBytes(token)) { return v }
+        throw fail("expected one of \(V.names.joined(separator: ", ")), got \(describe(token))")
+    }
+
+    func kb(_ token: Int, _ fail: (String) -> EventInputError) throws(EventInputError) -> KB {
+        if tape.tokens[token].kind == .string, !tape.tokens[token].escaped, let kb = KB(utf8: tape.rawBytes(token)) { return kb }
+        throw fail("expected \"KB\" followed by digits, or digits alone, got \(describe(token))")
+    }
+
+    // MARK: members by name
+
+    mutating func requiredString(_ name: StaticString, _ why: Requirement, maxLength: Int = 4096) throws(EventInputError) -> String {
+        let t = try require(name, why)
+        return try string(t, maxLength: maxLength) { error(name, $0) }
     }
 
     mutating func optionalString(_ name: StaticString) throws(EventInputError) -> String? {
         guard let t = try find(name) else { return nil }
-        return try string(t, "\(name)")
+        return try string(t) { error(name, $0) }
     }
 
-    func bool(_ token: Int, _ name: String) throws(EventInputError) -> Bool {
-        switch tape.tokens[token].kind {
-        case .true: return true
-        case .false: return false
-        default: throw error(name, "expected true or false, got \(describe(token))")
-        }
-    }
-
-    mutating func requiredBool(_ name: StaticString, _ why: String) throws(EventInputError) -> Bool {
-        try bool(try require(name, why), "\(name)")
+    mutating func requiredBool(_ name: StaticString, _ why: Requirement) throws(EventInputError) -> Bool {
+        let t = try require(name, why)
+        return try bool(t) { error(name, $0) }
     }
 
     mutating func optionalBool(_ name: StaticString) throws(EventInputError) -> Bool? {
         guard let t = try find(name) else { return nil }
-        return try bool(t, "\(name)")
+        return try bool(t) { error(name, $0) }
     }
 
-    func vocabulary<V: Vocabulary>(_ token: Int, _ name: String, _: V.Type) throws(EventInputError) -> V {
-        if tape.tokens[token].kind == .string, let v = V(name: tape.rawBytes(token)), !tape.tokens[token].escaped { return v }
-        throw error(name, "expected one of \(V.names.joined(separator: ", ")), got \(describe(token))")
-    }
-
-    mutating func requiredVocabulary<V: Vocabulary>(_ name: StaticString, _ why: String, _ type: V.Type) throws(EventInputError) -> V {
-        try vocabulary(try require(name, why), "\(name)", type)
+    mutating func requiredVocabulary<V: Vocabulary>(_ name: StaticString, _ why: Requirement, _ type: V.Type) throws(EventInputError) -> V {
+        let t = try require(name, why)
+        return try vocabulary(t, type) { error(name, $0) }
     }
 
     mutating func optionalVocabulary<V: Vocabulary>(_ name: StaticString, _ type: V.Type) throws(EventInputError) -> V? {
         guard let t = try find(name) else { return nil }
-        return try vocabulary(t, "\(name)", type)
+        return try vocabulary(t, type) { error(name, $0) }
     }
 
-    func kb(_ token: Int, _ name: String) throws(EventInputError) -> KB {
-        if tape.tokens[token].kind == .string, !tape.tokens[token].escaped, let kb = KB(utf8: tape.rawBytes(token)) { return kb }
-        throw error(name, "expected \"KB\" followed by digits, or digits alone, got \(describe(token))")
+    mutating func requiredKB(_ name: StaticString, _ why: Requirement) throws(EventInputError) -> KB {
+        let t = try require(name, why)
+        return try kb(t) { error(name, $0) }
     }
 
-    mutating func requiredKB(_ name: StaticString, _ why: String) throws(EventInputError) -> KB {
-        try kb(try require(name, why), "\(name)")
+    mutating func optionalKB(_ name: StaticString) throws(EventInputError) -> KB? {
+        guard let t = try find(name) else { return nil }
+        return try kb(t) { error(name, $0) }
     }
 
-    func array(_ token: Int, _ name: String) throws(EventInputError) -> [Int] {
+    /// The element tokens of array member `name`.
+    func elements(_ token: Int, _ name: StaticString) throws(EventInputError) -> ArrayElements {
         guard tape.tokens[token].kind == .array else { throw error(name, "expected an array, got \(describe(token))") }
-        var out: [Int] = []
-        out.reserveCapacity(tape.tokens[token].count)
-        var i = token + 1
-        for _ in 0..<tape.tokens[token].count {
-            out.append(i)
-            i = tape.tokens[i].next
-        }
-        return out
+        return ArrayElements(tape: tape, array: token)
     }
 
-    func strings(_ token: Int, _ name: String) throws(EventInputError) -> [String] {
+    mutating func strings(_ name: StaticString, _ why: Requirement?) throws(EventInputError) -> [String] {
+        guard let t = try (why == nil ? find(name) : require(name, why!)) else { return [] }
         var out: [String] = []
-        for (n, e) in try array(token, name).enumerated() { out.append(try string(e, "\(name)[\(n)]")) }
+        out.reserveCapacity(tape.tokens[t].count)
+        for (n, e) in try elements(t, name).enumerated() { out.append(try string(e) { error(name, index: n, $0) }) }
         return out
     }
 
-    func kbs(_ token: Int, _ name: String) throws(EventInputError) -> [KB] {
+    mutating func kbs(_ name: StaticString, _ why: Requirement?) throws(EventInputError) -> [KB] {
+        guard let t = try (why == nil ? find(name) : require(name, why!)) else { return [] }
         var out: [KB] = []
-        for (n, e) in try array(token, name).enumerated() { out.append(try kb(e, "\(name)[\(n)]")) }
+        out.reserveCapacity(tape.tokens[t].count)
+        for (n, e) in try elements(t, name).enumerated() { out.append(try kb(e) { error(name, index: n, $0) }) }
         return out
     }
 
-    func nested(_ token: Int, _ name: String) throws(EventInputError) -> ObjectReader {
-        guard tape.tokens[token].kind == .object else { throw error(name, "expected an object, got \(describe(token))") }
-        return ObjectReader(tape: tape, object: token, path: fieldPath(name))
+    func nested(_ token: Int, _ path: ObjectPath, _ name: StaticString) throws(EventInputError) -> ObjectReader {
+        guard tape.tokens[token].kind == .object else {
+            switch path {
+            case let .element(p, i): throw error(p, index: i, "expected an object, got \(describe(token))")
+            default: throw error(name, "expected an object, got \(describe(token))")
+            }
+        }
+        return try ObjectReader(tape: tape, object: token, path: path)
     }
 
-    /// The members not used so far, as the text of a JSON object; nil if none.
+    /// The members not read, as the text of a JSON object; nil if none.
     func unusedMembers() -> String? {
+        let count = tape.tokens[object].count
+        guard used != (count == 64 ? UInt64.max : (1 << UInt64(count)) - 1) else { return nil }
         var parts: [String] = []
-        for (k, m) in members.enumerated() where !used.contains(k) {
-            let key = tape.tokens[m.key]
-            let value = tape.tokens[m.value]
-            let keyText = String(decoding: tape.line[(key.start - 1)..<(key.end + 1)], as: UTF8.self)
-            let valueRange = value.kind == .string ? (value.start - 1)..<(value.end + 1) : value.start..<value.end
-            parts.append(keyText + ":" + String(decoding: tape.line[valueRange], as: UTF8.self))
+        var i = object + 1
+        for k in 0..<count {
+            if used & (1 << UInt64(k)) == 0 {
+                let key = tape.tokens[i]
+                let value = tape.tokens[i + 1]
+                let keyText = String(decoding: tape.line[(key.start - 1)..<(key.end + 1)], as: UTF8.self)
+                let valueRange = value.kind == .string ? (value.start - 1)..<(value.end + 1) : value.start..<value.end
+                parts.append(keyText + ":" + String(decoding: tape.line[valueRange], as: UTF8.self))
+            }
+            i = tape.tokens[i + 1].next
         }
         return parts.isEmpty ? nil : "{" + parts.joined(separator: ",") + "}"
+    }
+}
+
+/// The element tokens of an array, in order, without allocating.
+struct ArrayElements: Sequence, IteratorProtocol {
+    let tape: JSONTape
+    var cursor: Int
+    var remaining: Int
+
+    init(tape: JSONTape, array: Int) {
+        self.tape = tape
+        cursor = array + 1
+        remaining = tape.tokens[array].count
+    }
+
+    mutating func next() -> Int? {
+        guard remaining > 0 else { return nil }
+        let current = cursor
+        cursor = tape.tokens[current].next
+        remaining -= 1
+        return current
     }
 }

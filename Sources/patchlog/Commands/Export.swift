@@ -22,7 +22,7 @@ extension Patchlog {
         @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
 
         func validate() throws {
-            if let type, EventType(name: Array(type.utf8)) == nil {
+            if let type, EventType(name: type) == nil {
                 throw ValidationError("--type \(type) is not an event type; expected one of \(EventType.names.joined(separator: ", "))")
             }
             if let since, let until, until < since { throw ValidationError("--until \(until) is before --since \(since)") }
@@ -31,7 +31,7 @@ extension Patchlog {
         func run() throws {
             let log = HotpatchLog(store: try location.open(.reader))
             if let vm { warnIfUnknown(vm, in: log) }
-            let filter = ExportFilter(vm: vm, kb: kb, type: type.flatMap { EventType(name: Array($0.utf8)) }, since: since, until: until)
+            let filter = ExportFilter(vm: vm, kb: kb, type: type.flatMap { EventType(name: $0) }, since: since, until: until)
             let handle: FileHandle
             if let out {
                 guard FileManager.default.createFile(atPath: out, contents: nil), let h = FileHandle(forWritingAtPath: out) else {
