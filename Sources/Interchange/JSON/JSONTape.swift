@@ -51,9 +51,9 @@ public final class JSONTape {
     public private(set) var tokens: [Token] = []
     /// The bytes of the last line parsed.
     public private(set) var line: [UInt8] = []
-    private var position = 0
-    private var end = 0
-    private static let maxDepth = 64
+    /// Where the parsed line begins in the array given to ``parse(_:range:)``.
+    public private(set) var lineBase = 0
+    static let maxDepth = 64
 
     /// A parser with empty tape.
     public init() {}
@@ -62,168 +62,17 @@ public final class JSONTape {
     public func parse(_ bytes: [UInt8], range: Range<Int>) throws(SyntaxError) {
         line = bytes
         lineBase = range.lowerBound
-        position = range.lowerBound
-        end = range.upperBound
-        tokens.removeAll(keepingCapacity: true)
-        skipSpace()
-        try value(depth: 0)
-        skipSpace()
-        guard position == end else { throw fail("unexpected text after the JSON value") }
+        // The parse runs on a struct with local state: no dynamic exclusivity
+        // checks on class properties in the inner loops.
+        var parser = TapeParser(line: bytes, position: range.lowerBound, end: range.upperBound, base: range.lowerBound, tokens: tokens)
+        tokens = []
+        defer { tokens = parser.tokens }
+        parser.tokens.removeAll(keepingCapacity: true)
+        try parser.parseDocument()
     }
-
-    /// Where the parsed line begins in the array given to ``parse(_:range:)``.
-    public private(set) var lineBase = 0
 
     /// The column (from 1) where token `i` begins.
     public func column(_ i: Int) -> Int { tokens[i].start - lineBase + 1 }
-
-    private func fail(_ message: String) -> SyntaxError { SyntaxError(offset: position - lineBase, message: message) }
-
-    private func skipSpace() {
-        while position < end {
-            let c = line[position]
-            guard c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D else { return }
-            position += 1
-        }
-    }
-
-    private func value(depth: Int) throws(SyntaxError) {
-        guard position < end else { throw fail("expected a value, found the end of the line") }
-        switch line[position] {
-        case UInt8(ascii: "{"): try object(depth: depth + 1)
-        case UInt8(ascii: "["): try array(depth: depth + 1)
-        case UInt8(ascii: "\""): try string()
-        case UInt8(ascii: "t"): try literal("true", .true)
-        case UInt8(ascii: "f"): try literal("false", .false)
-        case UInt8(ascii: "n"): try literal("null", .null)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
-        default: throw fail("expected a value")
-        }
-    }
-
-    private func literal(_ word: StaticString, _ kind: Kind) throws(SyntaxError) {
-        let n = word.utf8CodeUnitCount
-        guard position + n <= end else { throw fail("expected \(word)") }
-        for i in 0..<n where line[position + i] != word.utf8Start[i] { throw fail("expected \(word)") }
-        tokens.append(Token(kind: kind, escaped: false, start: position, end: position + n, next: tokens.count + 1, count: 0))
-        position += n
-    }
-
-    private func number() throws(SyntaxError) {
-        let start = position
-        if line[position] == UInt8(ascii: "-") { position += 1 }
-        guard position < end, isDigit(line[position]) else { throw fail("expected a digit") }
-        if line[position] == UInt8(ascii: "0") {
-            position += 1
-        } else {
-            while position < end && isDigit(line[position]) { position += 1 }
-        }
-        if position < end && line[position] == UInt8(ascii: ".") {
-            position += 1
-            guard position < end, isDigit(line[position]) else { throw fail("expected a digit after the decimal point") }
-            while position < end && isDigit(line[position]) { position += 1 }
-        }
-        if position < end && (line[position] | 0x20) == UInt8(ascii: "e") {
-            position += 1
-            if position < end && (line[position] == UInt8(ascii: "+") || line[position] == UInt8(ascii: "-")) { position += 1 }
-            guard position < end, isDigit(line[position]) else { throw fail("expected a digit in the exponent") }
-            while position < end && isDigit(line[position]) { position += 1 }
-        }
-        tokens.append(Token(kind: .number, escaped: false, start: start, end: position, next: tokens.count + 1, count: 0))
-    }
-
-    private func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
-
-    private func string() throws(SyntaxError) {
-        position += 1
-        let start = position
-        var escaped = false
-        while true {
-            guard position < end else { throw fail("unterminated string") }
-            let c = line[position]
-            if c == UInt8(ascii: "\"") { break }
-            if c < 0x20 { throw fail("control character in a string (escape it)") }
-            if c == UInt8(ascii: "\\") {
-                escaped = true
-                position += 1
-                guard position < end else { throw fail("unterminated string") }
-                switch line[position] {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    position += 1
-                case UInt8(ascii: "u"):
-                    guard position + 4 < end, (1...4).allSatisfy({ JSONTape.hexValue(line[position + $0]) != nil }) else {
-                        throw fail("\\u must be followed by 4 hex digits")
-                    }
-                    position += 5
-                default:
-                    throw fail("invalid escape in a string")
-                }
-                continue
-            }
-            position += 1
-        }
-        tokens.append(Token(kind: .string, escaped: escaped, start: start, end: position, next: tokens.count + 1, count: 0))
-        position += 1
-    }
-
-    private func object(depth: Int) throws(SyntaxError) {
-        guard depth <= Self.maxDepth else { throw fail("nested more than \(Self.maxDepth) levels deep") }
-        let me = tokens.count
-        tokens.append(Token(kind: .object, escaped: false, start: position, end: position, next: 0, count: 0))
-        position += 1
-        skipSpace()
-        var count = 0
-        if position < end && line[position] == UInt8(ascii: "}") {
-            position += 1
-        } else {
-            while true {
-                skipSpace()
-                guard position < end, line[position] == UInt8(ascii: "\"") else { throw fail("expected a member name in double quotes") }
-                try string()
-                skipSpace()
-                guard position < end, line[position] == UInt8(ascii: ":") else { throw fail("expected ':' after a member name") }
-                position += 1
-                skipSpace()
-                try value(depth: depth)
-                count += 1
-                skipSpace()
-                guard position < end else { throw fail("unterminated object") }
-                if line[position] == UInt8(ascii: ",") { position += 1; continue }
-                if line[position] == UInt8(ascii: "}") { position += 1; break }
-                throw fail("expected ',' or '}' in an object")
-            }
-        }
-        tokens[me].end = position
-        tokens[me].count = count
-        tokens[me].next = tokens.count
-    }
-
-    private func array(depth: Int) throws(SyntaxError) {
-        guard depth <= Self.maxDepth else { throw fail("nested more than \(Self.maxDepth) levels deep") }
-        let me = tokens.count
-        tokens.append(Token(kind: .array, escaped: false, start: position, end: position, next: 0, count: 0))
-        position += 1
-        skipSpace()
-        var count = 0
-        if position < end && line[position] == UInt8(ascii: "]") {
-            position += 1
-        } else {
-            while true {
-                skipSpace()
-                try value(depth: depth)
-                count += 1
-                skipSpace()
-                guard position < end else { throw fail("unterminated array") }
-                if line[position] == UInt8(ascii: ",") { position += 1; continue }
-                if line[position] == UInt8(ascii: "]") { position += 1; break }
-                throw fail("expected ',' or ']' in an array")
-            }
-        }
-        tokens[me].end = position
-        tokens[me].count = count
-        tokens[me].next = tokens.count
-    }
 
     static func hexValue(_ c: UInt8) -> UInt32? {
         switch c {
@@ -293,4 +142,172 @@ public final class JSONTape {
         for k in 0..<text.utf8CodeUnitCount where line[base + k] != text.utf8Start[k] { return false }
         return true
     }
+}
+
+/// The parsing state of one line, kept in a struct so that the hot loops work on
+/// local state.
+struct TapeParser {
+    typealias SyntaxError = JSONTape.SyntaxError
+    typealias Kind = JSONTape.Kind
+    let line: [UInt8]
+    var position: Int
+    let end: Int
+    let base: Int
+    var tokens: [JSONTape.Token]
+
+    func fail(_ message: String) -> SyntaxError { SyntaxError(offset: position - base, message: message) }
+
+    mutating func parseDocument() throws(SyntaxError) {
+        skipSpace()
+        try value(depth: 0)
+        skipSpace()
+        guard position == end else { throw fail("unexpected text after the JSON value") }
+    }
+
+    mutating func skipSpace() {
+        while position < end {
+            let c = line[position]
+            guard c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D else { return }
+            position += 1
+        }
+    }
+
+    mutating func value(depth: Int) throws(SyntaxError) {
+        guard position < end else { throw fail("expected a value, found the end of the line") }
+        switch line[position] {
+        case UInt8(ascii: "{"): try object(depth: depth + 1)
+        case UInt8(ascii: "["): try array(depth: depth + 1)
+        case UInt8(ascii: "\""): try string()
+        case UInt8(ascii: "t"): try literal("true", Kind.true)
+        case UInt8(ascii: "f"): try literal("false", Kind.false)
+        case UInt8(ascii: "n"): try literal("null", Kind.null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
+        default: throw fail("expected a value")
+        }
+    }
+
+    mutating func literal(_ word: StaticString, _ kind: Kind) throws(SyntaxError) {
+        let n = word.utf8CodeUnitCount
+        guard position + n <= end else { throw fail("expected \(word)") }
+        for i in 0..<n where line[position + i] != word.utf8Start[i] { throw fail("expected \(word)") }
+        tokens.append(JSONTape.Token(kind: kind, escaped: false, start: position, end: position + n, next: tokens.count + 1, count: 0))
+        position += n
+    }
+
+    mutating func number() throws(SyntaxError) {
+        let start = position
+        if line[position] == UInt8(ascii: "-") { position += 1 }
+        guard position < end, isDigit(line[position]) else { throw fail("expected a digit") }
+        if line[position] == UInt8(ascii: "0") {
+            position += 1
+        } else {
+            while position < end && isDigit(line[position]) { position += 1 }
+        }
+        if position < end && line[position] == UInt8(ascii: ".") {
+            position += 1
+            guard position < end, isDigit(line[position]) else { throw fail("expected a digit after the decimal point") }
+            while position < end && isDigit(line[position]) { position += 1 }
+        }
+        if position < end && (line[position] | 0x20) == UInt8(ascii: "e") {
+            position += 1
+            if position < end && (line[position] == UInt8(ascii: "+") || line[position] == UInt8(ascii: "-")) { position += 1 }
+            guard position < end, isDigit(line[position]) else { throw fail("expected a digit in the exponent") }
+            while position < end && isDigit(line[position]) { position += 1 }
+        }
+        tokens.append(JSONTape.Token(kind: .number, escaped: false, start: start, end: position, next: tokens.count + 1, count: 0))
+    }
+
+    func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+
+    mutating func string() throws(SyntaxError) {
+        position += 1
+        let start = position
+        var escaped = false
+        while true {
+            guard position < end else { throw fail("unterminated string") }
+            let c = line[position]
+            if c == UInt8(ascii: "\"") { break }
+            if c < 0x20 { throw fail("control character in a string (escape it)") }
+            if c == UInt8(ascii: "\\") {
+                escaped = true
+                position += 1
+                guard position < end else { throw fail("unterminated string") }
+                switch line[position] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    position += 1
+                case UInt8(ascii: "u"):
+                    guard position + 4 < end, (1...4).allSatisfy({ JSONTape.hexValue(line[position + $0]) != nil }) else {
+                        throw fail("\\u must be followed by 4 hex digits")
+                    }
+                    position += 5
+                default:
+                    throw fail("invalid escape in a string")
+                }
+                continue
+            }
+            position += 1
+        }
+        tokens.append(JSONTape.Token(kind: .string, escaped: escaped, start: start, end: position, next: tokens.count + 1, count: 0))
+        position += 1
+    }
+
+    mutating func object(depth: Int) throws(SyntaxError) {
+        guard depth <= JSONTape.maxDepth else { throw fail("nested more than \(JSONTape.maxDepth) levels deep") }
+        let me = tokens.count
+        tokens.append(JSONTape.Token(kind: .object, escaped: false, start: position, end: position, next: 0, count: 0))
+        position += 1
+        skipSpace()
+        var count = 0
+        if position < end && line[position] == UInt8(ascii: "}") {
+            position += 1
+        } else {
+            while true {
+                skipSpace()
+                guard position < end, line[position] == UInt8(ascii: "\"") else { throw fail("expected a member name in double quotes") }
+                try string()
+                skipSpace()
+                guard position < end, line[position] == UInt8(ascii: ":") else { throw fail("expected ':' after a member name") }
+                position += 1
+                skipSpace()
+                try value(depth: depth)
+                count += 1
+                skipSpace()
+                guard position < end else { throw fail("unterminated object") }
+                if line[position] == UInt8(ascii: ",") { position += 1; continue }
+                if line[position] == UInt8(ascii: "}") { position += 1; break }
+                throw fail("expected ',' or '}' in an object")
+            }
+        }
+        tokens[me].end = position
+        tokens[me].count = count
+        tokens[me].next = tokens.count
+    }
+
+    mutating func array(depth: Int) throws(SyntaxError) {
+        guard depth <= JSONTape.maxDepth else { throw fail("nested more than \(JSONTape.maxDepth) levels deep") }
+        let me = tokens.count
+        tokens.append(JSONTape.Token(kind: .array, escaped: false, start: position, end: position, next: 0, count: 0))
+        position += 1
+        skipSpace()
+        var count = 0
+        if position < end && line[position] == UInt8(ascii: "]") {
+            position += 1
+        } else {
+            while true {
+                skipSpace()
+                try value(depth: depth)
+                count += 1
+                skipSpace()
+                guard position < end else { throw fail("unterminated array") }
+                if line[position] == UInt8(ascii: ",") { position += 1; continue }
+                if line[position] == UInt8(ascii: "]") { position += 1; break }
+                throw fail("expected ',' or ']' in an array")
+            }
+        }
+        tokens[me].end = position
+        tokens[me].count = count
+        tokens[me].next = tokens.count
+    }
+
 }
