@@ -41,12 +41,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "patchlog-bench", dependencies: ["LogStore", "Events", "Replay", "Interchange"], path: "Sources/Bench"),
+        .executableTarget(name: "patchlog-bench", dependencies: ["LogStore", "Events", "Replay", "Interchange", "TestSupport"], path: "Sources/Bench"),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BlockCompressionTests", dependencies: ["BlockCompression"]),
-        .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO", "ByteCoding"]),
+        .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO", "ByteCoding", "TestSupport"]),
         .testTarget(name: "EventsTests", dependencies: ["Events"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Events", "Replay", "LogStore"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange", "TestSupport"]),
         .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog"]),
     ]
 )

@@ -1,18 +1,19 @@
 import Events
 import Foundation
+import TestSupport
 
 /// Records shaped like the events of events.md: mostly assessments with several
 /// available patches, then installs, reboots and releases, for a fleet of VMs with
 /// long Azure resource ids, in time order. Deterministic for a seed.
 struct EventShapes {
-    var rng: SplitMix
+    var rng: SplitMix64
     let vms: Int
     var time: Int64 = 1_735_689_600_000_000_000 // 2025-01-01T00:00:00Z
     var sequence = 0
 
     init(vms: Int, seed: UInt64) {
         self.vms = vms
-        rng = SplitMix(state: seed)
+        rng = SplitMix64(seed: seed)
     }
 
     static func vmID(_ n: Int) -> String {
@@ -52,7 +53,7 @@ struct EventShapes {
     }
 
     private mutating func uuid() -> String {
-        let a = rng.nextRaw(), b = rng.nextRaw()
+        let a = rng.next(), b = rng.next()
         let h = String(a, radix: 16).leftPadded(16) + String(b, radix: 16).leftPadded(16)
         let c = Array(h)
         return "\(String(c[0..<8]))-\(String(c[8..<12]))-\(String(c[12..<16]))-\(String(c[16..<20]))-\(String(c[20..<32]))"
@@ -61,18 +62,6 @@ struct EventShapes {
     private func iso(_ ns: Int64) -> String { Timestamp(nanoseconds: ns).description }
 }
 
-/// SplitMix64: small, fast, repeatable.
-struct SplitMix {
-    var state: UInt64
-    mutating func nextRaw() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(upTo n: Int) -> Int { Int(nextRaw() % UInt64(n)) }
-}
 
 extension String {
     func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import LogStore
 
 /// The store's benchmarks: append throughput per sync mode, scan throughput, point
@@ -81,7 +82,7 @@ struct StoreBench {
             let scan = Self.median(try (0..<runs).map { _ in
                 try time { var c = 0; try log.scan { _ in c += 1; return true }; precondition(c == n) }
             })
-            var g = SplitMix(state: 7)
+            var g = SplitMix64(seed: 7)
             let point = Self.median(try (0..<runs).map { _ in
                 try time { for _ in 0..<200 { let s = UInt64(1 + g.next(upTo: n)); _ = try log.read(s...s) } } / 200
             })

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import LogStore
 
 /// A fresh directory under the system's temporary directory, removed when released.
@@ -16,18 +17,6 @@ final class TemporaryDirectory {
     func at(_ name: String) -> String { path + "/" + name }
 }
 
-/// A repeatable random generator (SplitMix64), so that a failing case can be rerun.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Records shaped like patchlog's events: per-VM streams with long Azure resource
 /// ids, KB numbers, repeated classification lists, times a few minutes apart.
@@ -39,7 +28,7 @@ enum SampleRecords {
     }
 
     static func make(count: Int, vms: Int = 20, seed: UInt64 = 1, idPrefix: String = "evt") -> [NewRecord] {
-        var g = SeededGenerator(seed: seed)
+        var g = SplitMix64(seed: seed)
         var t = fixedStart
         return (0..<count).map { i in
             t += Int64.random(in: 1...600, using: &g) * 1_000_000_000

@@ -3,6 +3,7 @@ import Foundation
 import Interchange
 import LogStore
 import Replay
+import TestSupport
 import Testing
 
 /// Random valid event streams (rollbacks, failed installs and reboots, same-time
@@ -10,22 +11,11 @@ import Testing
 /// answer `state` and `when` exactly as the plain reference fold does, for random
 /// moments and `--as-recorded` points.
 @Suite struct ReplayPropertyTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let vms = ["vm-a", "VM-B", "vm-c"]
     static let kbs = (1...6).map { KB(UInt64(5_000_000 + $0)) }
 
     static func stream(seed: UInt64, count: Int) -> [Event] {
-        var g = Generator(state: seed)
+        var g = SplitMix64(seed: seed)
         let start: Int64 = 1_735_689_600_000_000_000
         func time() -> Timestamp { Timestamp(nanoseconds: start + Int64.random(in: 0..<40, using: &g) * 3_600_000_000_000) }
         func pick<T>(_ xs: [T]) -> T { xs[Int.random(in: 0..<xs.count, using: &g)] }
@@ -90,7 +80,7 @@ import Testing
         let numbered = events.enumerated().map { (seq: UInt64($0.offset + 1), event: $0.element) }
         let reference = ReferenceFold(events: numbered)
         let replayer = Replayer(log: log)
-        var g = Generator(state: UInt64(seed) * 7919)
+        var g = SplitMix64(seed: UInt64(seed) * 7919)
         let supported: (ImageReference) -> Bool = { SupportedImages.defaultList.contains(publisher: $0.publisher, offer: $0.offer, sku: $0.sku) }
         for _ in 0..<25 {
             let at = 1_735_689_600_000_000_000 + Int64.random(in: -1...41, using: &g) * 3_600_000_000_000
