@@ -38,16 +38,19 @@ let package = Package(
                 "Events",
                 "Replay",
                 "Interchange",
+                "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "patchlog-bench", dependencies: ["LogStore", "Events", "Replay", "Interchange", "TestSupport"], path: "Sources/Bench"),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .executableTarget(name: "patchlog-bench", dependencies: ["LogStore", "Events", "Replay", "Interchange", "Randomness", "Simulator"], path: "Sources/Bench"),
+        .target(name: "Randomness"),
+        .target(name: "Simulator", dependencies: ["Events", "Randomness"]),
         .testTarget(name: "BlockCompressionTests", dependencies: ["BlockCompression"]),
-        .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO", "ByteCoding", "TestSupport"]),
+        .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO", "ByteCoding", "Randomness"]),
         .testTarget(name: "EventsTests", dependencies: ["Events"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Events", "Replay", "LogStore"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange", "TestSupport"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange", "Randomness"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Replay", "Events", "LogStore", "Interchange"]),
         .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog"]),
     ]
 )

@@ -1,6 +1,6 @@
 import Events
 import Foundation
-import TestSupport
+import Randomness
 
 /// Records shaped like the events of events.md: mostly assessments with several
 /// available patches, then installs, reboots and releases, for a fleet of VMs with

@@ -1,5 +1,5 @@
 import Foundation
-import TestSupport
+import Randomness
 import LogStore
 
 /// The store's benchmarks: append throughput per sync mode, scan throughput, point

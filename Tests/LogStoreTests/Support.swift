@@ -1,5 +1,5 @@
 import Foundation
-import TestSupport
+import Randomness
 @testable import LogStore
 
 /// A fresh directory under the system's temporary directory, removed when released.

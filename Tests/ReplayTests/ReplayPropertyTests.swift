@@ -3,7 +3,7 @@ import Foundation
 import Interchange
 import LogStore
 import Replay
-import TestSupport
+import Randomness
 import Testing
 
 /// Random valid event streams (rollbacks, failed installs and reboots, same-time

@@ -126,6 +126,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
+    /// Days from 1970-01-01 to a proleptic Gregorian date.
+    public static func daysFromCivilPublic(year: Int, month: Int, day: Int) -> Int {
+        daysFromCivil(year: year, month: month, day: day)
+    }
+
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

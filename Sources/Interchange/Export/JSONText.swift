@@ -8,6 +8,18 @@ public struct JSONText {
     /// An empty text.
     public init() {}
 
+    /// Ends a line (between top-level values of JSON Lines).
+    public mutating func newline() {
+        bytes.append(0x0A)
+        needsComma = [false]
+    }
+
+    /// Empties the text (after it has been written out).
+    public mutating func clear() {
+        bytes.removeAll(keepingCapacity: true)
+        needsComma = [false]
+    }
+
     /// The text as a string.
     public var string: String { String(decoding: bytes, as: UTF8.self) }
 

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Events
+import Foundation
+import Interchange
+import LogStore
+import Replay
+import Simulator
+
+extension Patchlog {
+    /// `patchlog simulate`.
+    struct Simulate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate a deterministic Hotpatch history of a fleet (events.md JSON Lines), from January 2025.",
+            discussion: "The same options give the same bytes. Writes JSON Lines to --out (or standard output), or appends straight into the log given by --log.")
+
+        @Option(help: "Number of VMs.") var vms: Int = 500
+        @Option(help: "Number of months.") var months: Int = 12
+        @Option(help: "The seed.") var seed: UInt64 = 1
+        @Option(help: "Fraction of events appended at the end, out of time order (0...1).") var late: Double = 0
+        @Option(help: ArgumentHelp("Write JSON Lines to this file.", valueName: "file")) var out: String?
+        @Option(help: ArgumentHelp("Append into this log (created if missing).", valueName: "dir")) var log: String?
+
+        func validate() throws {
+            guard vms >= 1 else { throw ValidationError("--vms must be at least 1") }
+            guard (1...120).contains(months) else { throw ValidationError("--months must be 1...120") }
+            guard (0...1).contains(late) else { throw ValidationError("--late is a fraction, 0...1") }
+            if out != nil && log != nil { throw ValidationError("--out and --log contradict each other: give one") }
+        }
+
+        func run() throws {
+            let simulator = FleetSimulator(SimulationConfig(vms: vms, months: months, seed: seed, late: late))
+            var count = 0
+            if let log {
+                let store = FileSystemLog.exists(log) ? try FileLog.open(at: log, options: LogOptions(sync: .none)) : try FileLog.create(at: log, options: LogOptions(sync: .none))
+                let target = HotpatchLog(store: store)
+                var batch: [Event] = []
+                try store.transaction {
+                    try simulator.run { event in
+                        batch.append(event)
+                        count += 1
+                        if batch.count == 4096 { _ = try target.append(batch); batch.removeAll(keepingCapacity: true) }
+                    }
+                    _ = try target.append(batch)
+                }
+                store.close()
+                Terminal.note("simulated \(Terminal.grouped(count)) events into \(log)")
+                return
+            }
+            let handle: FileHandle
+            if let out {
+                guard FileManager.default.createFile(atPath: out, contents: nil), let h = FileHandle(forWritingAtPath: out) else {
+                    throw CommandFailure("cannot write \(out)")
+                }
+                handle = h
+            } else {
+                handle = FileHandle.standardOutput
+            }
+            var text = JSONText()
+            try simulator.run { event in
+                EventJSONEncoder.write(event, into: &text)
+                text.newline()
+                count += 1
+                if text.bytes.count >= 1 << 20 { handle.write(Data(text.bytes)); text.clear() }
+            }
+            handle.write(Data(text.bytes))
+            if out != nil { try handle.close(); Terminal.note("simulated \(Terminal.grouped(count)) events into \(out!)") }
+        }
+    }
+}
+
+/// Whether a directory already holds a log.
+enum FileSystemLog {
+    static func exists(_ dir: String) -> Bool { FileManager.default.fileExists(atPath: dir + "/LOG") }
+}
