@@ -56,7 +56,7 @@ extension Patchlog {
                 handle = FileHandle.standardOutput
             }
             var text = JSONText()
-            try simulator.run { event in
+            simulator.run { event in
                 EventJSONEncoder.write(event, into: &text)
                 text.newline()
                 count += 1
