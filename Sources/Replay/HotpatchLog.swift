@@ -93,6 +93,12 @@ public final class HotpatchLog {
         return try store.read(stream: key).map { ($0.sequence, try Self.event(from: $0)) }
     }
 
+    /// Every record of one VM (any case), in append order.
+    public func records(ofVM vm: String) throws -> [StoredRecord] {
+        guard let key = vmStreams[vm.lowercased()] else { return [] }
+        return try store.read(stream: key)
+    }
+
     /// Every release in the catalog with its sequence number, in append order.
     public func releases() throws -> [(sequence: UInt64, event: Event)] {
         try store.read(stream: Self.catalogStream).map { ($0.sequence, try Self.event(from: $0)) }

@@ -28,12 +28,19 @@ public struct Replayer {
             .sorted { ($0.event.time, $0.sequence) < ($1.event.time, $1.sequence) }
     }
 
-    /// One VM's state at `at`, as the log knew it at sequence `asRecorded`.
+    /// One VM's state at `at`, as the log knew it at sequence `asRecorded`. Reads
+    /// only that VM's stream (and the catalog).
     public func state(ofVM vm: String, at: Timestamp, asRecorded: UInt64 = .max) throws -> VMState {
-        let catalog = try catalog(asRecorded: asRecorded)
+        try state(ofVM: vm, at: at, asRecorded: asRecorded, catalog: catalog(asRecorded: asRecorded))
+    }
+
+    func state(ofVM vm: String, at: Timestamp, asRecorded: UInt64, catalog: ReleaseCatalog) throws -> VMState {
         var state = VMState(vm: log.knownVM(vm) ?? vm)
-        for (seq, event) in try events(ofVM: vm, at: at, asRecorded: asRecorded) {
-            state.apply(event, sequence: seq, catalog: catalog)
+        let records = try log.records(ofVM: vm)
+            .filter { $0.sequence <= asRecorded && $0.time <= at.nanoseconds }
+            .sorted { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
+        for r in records {
+            try state.apply(EventView(r.payload[...]), time: Timestamp(nanoseconds: r.time), sequence: r.sequence, catalog: catalog)
         }
         return state
     }
@@ -45,42 +52,42 @@ public struct Replayer {
     }
 
     /// Every VM's state at `at` (as known at `asRecorded`), from one sequential pass
-    /// over the log. A VM whose events were appended out of time order is folded
-    /// again from its own stream, in order.
+    /// over the log that decodes each event's binary form in place (nothing is
+    /// allocated per event). A VM whose events were appended out of time order is
+    /// folded again from its own stream, in order.
     public func fleet(at: Timestamp = Timestamp(nanoseconds: .max), asRecorded: UInt64 = .max) throws -> [VMState] {
         let catalog = try catalog(asRecorded: asRecorded)
-        var states: [StreamID: VMState] = [:]
-        var outOfOrder: Set<StreamID> = []
-        var failure: (any Error)?
-        var keys: [StreamID: String] = [:]
-        try log.store.scan { view in
+        let store = log.store
+        // Per stream number: its VM state (nil for streams that are not VMs), and
+        // whether it must be folded again because of out-of-order events.
+        var states: [VMState?] = []
+        var known: [Bool] = []
+        var outOfOrder: [Bool] = []
+        let limit = at.nanoseconds
+        try store.scan { view in
             guard view.sequence <= asRecorded else { return false }
-            guard view.time <= at.nanoseconds else { return true }
-            let key: String
-            if let known = keys[view.stream] { key = known } else {
-                key = log.store.streamKey(view.stream) ?? ""
-                keys[view.stream] = key
+            guard view.time <= limit else { return true }
+            let s = Int(view.stream.rawValue)
+            if s >= states.count {
+                states.append(contentsOf: repeatElement(nil, count: s + 1 - states.count))
+                known.append(contentsOf: repeatElement(false, count: s + 1 - known.count))
+                outOfOrder.append(contentsOf: repeatElement(false, count: s + 1 - outOfOrder.count))
             }
-            guard let vm = HotpatchLog.vm(ofStream: key) else { return true }
-            if outOfOrder.contains(view.stream) { return true }
-            if let last = states[view.stream]?.lastFoldedTime, view.time < last.nanoseconds {
-                outOfOrder.insert(view.stream)
+            if !known[s] {
+                known[s] = true
+                if let vm = store.streamKey(view.stream).flatMap(HotpatchLog.vm(ofStream:)) { states[s] = VMState(vm: vm) }
+            }
+            guard states[s] != nil, !outOfOrder[s] else { return true }
+            if let last = states[s]!.lastFoldedTime, view.time < last.nanoseconds {
+                outOfOrder[s] = true
                 return true
             }
-            do {
-                let event = try HotpatchLog.event(from: view, streamKey: key)
-                states[view.stream, default: VMState(vm: vm)].apply(event, sequence: view.sequence, catalog: catalog)
-            } catch {
-                failure = error
-                return false
-            }
+            try states[s]!.apply(EventView(view.payload), time: Timestamp(nanoseconds: view.time), sequence: view.sequence, catalog: catalog)
             return true
         }
-        if let failure { throw failure }
-        for stream in outOfOrder {
-            guard let vm = keys[stream].flatMap(HotpatchLog.vm(ofStream:)) else { continue }
-            states[stream] = try state(ofVM: vm, at: at, asRecorded: asRecorded)
+        for s in outOfOrder.indices where outOfOrder[s] {
+            states[s] = try state(ofVM: states[s]!.vm, at: at, asRecorded: asRecorded, catalog: catalog)
         }
-        return states.values.sorted { $0.vm < $1.vm }
+        return states.compactMap { $0 }.sorted { $0.vm < $1.vm }
     }
 }

@@ -41,9 +41,10 @@ public struct VMState: Equatable, Sendable {
     public var rollbackPending = false
     /// The last completed reboot.
     public var lastCompletedReboot: Timestamp?
-    /// The latest assessment: when, and what it found available.
+    /// The latest assessment: when, and its payload (decoded only when asked, so that
+    /// folding an assessment allocates nothing).
     public var lastAssessmentAt: Timestamp?
-    public var lastAssessmentAvailable: [AvailablePatch] = []
+    public var lastAssessment: ArraySlice<UInt8>?
     /// The time of the last event folded (to detect out-of-order input).
     public var lastFoldedTime: Timestamp?
     /// How many events were folded.
@@ -65,51 +66,64 @@ public struct VMState: Equatable, Sendable {
 
     /// The latest assessment's available KBs not installed now, in its order.
     public var missing: [KB] {
-        lastAssessmentAvailable.map(\.kb).filter { installedIndex[$0] == nil }
+        guard let payload = lastAssessment, let view = try? EventView(payload) else { return [] }
+        var out: [KB] = []
+        try? view.forEachAvailable { kb in if installedIndex[kb] == nil { out.append(kb) } }
+        return out
     }
 
-    /// Folds one event (which must belong to this VM, and come in `(time,
-    /// sequence)` order after the ones before).
+    /// Folds one event given as a decoded ``Event`` (encodes it first; for tests and
+    /// small inputs).
     public mutating func apply(_ event: Event, sequence: UInt64, catalog: ReleaseCatalog) {
-        let t = event.time
+        try! apply(EventView(EventCodec.encode(event)[...]), time: event.time, sequence: sequence, catalog: catalog)
+    }
+
+    /// Folds one event read from the log (which must belong to this VM, and come in
+    /// `(time, sequence)` order after the ones before). Allocates nothing except for a
+    /// registration or a new install period.
+    public mutating func apply(_ event: EventView, time t: Timestamp, sequence: UInt64, catalog: ReleaseCatalog) throws(EventCodec.DecodeError) {
         eventCount += 1
         lastFoldedTime = t
-        switch event.body {
-        case let .vmRegistered(r):
+        switch event.type {
+        case .vmRegistered:
+            guard case let .vmRegistered(r) = try EventCodec.decode(event.payload, id: "", time: t, vm: vm).body else { return }
             registered = true
             registration = r
             hotpatchEnabled = r.hotpatch
-        case let .vmHotpatch(enabled):
-            hotpatchEnabled = enabled
-        case let .vmPower(state):
+        case .vmHotpatch:
+            hotpatchEnabled = try event.hotpatchEnabled()
+        case .vmPower:
+            let state = try event.powerState()
             if power != state { powerSince = t }
             power = state
-        case let .assessment(a):
+        case .assessment:
             lastAssessmentAt = t
-            lastAssessmentAvailable = a.available
-        case let .install(i):
-            for p in i.patches where p.state == .installed {
-                install(p.kb, kind: p.kind ?? catalog.kind(of: p.kb) ?? .other, rebootBehavior: p.rebootBehavior,
-                        at: t, rebootCompleted: i.rebootStatus == .completed, sequence: sequence)
+            lastAssessment = event.payload
+        case .install:
+            let rebootCompleted = try event.installRebootStatus() == .completed
+            _ = try event.forEachInstalledPatch { kb, state, kind, behaviour in
+                guard state == .installed else { return }
+                install(kb, kind: kind ?? catalog.kind(of: kb) ?? .other, rebootBehavior: behaviour, at: t,
+                        rebootCompleted: rebootCompleted, sequence: sequence)
             }
-        case let .reboot(r):
-            guard r.status == .completed else { break }
+        case .reboot:
+            guard try event.rebootCompleted() else { break }
             lastCompletedReboot = t
             rollbackPending = false
             for index in installedIndex.values where periods[index].effectiveAt == nil {
                 periods[index].effectiveAt = t
             }
-        case let .rollback(r):
-            for kb in r.uninstalled {
+        case .rollback:
+            let restored = try event.rollback { kb in
                 if let index = installedIndex.removeValue(forKey: kb) { periods[index].uninstalledAt = t }
             }
-            if installedIndex[r.restoredBaseline] == nil {
-                installedIndex[r.restoredBaseline] = periods.count
+            if installedIndex[restored] == nil {
+                installedIndex[restored] = periods.count
                 periods.append(InstallPeriod(
-                    kb: r.restoredBaseline, kind: catalog.kind(of: r.restoredBaseline) ?? .baseline,
+                    kb: restored, kind: catalog.kind(of: restored) ?? .baseline,
                     installedAt: t, effectiveAt: nil, uninstalledAt: nil, sequence: sequence))
             }
-            baseline = r.restoredBaseline
+            baseline = restored
             baselineSince = t
             rollbackPending = true
         case .featureRegistration, .providerRegistration, .release:
