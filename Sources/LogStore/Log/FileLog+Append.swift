@@ -101,8 +101,10 @@ extension FileLog {
     private func storedRecord(id: String, hash: UInt64) throws -> StoredRecord? {
         guard idFilter.contains(IDHash.hash32(hash)) else { return nil }
         if exactIDs == nil { exactIDs = try buildExactIDs() }
-        if let seq = exactIDs![hash], let record = try recordLocked(seq), record.id == id { return record }
-        // A 64-bit collision with another id (or none at all): look the id up exactly.
+        // The map holds every id's 64-bit hash: no entry, no such id.
+        guard let seq = exactIDs![hash], let record = try recordLocked(seq) else { return nil }
+        if record.id == id { return record }
+        // Two ids with the same 64-bit hash: look this one up exactly.
         var found: UInt64?
         try scanLocked(from: 1) { view in
             if view.idBytes.elementsEqual(id.utf8) { found = view.sequence; return false }
