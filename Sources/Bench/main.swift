@@ -1,9 +1,11 @@
+import Events
 import Foundation
 import LogStore
 
 // patchlog-bench: the benchmarks behind docs/benchmarks.md. Run through tools/bench.
 //   patchlog-bench store [--records N] [--vms N] [--runs N] [--scratch DIR]
 //   patchlog-bench events [--events N] [--vms N] [--runs N] [--scratch DIR]
+//   patchlog-bench fleet --log DIR --vm VM --at T --kb KB [--runs N]
 let arguments = Array(CommandLine.arguments.dropFirst())
 let suite = arguments.first ?? "store"
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -27,7 +29,14 @@ case "store":
     print(try StoreBench(records: records, runs: option("--runs", 5), scratch: scratch).run())
 case "events":
     print(try EventBench(events: option("--events", 200_000), vms: option("--vms", 2_000), runs: option("--runs", 3), scratch: scratch).run())
+case "fleet":
+    func text(_ name: String) -> String {
+        guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { fatalError("fleet needs \(name)") }
+        return arguments[i + 1]
+    }
+    print(try FleetBench(directory: text("--log"), vm: text("--vm"), at: try Timestamp(parsing: text("--at")),
+                         kb: KB(text("--kb"))!, runs: option("--runs", 5)).run(), terminator: "")
 default:
-    FileHandle.standardError.write(Data("unknown suite \(suite); known: store, events\n".utf8))
+    FileHandle.standardError.write(Data("unknown suite \(suite); known: store, events, fleet\n".utf8))
     exit(64)
 }

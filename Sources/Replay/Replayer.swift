@@ -58,36 +58,37 @@ public struct Replayer {
     public func fleet(at: Timestamp = Timestamp(nanoseconds: .max), asRecorded: UInt64 = .max) throws -> [VMState] {
         let catalog = try catalog(asRecorded: asRecorded)
         let store = log.store
-        // Per stream number: its VM state (nil for streams that are not VMs), and
-        // whether it must be folded again because of out-of-order events.
-        var states: [VMState?] = []
-        var known: [Bool] = []
+        // Per stream number: its VM state, whether the stream is a VM's, and whether it
+        // must be folded again because of out-of-order events. Arrays indexed by the
+        // stream number, so that a record finds its VM without hashing anything.
+        var states: [VMState] = []
+        var isVM: [Bool] = []
         var outOfOrder: [Bool] = []
         let limit = at.nanoseconds
         try store.scan { view in
             guard view.sequence <= asRecorded else { return false }
             guard view.time <= limit else { return true }
             let s = Int(view.stream.rawValue)
-            if s >= states.count {
-                states.append(contentsOf: repeatElement(nil, count: s + 1 - states.count))
-                known.append(contentsOf: repeatElement(false, count: s + 1 - known.count))
-                outOfOrder.append(contentsOf: repeatElement(false, count: s + 1 - outOfOrder.count))
+            while s >= states.count {
+                let vm = store.streamKey(StreamID(rawValue: UInt32(states.count))).flatMap(HotpatchLog.vm(ofStream:))
+                states.append(VMState(vm: vm ?? ""))
+                isVM.append(vm != nil)
+                outOfOrder.append(false)
             }
-            if !known[s] {
-                known[s] = true
-                if let vm = store.streamKey(view.stream).flatMap(HotpatchLog.vm(ofStream:)) { states[s] = VMState(vm: vm) }
-            }
-            guard states[s] != nil, !outOfOrder[s] else { return true }
-            if let last = states[s]!.lastFoldedTime, view.time < last.nanoseconds {
+            guard isVM[s], !outOfOrder[s] else { return true }
+            if let last = states[s].lastFoldedTime, view.time < last.nanoseconds {
                 outOfOrder[s] = true
                 return true
             }
-            try states[s]!.apply(EventView(view.payload), time: Timestamp(nanoseconds: view.time), sequence: view.sequence, catalog: catalog)
+            try states[s].apply(EventView(view.payload), time: Timestamp(nanoseconds: view.time), sequence: view.sequence, catalog: catalog)
             return true
         }
         for s in outOfOrder.indices where outOfOrder[s] {
-            states[s] = try state(ofVM: states[s]!.vm, at: at, asRecorded: asRecorded, catalog: catalog)
+            states[s] = try state(ofVM: states[s].vm, at: at, asRecorded: asRecorded, catalog: catalog)
         }
-        return states.compactMap { $0 }.sorted { $0.vm < $1.vm }
+        // Sort positions, not the states themselves (moving large structs costs more).
+        return states.indices.filter { isVM[$0] && states[$0].eventCount > 0 }
+            .sorted { states[$0].vm < states[$1].vm }
+            .map { states[$0] }
     }
 }

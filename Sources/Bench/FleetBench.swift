@@ -1,0 +1,33 @@
+import Events
+import Foundation
+import Interchange
+import LogStore
+import Replay
+
+/// In-process timings on an existing log (the fleet of tools/bench): one VM's
+/// state, every install of one KB, the full replay to the fleet's state, and the CSV
+/// export. Printed as `name seconds` lines for tools/bench to read.
+struct FleetBench {
+    let directory: String
+    let vm: String
+    let at: Timestamp
+    let kb: KB
+    let runs: Int
+
+    func run() throws -> String {
+        let bench = StoreBench(records: [], runs: runs, scratch: "")
+        let store = try FileLog.open(at: directory, access: .reader)
+        let log = HotpatchLog(store: store)
+        let replayer = Replayer(log: log)
+        var out = ""
+        func measure(_ name: String, _ body: () throws -> Void) throws {
+            out += "\(name) \(StoreBench.median(try (0..<runs).map { _ in try bench.time(body) }))\n"
+        }
+        try measure("state") { _ = try replayer.state(ofVM: vm, at: at) }
+        try measure("kb") { _ = try replayer.installs(of: kb) }
+        try measure("replay") { _ = try replayer.fleet() }
+        try measure("export-csv") { try Exporter(log: log).export(format: .csv, filter: ExportFilter()) { _ in } }
+        out += "events \(store.count)\n"
+        return out
+    }
+}
