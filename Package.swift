@@ -4,10 +4,15 @@ import PackageDescription
 // patchlog: an event-sourced audit log and replay tool for Windows Server Hotpatch.
 //
 // Modules, one per concern; dependencies point one way (down this list):
-//   patchlog (CLI)  ->  Events (the Hotpatch event model), LogStore (storage, knows nothing of Hotpatch)
-//   LogStore        ->  BlockCompression (the only Swift code that calls liblz4)
-//                   ->  SystemIO (the only Swift code that makes syscalls for files)
-//   BlockCompression -> CLZ4 (system library: Debian's liblz4-dev)
+//   patchlog (CLI)    -> Interchange, Replay, Simulator, Events, LogStore
+//   Interchange       -> Replay, Events, LogStore (the edges: JSON Lines in, JSON/CSV out)
+//   Simulator         -> Events, Randomness (a deterministic fleet history)
+//   Replay            -> Events, LogStore (projections and queries)
+//   Events            -> ByteCoding (the Hotpatch event model and its binary codec)
+//   LogStore          -> BlockCompression, SystemIO, ByteCoding (storage; knows nothing of Hotpatch)
+//   BlockCompression  -> CLZ4 (the only Swift code that calls liblz4; Debian's liblz4-dev)
+//   SystemIO          (the only Swift code that makes file system calls)
+
 /// Release builds skip the run-time exclusivity checks on class properties (a
 /// third of the JSON parser's time and a tenth of an import's, measured with
 /// callgrind); debug builds, which the tests run, keep them.
