@@ -52,13 +52,17 @@ enum SegmentIndexFile {
                 previousBlock = b
             }
         }
+        // The fingerprints last, with their byte length first: a reader skips them.
+        var f = ByteWriter(capacity: segment.idHashes.count * 3)
         let hashes = segment.idHashes.sorted()
-        p.varint(hashes.count)
+        f.varint(hashes.count)
         var previousHash: UInt32 = 0
         for h in hashes {
-            p.varint(UInt64(h - previousHash))
+            f.varint(UInt64(h - previousHash))
             previousHash = h
         }
+        p.varint(f.bytes.count)
+        p.raw(f.bytes)
 
         var w = ByteWriter(capacity: LogFormat.indexHeaderSize + p.bytes.count + 4)
         w.raw(LogFormat.indexMagic)
@@ -81,7 +85,9 @@ enum SegmentIndexFile {
 
     /// Loads the index file into `segment` if it is intact and describes a prefix of
     /// the segment as it is on disk; returns false (loading nothing) otherwise.
-    static func load(into segment: Segment, segmentSize: Int, lastBlockCRC: (Int) -> UInt32?) -> Bool {
+    /// Readers pass `withIDs: false`: they never append, so they skip the id
+    /// fingerprints, the largest part of an index.
+    static func load(into segment: Segment, segmentSize: Int, withIDs: Bool = true, lastBlockCRC: (Int) -> UInt32?) -> Bool {
         guard let bytes = try? FileSystem.read(segment.indexPath),
               bytes.count >= LogFormat.indexHeaderSize + 4,
               Array(bytes[0..<8]) == LogFormat.indexMagic
@@ -150,16 +156,20 @@ enum SegmentIndexFile {
                 }
                 postings[stream] = list
             }
-            let hashCount = try p.count(atMost: Int(sequence - segment.base))
-            guard hashCount == Int(sequence - segment.base) else { return false }
+            let hashBytes = try p.count(atMost: p.remaining)
+            guard hashBytes == p.remaining else { return false }
             var hashes: [UInt32] = []
-            hashes.reserveCapacity(hashCount)
-            var h: UInt32 = 0
-            for _ in 0..<hashCount {
-                h &+= UInt32(truncatingIfNeeded: try p.varint())
-                hashes.append(h)
+            if withIDs {
+                let hashCount = try p.count(atMost: Int(sequence - segment.base))
+                guard hashCount == Int(sequence - segment.base) else { return false }
+                hashes.reserveCapacity(hashCount)
+                var h: UInt32 = 0
+                for _ in 0..<hashCount {
+                    h &+= UInt32(truncatingIfNeeded: try p.varint())
+                    hashes.append(h)
+                }
+                guard p.remaining == 0 else { return false }
             }
-            guard p.remaining == 0 else { return false }
             segment.blocks = blocks
             segment.definedStreams = streams
             segment.postings = postings

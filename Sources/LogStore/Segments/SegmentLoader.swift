@@ -73,7 +73,7 @@ enum SegmentLoader {
             let segment = Segment(base: base, directory: directory, file: file, header: header)
             var indexLoaded = false
             if useIndex {
-                indexLoaded = SegmentIndexFile.load(into: segment, segmentSize: size) { end in
+                indexLoaded = SegmentIndexFile.load(into: segment, segmentSize: size, withIDs: writable) { end in
                     guard end >= 4, let b = try? file.read(at: end - 4, count: 4), b.count == 4 else { return nil }
                     return ByteReader.u32(b, at: 0)
                 }
