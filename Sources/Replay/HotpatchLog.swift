@@ -20,32 +20,51 @@ public final class HotpatchLog {
     static let vmPrefix = "vm:"
     static let subscriptionPrefix = "subscription:"
 
-    /// Wraps a store, learning the VMs it already holds.
+    /// Wraps a store. The VMs it already holds are learnt when first needed.
     public init(store: any LogStore) {
         self.store = store
+    }
+
+    private var learnt = false
+
+    /// Builds the case-insensitive map of the VMs in the store (once).
+    private func learnVMs() {
+        guard !learnt else { return }
+        learnt = true
         var n: UInt32 = 0
         while let key = store.streamKey(StreamID(rawValue: n)) {
             if key.hasPrefix(Self.vmPrefix) {
                 let vm = String(key.dropFirst(Self.vmPrefix.count))
-                vmStreams[vm.lowercased()] = key
+                if vmStreams[vm.lowercased()] == nil { vmStreams[vm.lowercased()] = key }
             }
             n += 1
         }
     }
 
+    /// The stream key of a VM in the store, if it has one: the VM as first written,
+    /// matched exactly (no map needed) or case-insensitively.
+    private func existingStream(forVM vm: String) -> String? {
+        if let key = vmStreamsAsWritten[vm] { return key }
+        if store.streamID(Self.vmPrefix + vm) != nil { return Self.vmPrefix + vm }
+        learnVMs()
+        return vmStreams[vm.lowercased()]
+    }
+
     /// The stream key for a VM id in any case.
     public func streamKey(forVM vm: String) -> String {
-        if let key = vmStreamsAsWritten[vm] { return key }
-        return vmStreams[vm.lowercased()] ?? Self.vmPrefix + vm
+        existingStream(forVM: vm) ?? Self.vmPrefix + vm
     }
 
     /// The VM id as first written, if the log has events of that VM.
     public func knownVM(_ vm: String) -> String? {
-        vmStreams[vm.lowercased()].map { String($0.dropFirst(Self.vmPrefix.count)) }
+        existingStream(forVM: vm).map { String($0.dropFirst(Self.vmPrefix.count)) }
     }
 
     /// Every VM the log has events of, as first written, sorted.
-    public var vms: [String] { vmStreams.values.map { String($0.dropFirst(Self.vmPrefix.count)) }.sorted() }
+    public var vms: [String] {
+        learnVMs()
+        return vmStreams.values.map { String($0.dropFirst(Self.vmPrefix.count)) }.sorted()
+    }
 
     /// The VM a stream key belongs to, if it is a VM stream.
     public static func vm(ofStream key: String) -> String? {
@@ -69,6 +88,7 @@ public final class HotpatchLog {
         let records = events.map { event -> NewRecord in
             let r = record(for: event)
             if let vm = event.vm, event.type.isVMEvent, vmStreamsAsWritten[vm] == nil {
+                learnVMs()
                 if vmStreams[vm.lowercased()] == nil { vmStreams[vm.lowercased()] = r.stream }
                 vmStreamsAsWritten[vm] = r.stream
             }
@@ -89,13 +109,13 @@ public final class HotpatchLog {
 
     /// Every event of one VM (any case) with its sequence number, in append order.
     public func events(ofVM vm: String) throws -> [(sequence: UInt64, event: Event)] {
-        guard let key = vmStreams[vm.lowercased()] else { return [] }
+        guard let key = existingStream(forVM: vm) else { return [] }
         return try store.read(stream: key).map { ($0.sequence, try Self.event(from: $0)) }
     }
 
     /// Every record of one VM (any case), in append order.
     public func records(ofVM vm: String) throws -> [StoredRecord] {
-        guard let key = vmStreams[vm.lowercased()] else { return [] }
+        guard let key = existingStream(forVM: vm) else { return [] }
         return try store.read(stream: key)
     }
 

@@ -26,8 +26,7 @@ extension FileLog {
             var out: [StoredRecord] = []
             let decoder = BlockDecoder()
             for segment in segments {
-                guard let blocks = segment.postings[number] else { continue }
-                for b in blocks {
+                for b in segment.blockNumbers(of: number) {
                     let entry = segment.blocks[Int(b)]
                     let bytes = try segment.readBlock(entry)
                     try decode(bytes, at: 0, entry: entry, in: segment, into: decoder)

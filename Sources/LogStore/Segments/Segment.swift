@@ -1,3 +1,4 @@
+import ByteCoding
 import SystemIO
 
 /// One segment file and everything known about it: its header, the table of its
@@ -14,8 +15,15 @@ final class Segment {
     var blocks: [BlockEntry] = []
     /// Stream keys first used in this segment, numbered from `header.streamsBefore`.
     var definedStreams: [String] = []
-    /// Stream number → numbers of the blocks (in this segment) holding its records.
+    /// Stream number → numbers of the blocks (in this segment) holding its records,
+    /// for the blocks added since the index file was read.
     var postings: [UInt32: [UInt32]] = [:]
+    /// The lists the index file holds, still encoded: stream number → where its list
+    /// starts in `indexedPostingBytes` and how many entries it has. Decoded only for
+    /// the stream asked for, so that opening a log costs little however many
+    /// streams it has.
+    var indexedPostings: [UInt32: (start: Int, count: Int)] = [:]
+    var indexedPostingBytes: [UInt8] = []
     /// Fingerprints (``IDHash/hash32(_:)``) of every record's id.
     var idHashes: [UInt32] = []
     /// How many bytes of the segment the index file on disk describes.
@@ -61,9 +69,39 @@ final class Segment {
         idHashes.append(contentsOf: hashes)
     }
 
+    /// The numbers of the blocks holding records of stream `s`, in order.
+    func blockNumbers(of s: UInt32) -> [UInt32] {
+        var out: [UInt32] = []
+        if let (start, count) = indexedPostings[s] {
+            var r = ByteReader(indexedPostingBytes, offset: start)
+            var block: UInt32 = 0
+            out.reserveCapacity(count + (postings[s]?.count ?? 0))
+            for _ in 0..<count {
+                block &+= UInt32(truncatingIfNeeded: (try? r.varint()) ?? 0)
+                out.append(block)
+            }
+        }
+        if let recent = postings[s] { out.append(contentsOf: recent) }
+        return out
+    }
+
+    /// Every stream with records in this segment.
+    var streamsWithRecords: [UInt32] { Array(Set(indexedPostings.keys).union(postings.keys)).sorted() }
+
+    /// Decodes the index's lists into `postings` (before they are changed).
+    func materializePostings() {
+        guard !indexedPostings.isEmpty else { return }
+        var all: [UInt32: [UInt32]] = [:]
+        for s in streamsWithRecords { all[s] = blockNumbers(of: s) }
+        postings = all
+        indexedPostings = [:]
+        indexedPostingBytes = []
+    }
+
     /// Removes every block from number `count` on (used to undo a failed append).
     func truncateBlocks(to count: Int, streamsBefore: Int) {
         guard count < blocks.count else { return }
+        materializePostings()
         let removedRecords = blocks[count...].reduce(0) { $0 + $1.count }
         blocks.removeSubrange(count...)
         idHashes.removeLast(removedRecords)

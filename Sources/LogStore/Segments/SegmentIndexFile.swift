@@ -38,19 +38,23 @@ enum SegmentIndexFile {
         }
         p.varint(segment.definedStreams.count)
         BlockBuilder.frontCode(segment.definedStreams.map { Array($0.utf8) }, into: &p)
-        let streams = segment.postings.keys.sorted()
+        let streams = segment.streamsWithRecords
         p.varint(streams.count)
         var previousStream: UInt32 = 0
+        var list = ByteWriter()
         for s in streams {
-            let list = segment.postings[s]!
+            let blocks = segment.blockNumbers(of: s)
             p.varint(UInt64(s - previousStream))
             previousStream = s
-            p.varint(list.count)
+            p.varint(blocks.count)
+            list.bytes.removeAll(keepingCapacity: true)
             var previousBlock: UInt32 = 0
-            for b in list {
-                p.varint(UInt64(b - previousBlock))
+            for b in blocks {
+                list.varint(UInt64(b - previousBlock))
                 previousBlock = b
             }
+            p.varint(list.bytes.count)
+            p.raw(list.bytes)
         }
         // The fingerprints last, with their byte length first: a reader skips them.
         var f = ByteWriter(capacity: segment.idHashes.count * 3)
@@ -141,20 +145,17 @@ enum SegmentIndexFile {
                 streams.append(String(decoding: key, as: UTF8.self))
                 previous = key
             }
+            // Stream lists are kept encoded; only where each one is, is read now.
             let postingCount = try p.count(atMost: payloadLength)
-            var postings: [UInt32: [UInt32]] = [:]
+            var postings: [UInt32: (start: Int, count: Int)] = [:]
+            postings.reserveCapacity(postingCount)
             var stream: UInt32 = 0
             for _ in 0..<postingCount {
                 stream += UInt32(try p.count(atMost: Int(UInt32.max)))
                 let n = try p.count(atMost: blockCount)
-                var list: [UInt32] = []
-                list.reserveCapacity(n)
-                var block: UInt32 = 0
-                for _ in 0..<n {
-                    block += UInt32(try p.count(atMost: blockCount))
-                    list.append(block)
-                }
-                postings[stream] = list
+                let length = try p.count(atMost: p.remaining)
+                postings[stream] = (p.offset, n)
+                p.offset += length
             }
             let hashBytes = try p.count(atMost: p.remaining)
             guard hashBytes == p.remaining else { return false }
@@ -172,7 +173,9 @@ enum SegmentIndexFile {
             }
             segment.blocks = blocks
             segment.definedStreams = streams
-            segment.postings = postings
+            segment.indexedPostings = postings
+            segment.indexedPostingBytes = bytes
+            segment.postings = [:]
             segment.idHashes = hashes
             segment.indexedLength = covered
             return true
