@@ -33,8 +33,11 @@ import Testing
         let deltas: [Int64] = [0, 1, -1, 1_000_000_000, 3_600_000_000_000, -86_400_000_000_000, 123_456_789, .max, .min, .max - 1, 1_735_689_600_000_000_000]
         var w = ByteWriter()
         for d in deltas { TimeCoding.write(d, into: &w) }
-        var r = ByteReader(w.bytes)
-        for d in deltas { #expect(try TimeCoding.read(from: &r) == d) }
+        w.bytes.withUnsafeBufferPointer { buffer in
+            var r = BodyCursor(buffer)
+            for d in deltas { #expect(r.time() == d) }
+            #expect(r.offset == buffer.count)
+        }
         var one = ByteWriter()
         TimeCoding.write(3_600_000_000_000, into: &one) // an hour in nanoseconds
         #expect(one.bytes.count == 2)

@@ -58,70 +58,78 @@ final class BlockDecoder {
     }
 
     private func parseBody() throws(ByteReader.Truncated) {
-        let n = header.count
-        var r = ByteReader(body)
-        times.removeAll(keepingCapacity: true)
-        streams.removeAll(keepingCapacity: true)
-        idBytes.removeAll(keepingCapacity: true)
-        idStarts.removeAll(keepingCapacity: true)
-        payloadStarts.removeAll(keepingCapacity: true)
+        // The columns are parsed into local arrays (taken from the decoder so that
+        // their storage is reused) through a bounds-checked cursor over the body's
+        // buffer: this loop runs for every record of every block a scan reads.
+        var times = take(&self.times), streams = take(&self.streams), idBytes = take(&self.idBytes)
+        var idStarts = take(&self.idStarts), starts = take(&self.payloadStarts)
         newStreams.removeAll(keepingCapacity: true)
-
-        let newCount = try r.count(atMost: body.count)
-        if newCount > 0 {
-            let base = try r.varint()
-            guard base <= UInt64(UInt32.max) else { throw ByteReader.Truncated() }
-            newStreamBase = UInt32(base)
-            var previous: [UInt8] = []
-            for _ in 0..<newCount {
-                let key = try Self.frontDecoded(&r, previous: previous)
-                newStreams.append(String(decoding: key, as: UTF8.self))
-                previous = key
+        let n = header.count
+        var newStreamBase: UInt32 = 0
+        var defined: [String] = []
+        let ok: Bool = body.withUnsafeBufferPointer { buffer in
+            var r = BodyCursor(buffer)
+            guard let newCount = r.varint(), newCount <= UInt64(buffer.count) else { return false }
+            if newCount > 0 {
+                guard let base = r.varint(), base <= UInt64(UInt32.max) else { return false }
+                newStreamBase = UInt32(base)
+                var previous: [UInt8] = []
+                for _ in 0..<Int(newCount) {
+                    guard let shared = r.varint(), shared <= UInt64(previous.count), let rest = r.bytes(limit: LogFormat.maxKeyBytes) else { return false }
+                    let key = Array(previous[0..<Int(shared)]) + rest
+                    defined.append(String(decoding: key, as: UTF8.self))
+                    previous = key
+                }
             }
+            var t: Int64 = 0
+            for _ in 0..<n {
+                guard let d = r.time() else { return false }
+                t = t &+ d
+                times.append(t)
+            }
+            for _ in 0..<n {
+                guard let v = r.varint(), v <= UInt64(UInt32.max) else { return false }
+                streams.append(UInt32(v))
+            }
+            var previousStart = 0
+            for i in 0..<n {
+                guard let shared = r.varint(), let rest = r.bytes(limit: LogFormat.maxKeyBytes) else { return false }
+                let start = idBytes.count
+                guard shared <= UInt64(i == 0 ? 0 : start - previousStart) else { return false }
+                if shared > 0 { idBytes.append(contentsOf: idBytes[previousStart..<(previousStart + Int(shared))]) }
+                idBytes.append(contentsOf: rest)
+                idStarts.append(start)
+                previousStart = start
+            }
+            idStarts.append(idBytes.count)
+            var position = 0
+            for _ in 0..<n {
+                guard let len = r.varint(), len <= UInt64(buffer.count) else { return false }
+                starts.append(position)
+                position += Int(len)
+            }
+            guard position == buffer.count - r.offset else { return false }
+            let base = r.offset
+            for i in 0..<n { starts[i] += base }
+            starts.append(base + position)
+            return true
         }
-        var t: Int64 = 0
-        for _ in 0..<n {
-            t = t &+ (try TimeCoding.read(from: &r))
-            times.append(t)
-        }
-        for _ in 0..<n {
-            let s = try r.varint()
-            guard s <= UInt64(UInt32.max) else { throw ByteReader.Truncated() }
-            streams.append(UInt32(s))
-        }
-        var previousStart = 0
-        for _ in 0..<n {
-            let shared = try r.count(atMost: LogFormat.maxKeyBytes)
-            let rest = try r.lengthPrefixed(atMost: LogFormat.maxKeyBytes)
-            let start = idBytes.count
-            guard shared <= (idStarts.isEmpty ? 0 : start - previousStart) else { throw ByteReader.Truncated() }
-            for k in 0..<shared { idBytes.append(idBytes[previousStart + k]) }
-            idBytes.append(contentsOf: rest)
-            idStarts.append(start)
-            previousStart = start
-        }
-        idStarts.append(idBytes.count)
-        var lengths = 0
-        var position = 0
-        var starts = payloadStarts
-        starts.removeAll(keepingCapacity: true)
-        for _ in 0..<n {
-            let len = try r.count(atMost: body.count)
-            starts.append(position)
-            position += len
-            lengths += len
-        }
-        guard lengths == r.remaining else { throw ByteReader.Truncated() }
-        let base = r.offset
-        for i in 0..<n { starts[i] += base }
-        starts.append(base + lengths)
-        payloadStarts = starts
+        self.times = times
+        self.streams = streams
+        self.idBytes = idBytes
+        self.idStarts = idStarts
+        self.payloadStarts = starts
+        self.newStreamBase = newStreamBase
+        self.newStreams = defined
+        guard ok else { throw ByteReader.Truncated() }
     }
 
-    private static func frontDecoded(_ r: inout ByteReader, previous: [UInt8]) throws(ByteReader.Truncated) -> [UInt8] {
-        let shared = try r.count(atMost: previous.count)
-        let rest = try r.lengthPrefixed(atMost: LogFormat.maxKeyBytes)
-        return Array(previous[0..<shared]) + rest
+    /// Empties an array and hands over its storage.
+    private func take<T>(_ array: inout [T]) -> [T] {
+        var out: [T] = []
+        swap(&out, &array)
+        out.removeAll(keepingCapacity: true)
+        return out
     }
 
     /// Record `i` of the block, without copying.
@@ -138,4 +146,49 @@ final class BlockDecoder {
 struct DecodeFailure: Error {
     let reason: String
     init(_ reason: String) { self.reason = reason }
+}
+
+/// A bounds-checked reader of a block body's varints, over its buffer: `nil` where
+/// the bytes run out or a value does not fit.
+struct BodyCursor {
+    let buffer: UnsafeBufferPointer<UInt8>
+    var offset = 0
+
+    init(_ buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
+
+    @inline(__always)
+    mutating func varint() -> UInt64? {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < buffer.count && shift < 64 {
+            let b = buffer[offset]
+            offset += 1
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+        }
+        return nil
+    }
+
+    /// A varint length, then that many bytes.
+    mutating func bytes(limit: Int) -> UnsafeBufferPointer<UInt8>? {
+        guard let n = varint(), n <= UInt64(limit), offset + Int(n) <= buffer.count else { return nil }
+        defer { offset += Int(n) }
+        return UnsafeBufferPointer(rebasing: buffer[offset..<(offset + Int(n))])
+    }
+
+    /// A time difference (see ``TimeCoding``).
+    mutating func time() -> Int64? {
+        guard let v = varint() else { return nil }
+        let e = Int(v & 0xF)
+        if e == 15 {
+            guard let z = varint() else { return nil }
+            return Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)
+        }
+        guard e <= 14 else { return nil }
+        let z = v >> 4
+        let q = Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)
+        let (value, overflow) = q.multipliedReportingOverflow(by: TimeCoding.power(e))
+        return overflow ? nil : value
+    }
 }

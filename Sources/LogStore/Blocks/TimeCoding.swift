@@ -9,6 +9,10 @@ import ByteCoding
 enum TimeCoding {
     private static let powers: [Int64] = (0...14).map { e in (0..<e).reduce(Int64(1)) { p, _ in p * 10 } }
 
+    /// 10^e.
+    @inline(__always)
+    static func power(_ e: Int) -> Int64 { powers[e] }
+
     static func write(_ delta: Int64, into w: inout ByteWriter) {
         var e = 0
         if delta != 0 {
@@ -22,17 +26,5 @@ enum TimeCoding {
             w.varint(15)
             w.zigzag(delta)
         }
-    }
-
-    static func read(from r: inout ByteReader) throws(ByteReader.Truncated) -> Int64 {
-        let v = try r.varint()
-        let e = Int(v & 0xF)
-        if e == 15 { return try r.zigzag() }
-        guard e <= 14 else { throw ByteReader.Truncated() }
-        let z = v >> 4
-        let q = Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)
-        let (value, overflow) = q.multipliedReportingOverflow(by: powers[e])
-        guard !overflow else { throw ByteReader.Truncated() }
-        return value
     }
 }
