@@ -96,7 +96,8 @@ final class BlockDecoder {
                 guard let shared = r.varint(), let rest = r.bytes(limit: LogFormat.maxKeyBytes) else { return false }
                 let start = idBytes.count
                 guard shared <= UInt64(i == 0 ? 0 : start - previousStart) else { return false }
-                if shared > 0 { idBytes.append(contentsOf: idBytes[previousStart..<(previousStart + Int(shared))]) }
+                // Element by element: appending a slice of the array to itself would copy it.
+                for k in 0..<Int(shared) { idBytes.append(idBytes[previousStart + k]) }
                 idBytes.append(contentsOf: rest)
                 idStarts.append(start)
                 previousStart = start
