@@ -32,15 +32,7 @@ extension Patchlog {
             let log = HotpatchLog(store: try location.open(.reader))
             if let vm { warnIfUnknown(vm, in: log) }
             let filter = ExportFilter(vm: vm, kb: kb, type: type.flatMap { EventType(name: $0) }, since: since, until: until)
-            let handle: FileHandle
-            if let out {
-                guard FileManager.default.createFile(atPath: out, contents: nil), let h = FileHandle(forWritingAtPath: out) else {
-                    throw CommandFailure("cannot write \(out)")
-                }
-                handle = h
-            } else {
-                handle = FileHandle.standardOutput
-            }
+            let handle = try Output.open(out)
             let count = try Exporter(log: log).export(format: format, filter: filter) { chunk in
                 handle.write(Data(chunk.utf8))
             }

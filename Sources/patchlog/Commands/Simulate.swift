@@ -46,15 +46,7 @@ extension Patchlog {
                 Terminal.note("simulated \(Terminal.grouped(count)) events into \(log)")
                 return
             }
-            let handle: FileHandle
-            if let out {
-                guard FileManager.default.createFile(atPath: out, contents: nil), let h = FileHandle(forWritingAtPath: out) else {
-                    throw CommandFailure("cannot write \(out)")
-                }
-                handle = h
-            } else {
-                handle = FileHandle.standardOutput
-            }
+            let handle = try Output.open(out)
             var text = JSONText()
             simulator.run { event in
                 EventJSONEncoder.write(event, into: &text)

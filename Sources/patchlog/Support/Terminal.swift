@@ -36,3 +36,15 @@ struct CommandFailure: Error, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
 }
+
+/// Where a command writes its output: the file given with `--out`, else standard output.
+enum Output {
+    /// Opens `path` for writing (created or emptied), or standard output for nil.
+    static func open(_ path: String?) throws -> FileHandle {
+        guard let path else { return FileHandle.standardOutput }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw CommandFailure("cannot write \(path)")
+        }
+        return handle
+    }
+}
