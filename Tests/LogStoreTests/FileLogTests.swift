@@ -190,6 +190,22 @@ import Testing
         #expect(try log.append(records[3]) == .duplicate(4))
     }
 
+    @Test func fingerprintsAreNeededByWritersOnlyAndRebuiltWhenMissing() throws {
+        let dir = TemporaryDirectory()
+        let records = SampleRecords.make(count: 800)
+        do { _ = try FileLog.create(at: dir.at("log"), options: small).append(records) }
+        let ids = (try FileManager.default.contentsOfDirectory(atPath: dir.at("log"))).filter { $0.hasSuffix(".ids") }
+        #expect(ids.count == segmentFiles(dir.at("log")).count)
+        for f in ids { try FileManager.default.removeItem(atPath: dir.at("log/" + f)) }
+        let reader = try FileLog.open(at: dir.at("log"), access: .reader)
+        #expect(reader.recovery.rebuiltIndexes.isEmpty)
+        #expect(try reader.read(stream: SampleRecords.vm(1)).map(\.unsequenced) == records.filter { $0.stream == SampleRecords.vm(1) })
+        let writer = try FileLog.open(at: dir.at("log"), options: small)
+        #expect(writer.recovery.rebuiltIndexes.count == ids.count)
+        #expect(try writer.append(records[10]) == .duplicate(11))
+        #expect((try FileManager.default.contentsOfDirectory(atPath: dir.at("log"))).filter { $0.hasSuffix(".ids") }.count == ids.count)
+    }
+
     @Test func staleOrDamagedIndexIsNotTrusted() throws {
         let dir = TemporaryDirectory()
         let records = SampleRecords.make(count: 400)

@@ -32,6 +32,10 @@ enum LogFormat {
     static let indexMagic: [UInt8] = Array("PLOGIDX\u{0}".utf8)
     static let indexHeaderSize = 36
 
+    // Fingerprints `<20-digit base sequence>.ids`.
+    static let idsSuffix = ".ids"
+    static let idsMagic: [UInt8] = Array("PLOGIDS\u{0}".utf8)
+
     /// Longest stream key and event id, in UTF-8 bytes.
     static let maxKeyBytes = 1024
 
@@ -39,6 +43,7 @@ enum LogFormat {
     /// that `ls` lists segments in order.
     static func segmentName(base: UInt64) -> String { padded(base) + segmentSuffix }
     static func indexName(base: UInt64) -> String { padded(base) + indexSuffix }
+    static func idsName(base: UInt64) -> String { padded(base) + idsSuffix }
 
     private static func padded(_ n: UInt64) -> String {
         let digits = String(n)

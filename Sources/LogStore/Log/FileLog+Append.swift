@@ -210,6 +210,7 @@ extension FileLog {
             segment.file.close()
             try? FileSystem.remove(segment.path)
             try? FileSystem.remove(segment.indexPath)
+            try? FileSystem.remove(segment.idsPath)
         }
         segments.removeSubrange(snapshot.segmentCount...)
         if start.blocks.count > snapshot.blocks {

@@ -158,6 +158,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
                 if access == .writer {
                     try FileSystem.remove(path)
                     try FileSystem.remove(directory + "/" + LogFormat.indexName(base: base))
+                    try FileSystem.remove(directory + "/" + LogFormat.idsName(base: base))
                     try FileSystem.syncDirectory(directory)
                 } else {
                     recovery.tailInProgress = WriterLock.isHeld(directory: directory)

@@ -14,7 +14,7 @@ public struct LogStatistics: Sendable, Equatable {
     public var diskBytes = 0
     /// Bytes of segment files alone.
     public var segmentBytes = 0
-    /// Bytes of index files alone.
+    /// Bytes of index and fingerprint files.
     public var indexBytes = 0
     /// Uncompressed size of every block body.
     public var rawBodyBytes = 0
@@ -47,7 +47,7 @@ extension FileLog {
                     let size = try SystemFile.open(directory + "/" + name, access: .readOnly).size()
                     s.diskBytes += size
                     if name.hasSuffix(LogFormat.segmentSuffix) { s.segmentBytes += size }
-                    if name.hasSuffix(LogFormat.indexSuffix) { s.indexBytes += size }
+                    if name.hasSuffix(LogFormat.indexSuffix) || name.hasSuffix(LogFormat.idsSuffix) { s.indexBytes += size }
                 }
             } catch let error as SystemError {
                 throw LogError.io(error)

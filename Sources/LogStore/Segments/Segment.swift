@@ -9,6 +9,7 @@ final class Segment {
     let base: UInt64
     let path: String
     let indexPath: String
+    let idsPath: String
     let file: SystemFile
     private(set) var header: SegmentHeader
     /// The blocks, in file order.
@@ -33,6 +34,7 @@ final class Segment {
         self.base = base
         self.path = directory + "/" + LogFormat.segmentName(base: base)
         self.indexPath = directory + "/" + LogFormat.indexName(base: base)
+        self.idsPath = directory + "/" + LogFormat.idsName(base: base)
         self.file = file
         self.header = header
     }

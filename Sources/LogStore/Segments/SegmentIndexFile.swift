@@ -56,7 +56,12 @@ enum SegmentIndexFile {
             p.varint(list.bytes.count)
             p.raw(list.bytes)
         }
-        // The fingerprints last, with their byte length first: a reader skips them.
+        return wrap(p.bytes, magic: LogFormat.indexMagic, segment: segment)
+    }
+
+    /// The fingerprints file of `segment` as it stands in memory (see docs/log-format.md,
+    /// "Fingerprints file"): kept apart from the index because only a writer needs it.
+    static func encodeIDs(_ segment: Segment) -> [UInt8] {
         var f = ByteWriter(capacity: segment.idHashes.count * 3)
         let hashes = segment.idHashes.sorted()
         f.varint(hashes.count)
@@ -65,24 +70,41 @@ enum SegmentIndexFile {
             f.varint(UInt64(h - previousHash))
             previousHash = h
         }
-        p.varint(f.bytes.count)
-        p.raw(f.bytes)
+        return wrap(f.bytes, magic: LogFormat.idsMagic, segment: segment)
+    }
 
-        var w = ByteWriter(capacity: LogFormat.indexHeaderSize + p.bytes.count + 4)
-        w.raw(LogFormat.indexMagic)
+    /// The header both files share, the payload, and the CRC-32C of everything.
+    private static func wrap(_ payload: [UInt8], magic: [UInt8], segment: Segment) -> [UInt8] {
+        var w = ByteWriter(capacity: LogFormat.indexHeaderSize + payload.count + 4)
+        w.raw(magic)
         w.u16(LogFormat.version)
         w.u16(0)
         w.u64(segment.base)
         w.u64(UInt64(segment.end))
         w.u32(segment.blocks.last?.crc ?? 0)
-        w.u32(UInt32(p.bytes.count))
-        w.raw(p.bytes)
+        w.u32(UInt32(payload.count))
+        w.raw(payload)
         w.u32(CRC32C.checksum(w.bytes))
         return w.bytes
     }
 
-    /// Writes the index of `segment` atomically (temporary file and rename).
+    /// What the shared header says, if the file is whole: base, covered length, last
+    /// block CRC, and where the payload is.
+    private static func unwrap(_ bytes: [UInt8], magic: [UInt8]) -> (base: UInt64, covered: Int, lastCRC: UInt32, payload: Range<Int>)? {
+        guard bytes.count >= LogFormat.indexHeaderSize + 4, Array(bytes[0..<8]) == magic else { return nil }
+        var r = ByteReader(bytes, offset: 8)
+        guard let version = try? r.u16(), version <= LogFormat.version, (try? r.u16()) != nil,
+              let base = try? r.u64(), let covered = try? r.u64(), let lastCRC = try? r.u32(), let length = try? r.u32()
+        else { return nil }
+        let end = LogFormat.indexHeaderSize + Int(length)
+        guard bytes.count == end + 4, CRC32C.checksum(bytes, range: 0..<end) == ByteReader.u32(bytes, at: end) else { return nil }
+        return (base, Int(covered), lastCRC, LogFormat.indexHeaderSize..<end)
+    }
+
+    /// Writes the index and fingerprints of `segment` atomically (temporary file and
+    /// rename, fingerprints first).
     static func write(_ segment: Segment, directory: String) throws(SystemError) {
+        try FileSystem.writeAtomically(encodeIDs(segment), to: segment.idsPath, directory: directory)
         try FileSystem.writeAtomically(encode(segment), to: segment.indexPath, directory: directory)
         segment.indexedLength = segment.end
     }
@@ -93,23 +115,12 @@ enum SegmentIndexFile {
     /// fingerprints, the largest part of an index.
     static func load(into segment: Segment, segmentSize: Int, withIDs: Bool = true, lastBlockCRC: (Int) -> UInt32?) -> Bool {
         guard let bytes = try? FileSystem.read(segment.indexPath),
-              bytes.count >= LogFormat.indexHeaderSize + 4,
-              Array(bytes[0..<8]) == LogFormat.indexMagic
+              let (base, covered, lastCRC, payload) = unwrap(bytes, magic: LogFormat.indexMagic),
+              base == segment.base, covered <= segmentSize
         else { return false }
-        var r = ByteReader(bytes, offset: 8)
+        let payloadLength = payload.count
         do {
-            let version = try r.u16()
-            _ = try r.u16()
-            let base = try r.u64()
-            let covered = Int(try r.u64())
-            let lastCRC = try r.u32()
-            let payloadLength = Int(try r.u32())
-            let end = LogFormat.indexHeaderSize + payloadLength
-            guard version <= LogFormat.version, base == segment.base, covered <= segmentSize,
-                  bytes.count == end + 4,
-                  CRC32C.checksum(bytes, range: 0..<end) == ByteReader.u32(bytes, at: end)
-            else { return false }
-            var p = ByteReader(bytes, offset: LogFormat.indexHeaderSize, end: end)
+            var p = ByteReader(bytes, offset: payload.lowerBound, end: payload.upperBound)
             let blockCount = try p.count(atMost: payloadLength)
             var blocks: [BlockEntry] = []
             blocks.reserveCapacity(blockCount)
@@ -157,19 +168,24 @@ enum SegmentIndexFile {
                 postings[stream] = (p.offset, n)
                 p.offset += length
             }
-            let hashBytes = try p.count(atMost: p.remaining)
-            guard hashBytes == p.remaining else { return false }
+            guard p.remaining == 0 else { return false }
             var hashes: [UInt32] = []
             if withIDs {
-                let hashCount = try p.count(atMost: Int(sequence - segment.base))
+                // The fingerprints must describe exactly the same prefix.
+                guard let idBytes = try? FileSystem.read(segment.idsPath),
+                      let (idBase, idCovered, idLastCRC, idPayload) = unwrap(idBytes, magic: LogFormat.idsMagic),
+                      idBase == base, idCovered == covered, idLastCRC == lastCRC
+                else { return false }
+                var f = ByteReader(idBytes, offset: idPayload.lowerBound, end: idPayload.upperBound)
+                let hashCount = try f.count(atMost: Int(sequence - segment.base))
                 guard hashCount == Int(sequence - segment.base) else { return false }
                 hashes.reserveCapacity(hashCount)
                 var h: UInt32 = 0
                 for _ in 0..<hashCount {
-                    h &+= UInt32(truncatingIfNeeded: try p.varint())
+                    h &+= UInt32(truncatingIfNeeded: try f.varint())
                     hashes.append(h)
                 }
-                guard p.remaining == 0 else { return false }
+                guard f.remaining == 0 else { return false }
             }
             segment.blocks = blocks
             segment.definedStreams = streams
