@@ -105,6 +105,14 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// RFC 3339 in UTC with `Z`; fractional seconds only when not zero, as 3, 6 or 9
     /// digits (`2025-02-19T02:13:45Z`, `2025-02-19T02:13:45.123Z`).
     public var description: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(30)
+        write(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``description``'s UTF-8 bytes to `out` (exports write millions).
+    public func write(into out: inout [UInt8]) {
         var secs = nanoseconds / 1_000_000_000
         var frac = nanoseconds % 1_000_000_000
         if frac < 0 { frac += 1_000_000_000; secs -= 1 }
@@ -112,18 +120,32 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         var rem = secs % 86_400
         if rem < 0 { rem += 86_400; days -= 1 }
         let (y, m, d) = Self.civilFromDays(Int(days))
-        var out = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(Int(rem / 3600), 2)):\(pad(Int(rem % 3600 / 60), 2)):\(pad(Int(rem % 60), 2))"
-        if frac != 0 {
-            var digits = pad(Int(frac), 9)
-            while digits.hasSuffix("000") { digits.removeLast(3) }
-            out += "." + digits
+        func digits(_ v: Int, _ width: Int) {
+            var v = v
+            if v < 0 { out.append(UInt8(ascii: "-")); v = -v }
+            var buffer: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var n = 0
+            withUnsafeMutableBytes(of: &buffer) { b in
+                repeat {
+                    b[n] = UInt8(48 + v % 10)
+                    v /= 10
+                    n += 1
+                } while v > 0 && n < 10
+                while n < width && n < 10 { b[n] = 48; n += 1 }
+                for i in stride(from: n - 1, through: 0, by: -1) { out.append(b[i]) }
+            }
         }
-        return out + "Z"
-    }
-
-    private func pad(_ v: Int, _ width: Int) -> String {
-        let s = String(v)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        digits(y, 4); out.append(UInt8(ascii: "-")); digits(m, 2); out.append(UInt8(ascii: "-")); digits(d, 2)
+        out.append(UInt8(ascii: "T"))
+        digits(Int(rem / 3600), 2); out.append(UInt8(ascii: ":")); digits(Int(rem % 3600 / 60), 2); out.append(UInt8(ascii: ":")); digits(Int(rem % 60), 2)
+        if frac != 0 {
+            out.append(UInt8(ascii: "."))
+            var f = Int(frac)
+            var width = 9
+            while width > 3 && f % 1000 == 0 { f /= 1000; width -= 3 }
+            digits(f, width)
+        }
+        out.append(UInt8(ascii: "Z"))
     }
 
     /// Days from 1970-01-01 to a proleptic Gregorian date.

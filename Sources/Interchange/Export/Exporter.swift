@@ -58,8 +58,8 @@ public struct Exporter {
         let vmStream = filter.vm.map { store.streamID(log.streamKey(forVM: $0)) }
         if let vmStream, vmStream == nil { return 0 } // no such VM: nothing to export
         var keys: [StreamID: String] = [:]
-        var chunk = ""
         var csv = CSVWriter()
+        var json = JSONText()
         if format == .csv { csv.row(Self.csvHeader) }
         var count = 0
         var failure: (any Error)?
@@ -79,16 +79,18 @@ public struct Exporter {
                 count += 1
                 switch format {
                 case .jsonl:
-                    chunk += EventJSONEncoder.encode(event)
-                    chunk += "\n"
+                    EventJSONEncoder.write(event, into: &json)
+                    json.newline()
+                    if json.bytes.count >= 1 << 20 {
+                        try output(json.string)
+                        json.clear()
+                    }
                 case .csv:
                     for row in Self.timelineRows(event, sequence: view.sequence, only: filter.kb) { csv.row(row) }
-                    chunk += csv.text
-                    csv.clear()
-                }
-                if chunk.utf8.count >= 1 << 20 {
-                    try output(chunk)
-                    chunk.removeAll(keepingCapacity: true)
+                    if csv.bytes.count >= 1 << 20 {
+                        try output(csv.text)
+                        csv.clear()
+                    }
                 }
             } catch {
                 failure = error
@@ -97,8 +99,7 @@ public struct Exporter {
             return true
         }
         if let failure { throw failure }
-        if format == .csv { chunk = csv.text + chunk }
-        try output(chunk)
+        try output(format == .csv ? csv.text : json.string)
         return count
     }
 
@@ -115,10 +116,12 @@ public struct Exporter {
 
     /// The timeline rows of one event: one per patch it names, or one.
     static func timelineRows(_ event: Event, sequence: UInt64, only kb: KB?) -> [[String]] {
+        let time = event.time.description
+        let seq = String(sequence)
         func row(kb: KB? = nil, kind: PatchKind? = nil, state: String = "", classifications: [String] = [],
                  rebootBehavior: RebootBehavior? = nil, status: String = "", rebootStatus: String = "",
                  trigger: String = "", activity: String = "", detail: String = "") -> [String] {
-            [String(sequence), event.time.description, event.type.name, event.vm ?? "", event.id,
+            [seq, time, event.type.name, event.vm ?? "", event.id,
              kb?.description ?? "", kind?.name ?? "", state, classifications.joined(separator: ";"),
              rebootBehavior?.name ?? "", status, rebootStatus, trigger, activity, detail]
         }
