@@ -41,6 +41,16 @@ import Testing
         #expect(try s.store.read(20...29).map(\.sequence) == Array(20...29))
         #expect(try s.store.read(195...1000).count == 6)
         #expect(try s.store.read(300...400).isEmpty)
+        #expect(try s.store.read(0...3).map(\.sequence) == [1, 2, 3])
+    }
+
+    @Test(arguments: Kind.allCases) func readingAnEmptyLogGivesNothing(kind: Kind) throws {
+        let s = try Subject(kind)
+        #expect(try s.store.read(0...5).isEmpty)
+        #expect(try s.store.read(stream: "x").isEmpty)
+        var seen = 0
+        try s.store.scan { _ in seen += 1; return true }
+        #expect(seen == 0)
     }
 
     @Test(arguments: Kind.allCases) func streamReadHoldsOnlyThatStreamInOrder(kind: Kind) throws {

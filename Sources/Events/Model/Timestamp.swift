@@ -62,7 +62,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         guard day >= 1 && day <= daysIn(month: month, year: year) else { throw fail("day \(day)") }
         let days = daysFromCivil(year: year, month: month, day: day)
         var i = s + 10
-        if i == b.endIndex { return Timestamp(nanoseconds: Int64(days) * 86_400_000_000_000) }
+        if i == b.endIndex {
+            let (n, overflow) = Int64(days).multipliedReportingOverflow(by: 86_400_000_000_000)
+            guard !overflow else { throw fail("out of range (years 1678 to 2261)") }
+            return Timestamp(nanoseconds: n)
+        }
         guard b[i] == 84 || b[i] == 116 || b[i] == 32 else { throw fail("expected T after the date") }
         i += 1
         guard let hour = digits(i, 2), i + 2 < b.endIndex, b[i + 2] == 58,
@@ -98,8 +102,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         guard i == b.endIndex else { throw fail("unexpected text after the offset") }
         let secs = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offsetMinutes * 60)
         let (n, overflow) = secs.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !overflow else { throw fail("out of range") }
-        return Timestamp(nanoseconds: n + Int64(nanos))
+        let (total, overflow2) = n.addingReportingOverflow(Int64(nanos))
+        guard !overflow, !overflow2 else { throw fail("out of range (years 1678 to 2261)") }
+        return Timestamp(nanoseconds: total)
     }
 
     /// RFC 3339 in UTC with `Z`; fractional seconds only when not zero, as 3, 6 or 9

@@ -206,12 +206,16 @@ extension FileLog {
     /// since, truncates the one that was last, forgets streams and ids added since.
     func restore(_ snapshot: Snapshot, idsChanged: Bool) {
         let start = segments[snapshot.segmentCount - 1]
-        for segment in segments[snapshot.segmentCount...] {
+        let created = segments[snapshot.segmentCount...]
+        for segment in created {
             segment.file.close()
             try? FileSystem.remove(segment.path)
             try? FileSystem.remove(segment.indexPath)
             try? FileSystem.remove(segment.idsPath)
         }
+        // The removals must be durable before the truncation below is: a crash in
+        // between would otherwise bring back a segment that no longer follows on.
+        if !created.isEmpty { try? FileSystem.syncDirectory(directory) }
         segments.removeSubrange(snapshot.segmentCount...)
         if start.blocks.count > snapshot.blocks {
             start.truncateBlocks(to: snapshot.blocks, streamsBefore: snapshot.streams)

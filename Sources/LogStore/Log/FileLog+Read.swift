@@ -5,11 +5,12 @@ extension FileLog {
     /// the blocks that hold them.
     public func read(_ range: ClosedRange<UInt64>) throws -> [StoredRecord] {
         try state.withLock {
+            let lo = max(range.lowerBound, 1)
             let hi = min(range.upperBound, lastSequence)
-            guard range.lowerBound <= hi else { return [] }
+            guard lo <= hi else { return [] }
             var out: [StoredRecord] = []
-            out.reserveCapacity(Int(min(hi - max(range.lowerBound, 1) + 1, 1 << 20)))
-            try scanLocked(from: max(range.lowerBound, 1)) { view in
+            out.reserveCapacity(Int(min(hi - lo + 1, 1 << 20)))
+            try scanLocked(from: lo) { view in
                 guard view.sequence <= hi else { return false }
                 out.append(materialize(view))
                 return true
