@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "LogStore", dependencies: ["BlockCompression", "SystemIO", "ByteCoding"], swiftSettings: releaseSpeed),
         .target(name: "Events", dependencies: ["ByteCoding"], swiftSettings: releaseSpeed),
         .target(name: "Replay", dependencies: ["Events", "LogStore"], swiftSettings: releaseSpeed),
-        .target(name: "Interchange", dependencies: ["Events", "Replay", "LogStore"], swiftSettings: releaseSpeed),
+        .target(name: "Interchange", dependencies: ["Events", "Replay", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
         .executableTarget(
             name: "patchlog",
             dependencies: [
@@ -49,6 +49,7 @@ let package = Package(
                 "Replay",
                 "Interchange",
                 "Simulator",
+                "SystemIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -85,6 +85,18 @@ public enum FileSystem {
         return try file.read(at: 0, count: try file.size())
     }
 
+    /// An environment variable, if set (`getenv(3)`).
+    public static func environment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    /// Creates (or empties) the file at `path` for writing front to back.
+    public static func create(_ path: String) throws(SystemError) -> SystemFile {
+        let file = try SystemFile.open(path, access: .readWrite, create: true)
+        try file.truncate(to: 0)
+        return file
+    }
+
     /// This process's id (`getpid(2)`).
     public static var processID: Int32 { getpid() }
 }

@@ -22,13 +22,62 @@ public final class SystemFile {
     /// The path it was opened with, for error messages.
     public let path: String
     private var fd: Int32
+    private let owned: Bool
 
-    private init(fd: Int32, path: String) {
+    private init(fd: Int32, path: String, owned: Bool = true) {
         self.fd = fd
         self.path = path
+        self.owned = owned
     }
 
-    deinit { if fd >= 0 { _ = Glibc.close(fd) } }
+    deinit { if owned && fd >= 0 { _ = Glibc.close(fd) } }
+
+    /// Standard input (never closed by this type).
+    public static var standardInput: SystemFile { SystemFile(fd: 0, path: "<stdin>", owned: false) }
+    /// Standard output (never closed by this type).
+    public static var standardOutput: SystemFile { SystemFile(fd: 1, path: "<stdout>", owned: false) }
+    /// Standard error (never closed by this type).
+    public static var standardError: SystemFile { SystemFile(fd: 2, path: "<stderr>", owned: false) }
+
+    /// Whether the file is a terminal (`isatty(3)`).
+    public var isTerminal: Bool { isatty(fd) == 1 }
+
+    /// Reads up to `count` bytes from the current position into the start of
+    /// `buffer`; 0 at the end of input (`read(2)`; works on pipes too).
+    public func readNext(into buffer: inout [UInt8], count: Int) throws(SystemError) -> Int {
+        precondition(buffer.count >= count)
+        let fd = self.fd
+        let path = self.path
+        let result: Result<Int, SystemError> = buffer.withUnsafeMutableBytes { raw in
+            while true {
+                let n = Glibc.read(fd, raw.baseAddress!, count)
+                if n >= 0 { return .success(n) }
+                if errno == EINTR { continue }
+                return .failure(SystemError(errno: errno, operation: "read", path: path))
+            }
+        }
+        return try result.get()
+    }
+
+    /// Writes all of `bytes` at the current position (`write(2)`, repeated until
+    /// done; for standard output and files written front to back).
+    public func writeNext(_ bytes: [UInt8]) throws(SystemError) {
+        let fd = self.fd
+        let path = self.path
+        let result: Result<Void, SystemError> = bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return .failure(SystemError(errno: errno, operation: "write", path: path))
+                }
+                done += n
+            }
+            return .success(())
+        }
+        try result.get()
+    }
 
     /// Opens `path`; with `create`, makes it (mode 0644) if missing, and with
     /// `exclusive` fails if it already exists. (`open(2)` with `O_CLOEXEC`.)
@@ -135,7 +184,7 @@ public final class SystemFile {
 
     /// Closes the file now rather than when it is released (`close(2)`).
     public func close() {
-        if fd >= 0 { _ = Glibc.close(fd) }
-        fd = -1
+        if owned && fd >= 0 { _ = Glibc.close(fd) }
+        if owned { fd = -1 }
     }
 }

@@ -1,10 +1,11 @@
-import Foundation
+import SystemIO
 
 /// Reads a file or standard input in large chunks and hands out its lines as byte
 /// ranges of a reused buffer, without copying them. Lines end at `\n`; a `\r`
 /// before it is dropped.
 public final class LineReader {
-    private let handle: FileHandle
+    private let file: SystemFile
+    private var chunk: [UInt8]
     private let chunkSize: Int
     private(set) var buffer: [UInt8] = []
     private var start = 0
@@ -17,14 +18,14 @@ public final class LineReader {
     /// Reads `path`, or standard input for `-`.
     public init(path: String, chunkSize: Int = 4 << 20) throws {
         if path == "-" {
-            handle = FileHandle.standardInput
+            file = SystemFile.standardInput
         } else {
-            guard let h = FileHandle(forReadingAtPath: path) else {
-                throw EventInputError(field: nil, message: "cannot open the file for reading", file: path)
+            do { file = try SystemFile.open(path, access: .readOnly) } catch {
+                throw EventInputError(field: nil, message: "cannot open the file for reading (\(error))", file: path)
             }
-            handle = h
         }
         self.chunkSize = chunkSize
+        chunk = [UInt8](repeating: 0, count: chunkSize)
     }
 
     /// The next line as a range of ``lineBuffer``, or nil at the end of input.
@@ -49,10 +50,10 @@ public final class LineReader {
             }
             buffer.removeSubrange(0..<start)
             start = 0
-            let data = try handle.read(upToCount: chunkSize) ?? Data()
-            if data.isEmpty { atEnd = true } else {
-                bytesRead += data.count
-                buffer.append(contentsOf: data)
+            let n = try file.readNext(into: &chunk, count: chunkSize)
+            if n == 0 { atEnd = true } else {
+                bytesRead += n
+                buffer.append(contentsOf: chunk[0..<n])
             }
         }
     }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Events
-import Foundation
 import Interchange
 import Replay
 
@@ -34,10 +33,10 @@ extension Patchlog {
             let filter = ExportFilter(vm: vm, kb: kb, type: type.flatMap { EventType(name: $0) }, since: since, until: until)
             let handle = try Output.open(out)
             let count = try Exporter(log: log).export(format: format, filter: filter) { chunk in
-                handle.write(Data(chunk.utf8))
+                try handle.writeNext(Array(chunk.utf8))
             }
             if let out {
-                try handle.close()
+                handle.close()
                 Terminal.note("wrote \(Terminal.grouped(count)) events to \(out)")
             }
         }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Events
-import Foundation
 import Interchange
 import Replay
+import SystemIO
 
 extension Patchlog {
     /// `patchlog fleet --at T`.
@@ -18,7 +18,7 @@ extension Patchlog {
 
         func run() throws {
             let replayer = try options.replayer()
-            let moment = at ?? Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
+            let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
             let rows = try replayer.fleet(at: moment, asRecorded: recorded.asRecorded ?? .max)
                 .map { QueryOutput.fleetRow($0, supportedImage: replayer.supportedImage($0)) }
             switch format {

@@ -1,8 +1,8 @@
 import ArgumentParser
-import Foundation
 import Interchange
 import LogStore
 import Replay
+import SystemIO
 
 extension Patchlog {
     /// `patchlog import FILE|-`.
@@ -25,20 +25,21 @@ extension Patchlog {
         func run() throws {
             let store = try location.open(.writer, options: write.logOptions)
             let importer = Importer(log: HotpatchLog(store: store))
-            let started = Date()
-            var lastShown = Date.distantPast
+            let started = wallClockNanoseconds()
+            var lastShown: Int64 = 0
             let showProgress = Terminal.stderrIsTTY
             let report = try importer.importFile(file) { progress in
-                guard showProgress, Date().timeIntervalSince(lastShown) > 0.5 else { return }
-                lastShown = Date()
+                let now = wallClockNanoseconds()
+                guard showProgress, now - lastShown > 500_000_000 else { return }
+                lastShown = now
                 let mb = Double(progress.bytes) / 1e6
-                let rate = mb / max(Date().timeIntervalSince(started), 0.001)
-                FileHandle.standardError.write(Data("\rimporting: \(Terminal.grouped(progress.lines)) lines, \(String(format: "%.0f MB, %.0f MB/s", mb, rate))   ".utf8))
+                let rate = mb / max(Double(now - started) / 1e9, 0.001)
+                try? SystemFile.standardError.writeNext(Array("\rimporting: \(Terminal.grouped(progress.lines)) lines, \(Terminal.fixed(mb, 0)) MB, \(Terminal.fixed(rate, 0)) MB/s   ".utf8))
             }
-            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if showProgress { try? SystemFile.standardError.writeNext(Array("\r\u{1B}[K".utf8)) }
             store.close()
-            let seconds = Date().timeIntervalSince(started)
-            print("imported \(file == "-" ? "standard input" : file): \(Terminal.grouped(report.lines)) lines, \(Terminal.grouped(report.appended)) events appended, \(Terminal.grouped(report.duplicates)) already in the log (\(String(format: "%.1f", seconds)) s)")
+            let seconds = Double(wallClockNanoseconds() - started) / 1e9
+            print("imported \(file == "-" ? "standard input" : file): \(Terminal.grouped(report.lines)) lines, \(Terminal.grouped(report.appended)) events appended, \(Terminal.grouped(report.duplicates)) already in the log (\(Terminal.fixed(seconds, 1)) s)")
         }
     }
 }

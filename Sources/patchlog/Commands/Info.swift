@@ -28,7 +28,7 @@ extension Patchlog {
             if stats.records > 0 {
                 let perRecord = Double(stats.diskBytes) / Double(stats.records)
                 let ratio = Double(recordBytes) / Double(max(stats.diskBytes, 1))
-                print("per record   \(String(format: "%.1f", perRecord)) bytes on disk; records \(Terminal.bytes(recordBytes)) uncompressed, ratio \(String(format: "%.1f", ratio)):1")
+                print("per record   \(Terminal.fixed(perRecord, 1)) bytes on disk; records \(Terminal.bytes(recordBytes)) uncompressed, ratio \(Terminal.fixed(ratio, 1)):1")
             }
             if let range = stats.timeRange {
                 print("time range   \(Timestamp(nanoseconds: range.lowerBound)) .. \(Timestamp(nanoseconds: range.upperBound))")

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Events
-import Foundation
 import LogStore
+import SystemIO
 
 extension Patchlog {
     /// `patchlog raw`: records as the store sees them, for testing the store itself.
@@ -26,13 +26,20 @@ extension Patchlog {
 
         func run() throws {
             let name = file == "-" ? "<stdin>" : file
-            let text: String
-            if file == "-" {
-                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            } else {
-                guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
-                text = String(decoding: data, as: UTF8.self)
+            var bytes: [UInt8] = []
+            do {
+                if file == "-" {
+                    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+                    while case let n = try SystemFile.standardInput.readNext(into: &chunk, count: chunk.count), n > 0 {
+                        bytes.append(contentsOf: chunk[0..<n])
+                    }
+                } else {
+                    bytes = try FileSystem.read(file)
+                }
+            } catch {
+                throw CommandFailure("cannot read \(name): \(error)")
             }
+            let text = String(decoding: bytes, as: UTF8.self)
             var records: [NewRecord] = []
             for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
                 let fields = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)

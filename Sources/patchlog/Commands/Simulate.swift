@@ -1,10 +1,10 @@
 import ArgumentParser
 import Events
-import Foundation
 import Interchange
 import LogStore
 import Replay
 import Simulator
+import SystemIO
 
 extension Patchlog {
     /// `patchlog simulate`.
@@ -48,19 +48,19 @@ extension Patchlog {
             }
             let handle = try Output.open(out)
             var text = JSONText()
-            simulator.run { event in
+            try simulator.run { event in
                 EventJSONEncoder.write(event, into: &text)
                 text.newline()
                 count += 1
-                if text.bytes.count >= 1 << 20 { handle.write(Data(text.bytes)); text.clear() }
+                if text.bytes.count >= 1 << 20 { try handle.writeNext(text.bytes); text.clear() }
             }
-            handle.write(Data(text.bytes))
-            if out != nil { try handle.close(); Terminal.note("simulated \(Terminal.grouped(count)) events into \(out!)") }
+            try handle.writeNext(text.bytes)
+            if out != nil { handle.close(); Terminal.note("simulated \(Terminal.grouped(count)) events into \(out!)") }
         }
     }
 }
 
 /// Whether a directory already holds a log.
 enum FileSystemLog {
-    static func exists(_ dir: String) -> Bool { FileManager.default.fileExists(atPath: dir + "/LOG") }
+    static func exists(_ dir: String) -> Bool { FileSystem.exists(dir + "/LOG") }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Events
-import Foundation
 import Interchange
 import Replay
+import SystemIO
 
 extension Patchlog {
     /// `patchlog state --vm V --at T`.
@@ -24,7 +24,7 @@ extension Patchlog {
         func run() throws {
             let replayer = try options.replayer()
             warnIfUnknown(vm, in: replayer.log)
-            let moment = at ?? Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
+            let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
             let state = try replayer.state(ofVM: vm, at: moment, asRecorded: recorded.asRecorded ?? .max)
             let supported = replayer.supportedImage(state)
             switch format {

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import LogStore
+import SystemIO
 
 /// `--log DIR`, shared by every command that opens a log.
 struct LogLocation: ParsableArguments {
@@ -11,7 +11,7 @@ struct LogLocation: ParsableArguments {
     /// The directory to use, after the defaults.
     var directory: String {
         if let log { return log }
-        if let env = ProcessInfo.processInfo.environment["PATCHLOG_DIR"], !env.isEmpty { return env }
+        if let env = FileSystem.environment("PATCHLOG_DIR"), !env.isEmpty { return env }
         return "./patchlog.log"
     }
 

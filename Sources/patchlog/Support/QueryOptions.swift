@@ -1,9 +1,9 @@
 import ArgumentParser
 import Events
-import Foundation
 import Interchange
 import LogStore
 import Replay
+import SystemIO
 
 /// Parses a time option: RFC 3339 with any offset, or a plain date (that day's
 /// start, UTC).
@@ -29,11 +29,11 @@ struct ReplayOptions: ParsableArguments {
 
     /// The supported image list in force.
     func supportedImages() throws -> SupportedImages {
-        let candidates = [supportedImagesFile, ProcessInfo.processInfo.environment["PATCHLOG_SUPPORTED_IMAGES"],
+        let candidates = [supportedImagesFile, FileSystem.environment("PATCHLOG_SUPPORTED_IMAGES"),
                           location.directory + "/supported-images.txt"]
         for (i, path) in candidates.enumerated() {
             guard let path, !path.isEmpty else { continue }
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let data = try? FileSystem.read(path) else {
                 if i < 2 { throw CommandFailure("cannot read the supported image list \(path)") }
                 continue
             }
@@ -67,7 +67,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Writes text to standard output in one go.
 func emit(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    try? SystemFile.standardOutput.writeNext(Array(text.utf8))
 }
 
 /// Warns on standard error when the log has no events of a VM.

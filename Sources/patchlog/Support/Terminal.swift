@@ -1,14 +1,25 @@
-import Foundation
+import SystemIO
 
 /// Output helpers: notes and errors go to standard error, results to standard output.
 enum Terminal {
     /// Prints `message` to standard error with the program's name.
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data("patchlog: \(message)\n".utf8))
+        try? SystemFile.standardError.writeNext(Array("patchlog: \(message)\n".utf8))
     }
 
     /// Whether standard error is a terminal (for progress output).
-    static var stderrIsTTY: Bool { isatty(2) == 1 }
+    static var stderrIsTTY: Bool { SystemFile.standardError.isTerminal }
+
+    /// `x` with `digits` decimals (`12.3`).
+    static func fixed(_ x: Double, _ digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int64((abs(x) * scale).rounded())
+        let whole = scaled / Int64(scale)
+        var fraction = String(scaled % Int64(scale))
+        while fraction.count < digits { fraction = "0" + fraction }
+        return (x < 0 && scaled != 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + fraction : "")
+    }
 
     /// `1,234,567`.
     static func grouped(_ n: some BinaryInteger) -> String {
@@ -27,7 +38,7 @@ enum Terminal {
         var v = Double(n)
         var u = 0
         while v >= 1024 && u < units.count - 1 { v /= 1024; u += 1 }
-        return u == 0 ? "\(n) B" : String(format: "%.1f %@", v, units[u])
+        return u == 0 ? "\(n) B" : "\(fixed(v, 1)) \(units[u])"
     }
 }
 
@@ -40,11 +51,8 @@ struct CommandFailure: Error, CustomStringConvertible {
 /// Where a command writes its output: the file given with `--out`, else standard output.
 enum Output {
     /// Opens `path` for writing (created or emptied), or standard output for nil.
-    static func open(_ path: String?) throws -> FileHandle {
-        guard let path else { return FileHandle.standardOutput }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw CommandFailure("cannot write \(path)")
-        }
-        return handle
+    static func open(_ path: String?) throws -> SystemFile {
+        guard let path else { return SystemFile.standardOutput }
+        do { return try FileSystem.create(path) } catch { throw CommandFailure("cannot write \(path): \(error)") }
     }
 }
