@@ -113,10 +113,10 @@ public final class HotpatchLog {
         return try store.read(stream: key).map { ($0.sequence, try Self.event(from: $0)) }
     }
 
-    /// Every record of one VM (any case), in append order.
-    public func records(ofVM vm: String) throws -> [StoredRecord] {
+    /// Every record of one VM (any case) up to a time, in append order.
+    public func records(ofVM vm: String, timeAtMost: Int64 = .max) throws -> [StoredRecord] {
         guard let key = existingStream(forVM: vm) else { return [] }
-        return try store.read(stream: key)
+        return try store.read(stream: key, timeAtMost: timeAtMost)
     }
 
     /// Every release in the catalog with its sequence number, in append order.

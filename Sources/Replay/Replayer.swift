@@ -36,7 +36,7 @@ public struct Replayer {
 
     func state(ofVM vm: String, at: Timestamp, asRecorded: UInt64, catalog: ReleaseCatalog) throws -> VMState {
         var state = VMState(vm: log.knownVM(vm) ?? vm)
-        let records = try log.records(ofVM: vm)
+        let records = try log.records(ofVM: vm, timeAtMost: at.nanoseconds)
             .filter { $0.sequence <= asRecorded && $0.time <= at.nanoseconds }
             .sorted { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
         for r in records {

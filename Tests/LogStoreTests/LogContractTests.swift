@@ -62,6 +62,8 @@ import Testing
         #expect(got.map(\.unsequenced) == records.filter { $0.stream == key })
         #expect(got.map(\.sequence) == got.map(\.sequence).sorted())
         #expect(try s.store.read(stream: "no such stream").isEmpty)
+        let cut = records[150].time
+        #expect(try s.store.read(stream: key, timeAtMost: cut).map(\.unsequenced) == records.filter { $0.stream == key && $0.time <= cut })
     }
 
     @Test(arguments: Kind.allCases) func scanVisitsEveryRecordFromAStart(kind: Kind) throws {

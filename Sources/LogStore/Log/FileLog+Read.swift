@@ -19,9 +19,9 @@ extension FileLog {
         }
     }
 
-    /// Every record of `stream`, in sequence order. Decodes only the blocks the
-    /// stream index lists for it.
-    public func read(stream: String) throws -> [StoredRecord] {
+    /// Every record of `stream` with time at most `timeAtMost`, in sequence order.
+    /// Decodes only the blocks the stream index lists for it that begin by then.
+    public func read(stream: String, timeAtMost: Int64) throws -> [StoredRecord] {
         try state.withLock {
             guard let number = streamNumbers[stream] else { return [] }
             var out: [StoredRecord] = []
@@ -29,9 +29,10 @@ extension FileLog {
             for segment in segments {
                 for b in segment.blockNumbers(of: number) {
                     let entry = segment.blocks[Int(b)]
+                    if entry.minTime > timeAtMost { continue }
                     let bytes = try segment.readBlock(entry)
                     try decode(bytes, at: 0, entry: entry, in: segment, into: decoder)
-                    for i in 0..<decoder.count where decoder.streams[i] == number {
+                    for i in 0..<decoder.count where decoder.streams[i] == number && decoder.times[i] <= timeAtMost {
                         out.append(materialize(decoder.view(i)))
                     }
                 }

@@ -54,9 +54,9 @@ public final class InMemoryLog: LogStore {
         return Array(records[Int(lo - 1)..<Int(hi)])
     }
 
-    /// Every record of `stream`.
-    public func read(stream: String) throws -> [StoredRecord] {
-        records.filter { $0.stream == stream }
+    /// Every record of `stream` up to a time.
+    public func read(stream: String, timeAtMost: Int64) throws -> [StoredRecord] {
+        records.filter { $0.stream == stream && $0.time <= timeAtMost }
     }
 
     /// Every record from `start` on.

@@ -20,8 +20,10 @@ public protocol LogStore: AnyObject {
     /// The records with sequence numbers in `range`, clamped to the log.
     func read(_ range: ClosedRange<UInt64>) throws -> [StoredRecord]
 
-    /// Every record of `stream`, in sequence order.
-    func read(stream: String) throws -> [StoredRecord]
+    /// Every record of `stream` with time at most `timeAtMost`, in sequence order.
+    /// Blocks whose records all come later are not read (the block table keeps each
+    /// block's earliest time).
+    func read(stream: String, timeAtMost: Int64) throws -> [StoredRecord]
 
     /// Calls `body` with every record from sequence `start` on, in sequence order,
     /// until it returns false. Views are valid as long as the caller keeps them.
@@ -38,6 +40,11 @@ public protocol LogStore: AnyObject {
 }
 
 extension LogStore {
+    /// Every record of `stream`, in sequence order.
+    public func read(stream: String) throws -> [StoredRecord] {
+        try read(stream: stream, timeAtMost: .max)
+    }
+
     /// Appends one record.
     @discardableResult
     public func append(_ record: NewRecord) throws -> AppendOutcome {
