@@ -99,12 +99,21 @@ public final class HotpatchLog {
 
     /// The event a stored record holds.
     public static func event(from record: StoredRecord) throws -> Event {
-        try EventCodec.decode(record.payload[...], id: record.id, time: Timestamp(nanoseconds: record.time), vm: vm(ofStream: record.stream))
+        try located(record.sequence, record.id) { () throws(EventCodec.DecodeError) in
+            try EventCodec.decode(record.payload[...], id: record.id, time: Timestamp(nanoseconds: record.time), vm: vm(ofStream: record.stream))
+        }
     }
 
     /// The event a scanned record holds; `streamKey` names its stream.
     public static func event(from view: RecordView, streamKey: String) throws -> Event {
-        try EventCodec.decode(view.payload, id: view.id, time: Timestamp(nanoseconds: view.time), vm: vm(ofStream: streamKey))
+        try located(view.sequence, view.id) { () throws(EventCodec.DecodeError) in
+            try EventCodec.decode(view.payload, id: view.id, time: Timestamp(nanoseconds: view.time), vm: vm(ofStream: streamKey))
+        }
+    }
+
+    /// Runs `body`, naming the record in any decoding error.
+    public static func located<R>(_ sequence: UInt64, _ id: @autoclosure () -> String, _ body: () throws(EventCodec.DecodeError) -> R) throws(RecordError) -> R {
+        do { return try body() } catch { throw RecordError(sequence: sequence, id: id(), reason: error) }
     }
 
     /// Every event of one VM (any case) with its sequence number, in append order.
@@ -123,4 +132,17 @@ public final class HotpatchLog {
     public func releases() throws -> [(sequence: UInt64, event: Event)] {
         try store.read(stream: Self.catalogStream).map { ($0.sequence, try Self.event(from: $0)) }
     }
+}
+
+/// A record of the log that does not hold a readable event, with where it is.
+public struct RecordError: Error, CustomStringConvertible {
+    /// Its sequence number.
+    public let sequence: UInt64
+    /// Its event id.
+    public let id: String
+    /// Why it does not decode.
+    public let reason: EventCodec.DecodeError
+
+    /// `record 12 (id "x") is not a readable event: …`.
+    public var description: String { "record \(sequence) (id \"\(id)\") is not a readable event: \(reason)" }
 }

@@ -40,7 +40,9 @@ public struct Replayer {
             .filter { $0.sequence <= asRecorded && $0.time <= at.nanoseconds }
             .sorted { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
         for r in records {
-            try state.apply(EventView(r.payload[...]), time: Timestamp(nanoseconds: r.time), sequence: r.sequence, catalog: catalog)
+            try HotpatchLog.located(r.sequence, r.id) { () throws(EventCodec.DecodeError) in
+                try state.apply(EventView(r.payload[...]), time: Timestamp(nanoseconds: r.time), sequence: r.sequence, catalog: catalog)
+            }
         }
         return state
     }
@@ -80,7 +82,9 @@ public struct Replayer {
                 outOfOrder[s] = true
                 return true
             }
-            try states[s].apply(EventView(view.payload), time: Timestamp(nanoseconds: view.time), sequence: view.sequence, catalog: catalog)
+            try HotpatchLog.located(view.sequence, view.id) { () throws(EventCodec.DecodeError) in
+                try states[s].apply(EventView(view.payload), time: Timestamp(nanoseconds: view.time), sequence: view.sequence, catalog: catalog)
+            }
             return true
         }
         for s in outOfOrder.indices where outOfOrder[s] {

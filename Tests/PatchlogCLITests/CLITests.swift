@@ -228,3 +228,16 @@ import Testing
         #expect(bad.status == 1 && bad.stderr.contains("\(list):1: expected publisher/offer/sku, got \"not a list\""))
     }
 }
+
+extension EventCommandTests {
+    @Test func aRecordThatIsNotAnEventIsNamedBySequence() throws {
+        let (dir, log) = try Self.logWithSample()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let raw = dir + "/raw.tsv"
+        try "2025-01-01T00:00:00Z\tvm:x\tnot-an-event\tp\n".write(toFile: raw, atomically: true, encoding: .utf8)
+        #expect(try CLITests.patchlog(["raw", "append", "--log", log, raw]).status == 0)
+        let r = try CLITests.patchlog(["export", "--log", log])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("record 30 (id \"not-an-event\") is not a readable event"))
+    }
+}
