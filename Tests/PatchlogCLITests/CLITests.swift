@@ -271,3 +271,19 @@ extension EventCommandTests {
         #expect(r.stderr.contains("record 30 (id \"not-an-event\") is not a readable event"))
     }
 }
+
+extension EventCommandTests {
+    @Test func historyIsInTimeOrderAndMarksLateEvents() throws {
+        let dir = CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = dir + "/log"
+        try CLITests.patchlog(["init", "--log", log])
+        try CLITests.patchlog(["import", "--log", log, CLITests.fixtures + "/replay/late-events-count.jsonl"])
+        let lines = try CLITests.patchlog(["history", "--log", log, "--vm", "VM-A"]).stdout.split(separator: "\n")
+        let rows = lines.filter { $0.hasPrefix("20") }
+        #expect(rows.count == 4)
+        #expect(rows.map { $0.prefix(20) } == ["2025-01-01T00:00:00Z", "2025-01-20T10:00:00Z", "2025-01-21T00:00:00.", "2025-01-25T00:00:00Z"])
+        #expect(rows[2].contains("5 late") && rows[2].contains("reboot (Baseline) Completed"))
+        #expect(!rows[3].contains("late"))
+    }
+}
