@@ -151,7 +151,7 @@ struct SimulatedVM {
     /// installed, and the latest definition update.
     mutating func available(at t: Int64) -> [AvailablePatch] {
         var out: [AvailablePatch] = []
-        for month in calendar.months.suffix(from: 0) where month.patchTuesday.nanoseconds <= t && month.patchTuesday.nanoseconds > t - 62 * Self.day {
+        for month in calendar.months where month.patchTuesday.nanoseconds <= t && month.patchTuesday.nanoseconds > t - 62 * Self.day {
             for (kb, kind, classes, behaviour) in offered(month) where !installed.contains(kb) && !out.contains(where: { $0.kb == kb }) {
                 out.append(AvailablePatch(kb: kb, classifications: classes, rebootBehavior: behaviour, kind: kind))
             }

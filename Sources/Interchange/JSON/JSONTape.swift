@@ -71,9 +71,6 @@ public final class JSONTape {
         try parser.parseDocument()
     }
 
-    /// The column (from 1) where token `i` begins.
-    public func column(_ i: Int) -> Int { tokens[i].start - lineBase + 1 }
-
     static func hexValue(_ c: UInt8) -> UInt32? {
         switch c {
         case 48...57: UInt32(c - 48)

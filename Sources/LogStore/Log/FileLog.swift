@@ -91,6 +91,12 @@ public final class FileLog: LogStore, @unchecked Sendable {
         return try open(at: directory, options: options, access: .writer)
     }
 
+    /// Whether `directory` holds a log (its identity file exists; whether it is
+    /// intact is for ``open(at:options:access:)`` to say).
+    public static func exists(at directory: String) -> Bool {
+        FileSystem.exists(directory + "/" + LogFormat.identityName)
+    }
+
     /// Opens the log in `directory`. As the writer it takes the lock (failing at once
     /// with ``LogError/locked(directory:holderPID:)`` if another writer holds it) and
     /// repairs what a crash left; as a reader it changes nothing.

@@ -31,7 +31,7 @@ extension Patchlog {
             let simulator = FleetSimulator(SimulationConfig(vms: vms, months: months, seed: seed, late: late))
             var count = 0
             if let log {
-                let store = FileSystemLog.exists(log) ? try FileLog.open(at: log, options: LogOptions(sync: .none)) : try FileLog.create(at: log, options: LogOptions(sync: .none))
+                let store = FileLog.exists(at: log) ? try FileLog.open(at: log, options: LogOptions(sync: .none)) : try FileLog.create(at: log, options: LogOptions(sync: .none))
                 let target = HotpatchLog(store: store)
                 var batch: [Event] = []
                 try store.transaction {
@@ -58,9 +58,4 @@ extension Patchlog {
             if out != nil { handle.close(); Terminal.note("simulated \(Terminal.grouped(count)) events into \(out!)") }
         }
     }
-}
-
-/// Whether a directory already holds a log.
-enum FileSystemLog {
-    static func exists(_ dir: String) -> Bool { FileSystem.exists(dir + "/LOG") }
 }
