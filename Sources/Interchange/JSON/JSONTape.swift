@@ -51,8 +51,6 @@ public final class JSONTape {
     public private(set) var tokens: [Token] = []
     /// The bytes of the last line parsed.
     public private(set) var line: [UInt8] = []
-    /// Where the parsed line begins in the array given to ``parse(_:range:)``.
-    public private(set) var lineBase = 0
     static let maxDepth = 64
 
     /// A parser with empty tape.
@@ -61,7 +59,6 @@ public final class JSONTape {
     /// Parses `bytes[range]` as one JSON value with nothing but white space around it.
     public func parse(_ bytes: [UInt8], range: Range<Int>) throws(SyntaxError) {
         line = bytes
-        lineBase = range.lowerBound
         // The parse runs on a struct with local state: no dynamic exclusivity
         // checks on class properties in the inner loops.
         var parser = TapeParser(line: bytes, position: range.lowerBound, end: range.upperBound, base: range.lowerBound, tokens: tokens)
