@@ -4,12 +4,13 @@ import PackageDescription
 // patchlog: an event-sourced audit log and replay tool for Windows Server Hotpatch.
 //
 // Modules, one per concern; dependencies point one way (down this list):
-//   patchlog (CLI)    -> Interchange, Replay, Simulator, Events, LogStore
+//   patchlog (CLI)    -> Interchange, Replay, Simulator, Evidence, Events, LogStore
 //   Interchange       -> Replay, Events, LogStore (the edges: JSON Lines in, JSON/CSV out)
 //   Simulator         -> Events, Randomness (a deterministic fleet history)
 //   Replay            -> Events, LogStore (projections and queries)
 //   Events            -> ByteCoding (the Hotpatch event model and its binary codec)
-//   LogStore          -> BlockCompression, SystemIO, ByteCoding (storage; knows nothing of Hotpatch)
+//   Evidence          -> LogStore (tamper evidence: Merkle tree, proofs, signed checkpoints)
+//   LogStore          -> BlockCompression, SystemIO, ByteCoding, Crypto (storage; knows nothing of Hotpatch)
 //   BlockCompression  -> CLZ4 (the only Swift code that calls liblz4; Debian's liblz4-dev)
 //   SystemIO          (the only Swift code that makes file system calls)
 
@@ -27,6 +28,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -37,7 +39,11 @@ let package = Package(
         .target(name: "BlockCompression", dependencies: ["CLZ4"], swiftSettings: releaseSpeed),
         .target(name: "SystemIO", swiftSettings: releaseSpeed),
         .target(name: "ByteCoding", swiftSettings: releaseSpeed),
-        .target(name: "LogStore", dependencies: ["BlockCompression", "SystemIO", "ByteCoding"], swiftSettings: releaseSpeed),
+        .target(
+            name: "LogStore",
+            dependencies: ["BlockCompression", "SystemIO", "ByteCoding", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: releaseSpeed),
+        .target(name: "Evidence", dependencies: ["LogStore", "ByteCoding", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: releaseSpeed),
         .target(name: "Events", dependencies: ["ByteCoding"], swiftSettings: releaseSpeed),
         .target(name: "Replay", dependencies: ["Events", "LogStore"], swiftSettings: releaseSpeed),
         .target(name: "Interchange", dependencies: ["Events", "Replay", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
@@ -50,6 +56,7 @@ let package = Package(
                 "Interchange",
                 "Simulator",
                 "SystemIO",
+                "Evidence",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,8 +64,9 @@ let package = Package(
         .target(name: "Randomness", swiftSettings: releaseSpeed),
         .target(name: "Simulator", dependencies: ["Events", "Randomness"], swiftSettings: releaseSpeed),
         .testTarget(name: "BlockCompressionTests", dependencies: ["BlockCompression"]),
-        .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO", "ByteCoding", "Randomness"]),
+        .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO", "ByteCoding", "BlockCompression", "Randomness"]),
         .testTarget(name: "EventsTests", dependencies: ["Events"]),
+        .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "LogStore", "Randomness"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Events", "Replay", "LogStore"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange", "Randomness"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Replay", "Events", "LogStore", "Interchange"]),

@@ -58,22 +58,23 @@ struct BlockBuilder {
         return w.bytes
     }
 
-    /// The whole block: header, body (compressed when that makes it smaller) and
-    /// CRC-32C.
-    func encode(compressor: LZ4Compressor, dictionary: [UInt8]) throws(LZ4Error) -> (block: [UInt8], rawBody: [UInt8]) {
+    /// The whole block: header (with its hash-chain link, following `previousLink`),
+    /// body (compressed when that makes it smaller) and CRC-32C.
+    func encode(compressor: LZ4Compressor, dictionary: [UInt8], previousLink: [UInt8]) throws(LZ4Error) -> (block: [UInt8], rawBody: [UInt8], link: [UInt8]) {
         let body = encodeBody()
+        let link = HashChain.link(previous: previousLink, firstSequence: firstSequence, rawBody: body)
         var compressed: [UInt8] = []
         try compressor.compress(body, dictionary: dictionary, appendingTo: &compressed)
         let useCompressed = compressed.count < body.count
         let stored = useCompressed ? compressed : body
         let header = BlockHeader(
             compressed: useCompressed, count: count, rawLength: body.count,
-            storedLength: stored.count, firstSequence: firstSequence)
+            storedLength: stored.count, firstSequence: firstSequence, link: link)
         var w = ByteWriter(capacity: header.totalLength)
         header.encode(into: &w)
         w.raw(stored)
         w.u32(CRC32C.checksum(w.bytes))
-        return (w.bytes, body)
+        return (w.bytes, body, link)
     }
 
     /// Each string as (bytes shared with the previous one, rest length, rest).

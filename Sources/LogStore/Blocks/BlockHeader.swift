@@ -1,5 +1,5 @@
 import ByteCoding
-/// The fixed 24-byte header of a block (see docs/log-format.md, "Block").
+/// The fixed 56-byte header of a block (see docs/log-format.md, "Block").
 ///
 /// | offset | size | field |
 /// |---|---|---|
@@ -9,7 +9,8 @@ import ByteCoding
 /// | 4 | 4 | raw (uncompressed) body length |
 /// | 8 | 4 | stored body length |
 /// | 12 | 8 | sequence number of the first record |
-/// | 20 | 4 | CRC-32C of bytes 0..<20 |
+/// | 20 | 32 | hash-chain link: SHA-256 of the previous link, the first sequence and the raw body (``HashChain``) |
+/// | 52 | 4 | CRC-32C of bytes 0..<52 |
 ///
 /// The stored body follows, then a CRC-32C of header and stored body. The header's
 /// own checksum tells a block cut short by a crash (intact header, file too short)
@@ -20,6 +21,8 @@ struct BlockHeader: Equatable {
     var rawLength: Int
     var storedLength: Int
     var firstSequence: UInt64
+    /// The block's link in the log's hash chain.
+    var link: [UInt8]
 
     /// Header, body and checksum together.
     var totalLength: Int { LogFormat.blockHeaderSize + storedLength + LogFormat.blockTrailerSize }
@@ -32,7 +35,8 @@ struct BlockHeader: Equatable {
         w.u32(UInt32(rawLength))
         w.u32(UInt32(storedLength))
         w.u64(firstSequence)
-        w.u32(CRC32C.checksum(w.bytes, range: (w.bytes.count - 20)..<w.bytes.count))
+        w.raw(link)
+        w.u32(CRC32C.checksum(w.bytes, range: (w.bytes.count - LogFormat.blockHeaderChecked)..<w.bytes.count))
     }
 
     /// Parses the header at `offset`, or says why those bytes are not one.
@@ -48,7 +52,8 @@ struct BlockHeader: Equatable {
             let raw = Int(try r.u32())
             let stored = Int(try r.u32())
             let first = try r.u64()
-            guard CRC32C.checksum(bytes, range: offset..<(offset + 20)) == (try r.u32()) else {
+            let link = Array(try r.raw(HashChain.linkSize))
+            guard CRC32C.checksum(bytes, range: offset..<(offset + LogFormat.blockHeaderChecked)) == (try r.u32()) else {
                 return .failure(DecodeFailure("block header checksum mismatch"))
             }
             guard count >= 1 else { return .failure(DecodeFailure("block with no records")) }
@@ -58,7 +63,7 @@ struct BlockHeader: Equatable {
             guard first >= 1 else { return .failure(DecodeFailure("sequence number 0")) }
             return .success(BlockHeader(
                 compressed: flags & LogFormat.blockFlagCompressed != 0, count: count,
-                rawLength: raw, storedLength: stored, firstSequence: first))
+                rawLength: raw, storedLength: stored, firstSequence: first, link: link))
         } catch {
             return .failure(DecodeFailure("header is cut short"))
         }

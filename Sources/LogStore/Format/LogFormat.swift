@@ -1,8 +1,12 @@
 /// The constants of the on-disk format, in one place. `docs/log-format.md` describes
 /// every structure they belong to, field by field.
 enum LogFormat {
-    /// The format version this build writes; it reads this one and every older one.
-    static let version: UInt16 = 1
+    /// The format version this build writes; it reads this one and every older one down
+    /// to ``oldestReadable``.
+    static let version: UInt16 = 2
+    /// The oldest format this build reads. Format 1 (development builds before the
+    /// hash chain) had no chain links in block headers.
+    static let oldestReadable: UInt16 = 2
 
     // Identity file `LOG`.
     static let identityName = "LOG"
@@ -21,7 +25,9 @@ enum LogFormat {
     // Blocks.
     static let blockKind: UInt8 = 0xB1
     static let blockFlagCompressed: UInt8 = 0x01
-    static let blockHeaderSize = 24
+    static let blockHeaderSize = 56
+    /// The header bytes its own CRC covers (all but the CRC).
+    static let blockHeaderChecked = 52
     static let blockTrailerSize = 4
     static let maxRecordsPerBlock = 65_535
     /// Guards against absurd lengths in a corrupt header.

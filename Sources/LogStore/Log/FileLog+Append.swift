@@ -138,14 +138,14 @@ extension FileLog {
             func flush() throws {
                 guard !builder.isEmpty else { return }
                 var active = segments.last!
-                var encoded = try builder.encode(compressor: compressor, dictionary: active.header.dictionary)
+                var encoded = try builder.encode(compressor: compressor, dictionary: active.header.dictionary, previousLink: chainHead)
                 if !active.blocks.isEmpty && (active.end + encoded.block.count > options.segmentBytes || wantsDictionary(active)) {
                     if !pending.isEmpty { try active.file.write(pending, at: pendingAt) }
                     pending.removeAll(keepingCapacity: true)
                     try roll()
                     active = segments.last!
                     pendingAt = active.end
-                    encoded = try builder.encode(compressor: compressor, dictionary: active.header.dictionary)
+                    encoded = try builder.encode(compressor: compressor, dictionary: active.header.dictionary, previousLink: chainHead)
                 }
                 let block = encoded.block
                 let entry = BlockEntry(
@@ -156,6 +156,7 @@ extension FileLog {
                            streams: builder.streams, idHashes: builderHashes)
                 pending.append(contentsOf: block)
                 remember(encoded.rawBody)
+                chainHead = encoded.link
                 builder = BlockBuilder(firstSequence: builder.firstSequence + UInt64(builder.count))
                 builderHashes.removeAll(keepingCapacity: true)
             }
@@ -195,11 +196,12 @@ extension FileLog {
         let end: Int
         let streams: Int
         let recentRaw: [UInt8]
+        let chainHead: [UInt8]
     }
 
     func takeSnapshot() -> Snapshot {
         let last = segments.last!
-        return Snapshot(segmentCount: segments.count, blocks: last.blocks.count, end: last.end, streams: streamKeys.count, recentRaw: recentRaw)
+        return Snapshot(segmentCount: segments.count, blocks: last.blocks.count, end: last.end, streams: streamKeys.count, recentRaw: recentRaw, chainHead: chainHead)
     }
 
     /// Puts the log back where `snapshot` was taken: removes the segments created
@@ -226,6 +228,7 @@ extension FileLog {
         for key in streamKeys[snapshot.streams...] { streamNumbers[key] = nil }
         streamKeys.removeSubrange(snapshot.streams...)
         recentRaw = snapshot.recentRaw
+        chainHead = snapshot.chainHead
         cachedBlock = nil
         if idsChanged {
             idFilter = Set(segments.flatMap(\.idHashes))

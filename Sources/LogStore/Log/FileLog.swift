@@ -44,6 +44,8 @@ public final class FileLog: LogStore, @unchecked Sendable {
     var exactIDs: [UInt64: UInt64]?
     /// Recent uncompressed block bodies: the next segment's dictionary.
     var recentRaw: [UInt8] = []
+    /// The hash-chain link of the last block in the log (``HashChain``).
+    var chainHead = HashChain.genesis
     private(set) var lockFile: SystemFile?
     let compressor: LZ4Compressor
     /// Guards everything above.
@@ -187,6 +189,9 @@ public final class FileLog: LogStore, @unchecked Sendable {
         }
         if access == .writer && segments.isEmpty {
             try createSegment(base: 1, streamsBefore: 0, dictionary: [])
+        }
+        if let segment = segments.last(where: { !$0.blocks.isEmpty }) {
+            chainHead = try segment.readHeader(segment.blocks[segment.blocks.count - 1]).link
         }
     }
 

@@ -10,7 +10,7 @@ struct LogIdentity: Equatable {
     var created: Int64
 
     /// The log id as 32 hex digits.
-    var logIDHex: String { logID.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() }
+    var logIDHex: String { Hex.encode(logID) }
 
     func encode() -> [UInt8] {
         var w = ByteWriter(capacity: LogFormat.identitySize)
@@ -45,6 +45,9 @@ struct LogIdentity: Equatable {
         let version = UInt16(bytes[8]) | UInt16(bytes[9]) << 8
         if version > LogFormat.version {
             throw LogError.newerFormat(path: path, version: version, supported: LogFormat.version)
+        }
+        if version < LogFormat.oldestReadable {
+            throw LogError.notALog(directory: directory, reason: "it was written by a development build of patchlog (format \(version), before the hash chain), which this one does not read; export it with that build and import the JSON Lines")
         }
         guard bytes.count == LogFormat.identitySize,
               CRC32C.checksum(bytes, range: 0..<36) == ByteReader.u32(bytes, at: 36)

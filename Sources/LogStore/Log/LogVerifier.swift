@@ -32,13 +32,17 @@ public struct VerificationReport: Sendable, Equatable {
     /// progress, an index that will be rebuilt.
     public var notes: [String] = []
 
+    /// The hash-chain link of the last block read, in hex: every block's link was
+    /// recomputed from its records and matched up to here.
+    public var chainHead = ""
+
     /// No damage.
     public var isIntact: Bool { problem == nil }
 }
 
 extension FileLog {
     /// Reads every block of the log in `directory`, checking every checksum, sequence
-    /// number and stream number, and stops at the first damage. Changes nothing.
+    /// number, stream number and hash-chain link, and stops at the first damage. Changes nothing.
     /// Index files are checked against what the segments say.
     public static func verify(directory: String) throws -> VerificationReport {
         _ = try LogIdentity.read(directory: directory)
@@ -48,6 +52,7 @@ extension FileLog {
         let bases = names.compactMap(LogFormat.segmentBase).sorted()
         var streams: UInt32 = 0
         var expected: UInt64 = 1
+        let chain = ChainCheck()
         for (i, base) in bases.enumerated() {
             let name = LogFormat.segmentName(base: base)
             let isLast = i == bases.count - 1
@@ -56,7 +61,7 @@ extension FileLog {
                 return report
             }
             let result = Result { () throws(LogError) -> SegmentLoader.Loaded? in
-                try SegmentLoader.load(directory: directory, base: base, writable: false, streamsBefore: streams, useIndex: false)
+                try SegmentLoader.load(directory: directory, base: base, writable: false, streamsBefore: streams, useIndex: false, chain: chain)
             }
             if case let .failure(.corrupt(path, offset, reason)) = result {
                 report.problem = .init(file: lastComponent(path), offset: offset, reason: reason, firstUnreadableSequence: expected)
@@ -108,6 +113,7 @@ extension FileLog {
                 }
             }
         }
+        report.chainHead = Hex.encode(chain.head)
         return report
     }
 

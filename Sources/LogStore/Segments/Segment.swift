@@ -56,6 +56,15 @@ final class Segment {
         }
     }
 
+    /// The header of the block at `entry`, checked.
+    func readHeader(_ entry: BlockEntry) throws(LogError) -> BlockHeader {
+        let bytes = try asLogError { try file.read(at: entry.offset, count: LogFormat.blockHeaderSize) }
+        switch BlockHeader.parse(bytes, at: 0) {
+        case let .success(header): return header
+        case let .failure(failure): throw LogError.corrupt(path: path, offset: entry.offset, reason: failure.reason)
+        }
+    }
+
     /// Records a block in the in-memory index: the streams it defines, the stream
     /// number of each record, and each record's id fingerprint.
     func add(_ entry: BlockEntry, newStreams: [String], streams: [UInt32], idHashes hashes: [UInt32]) {

@@ -31,6 +31,11 @@ enum SegmentTail: Equatable {
     }
 }
 
+/// The hash-chain link a verifying scan has reached (``HashChain``).
+final class ChainCheck {
+    var head = HashChain.genesis
+}
+
 /// Opens a segment: reads and checks its header, loads its index file if that is
 /// intact and current, and reads every block the index does not cover, checking each
 /// block's CRC, sequence numbers and stream numbers as it goes.
@@ -45,7 +50,7 @@ enum SegmentLoader {
     /// Returns nil when the file ends inside the segment header: a segment whose
     /// creation was cut short, which holds no records.
     static func load(
-        directory: String, base: UInt64, writable: Bool, streamsBefore: UInt32, useIndex: Bool = true
+        directory: String, base: UInt64, writable: Bool, streamsBefore: UInt32, useIndex: Bool = true, chain: ChainCheck? = nil
     ) throws(LogError) -> Loaded? {
         let path = directory + "/" + LogFormat.segmentName(base: base)
         return try asLogError {
@@ -79,14 +84,15 @@ enum SegmentLoader {
                 }
             }
             let covered = segment.end
-            let tail = try scan(segment, from: segment.end, size: size)
+            let tail = try scan(segment, from: segment.end, size: size, chain: chain)
             return Loaded(segment: segment, tail: tail, indexRebuilt: !indexLoaded || segment.end != covered)
         }
     }
 
-    /// Reads blocks from `offset` to `size`, adding each valid one to `segment`.
+    /// Reads blocks from `offset` to `size`, adding each valid one to `segment`, and
+    /// checks each block's hash-chain link when given `chain`.
     /// Returns how the file ends; throws for damage before the end.
-    static func scan(_ segment: Segment, from start: Int, size: Int) throws(LogError) -> SegmentTail {
+    static func scan(_ segment: Segment, from start: Int, size: Int, chain: ChainCheck? = nil) throws(LogError) -> SegmentTail {
         let decoder = BlockDecoder()
         var offset = start
         while offset < size {
@@ -115,6 +121,13 @@ enum SegmentLoader {
                     return .badFinalBlock(offset: offset, bytes: remaining, reason: error.reason)
                 }
                 throw LogError.corrupt(path: segment.path, offset: offset, reason: error.reason)
+            }
+            if let chain {
+                let expected = HashChain.link(previous: chain.head, firstSequence: header.firstSequence, rawBody: decoder.body)
+                guard expected == header.link else {
+                    throw LogError.corrupt(path: segment.path, offset: offset, reason: "hash chain broken: the records of sequences \(header.firstSequence)-\(header.lastSequence) (or a block before them) are not what was written")
+                }
+                chain.head = header.link
             }
             guard header.firstSequence == segment.nextSequence else {
                 throw LogError.corrupt(path: segment.path, offset: offset, reason: "block starts at sequence \(header.firstSequence), expected \(segment.nextSequence)")

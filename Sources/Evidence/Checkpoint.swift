@@ -1,0 +1,114 @@
+import ByteCoding
+import LogStore
+
+/// A signed statement of what a log held at one moment: its id, how many records
+/// (the tree size, equal to the last sequence number), the Merkle root over them,
+/// and when. Publish it (print it, mail it, commit it elsewhere); later, anyone with
+/// the public key can prove that the log still begins with exactly those records.
+///
+/// Text form (UTF-8, one field per line; the signature covers every byte before the
+/// `signature` line):
+///
+/// ```
+/// patchlog checkpoint 1
+/// log: 5f0c…(32 hex digits)
+/// sequence: 1504337
+/// tree-size: 1504337
+/// root: 9a1b…(64 hex digits)
+/// time: 2026-11-22T04:30:00Z
+/// key: 0123456789abcdef
+/// signature: …(128 hex digits, Ed25519)
+/// groups: 9 2939
+/// <one subtree root per line>
+/// ```
+///
+/// The optional `groups: K N` section, after the signature, lists the roots of the N
+/// subtrees of 2^K consecutive records (the last may be shorter). It is not signed
+/// but must hash up to the signed root; `verify` uses it to say where a log first
+/// differs (to within 2^K records; K is 0, exact, for logs of up to 4,096 records).
+public struct Checkpoint: Sendable, Equatable {
+    /// The log's id (hex).
+    public var logID: String
+    /// How many records the tree covers: records 1...treeSize.
+    public var treeSize: UInt64
+    /// The Merkle tree's root over those records.
+    public var root: Hash32
+    /// When it was made (RFC 3339, UTC), as written by the maker.
+    public var time: String
+    /// ``VerifyingKey/keyID`` of the key that signed it.
+    public var keyID: String
+    /// Ed25519 signature of ``signedText``.
+    public var signature: [UInt8]
+    /// log2 of the group size, and the groups' subtree roots (may be empty).
+    public var groupBits: Int
+    public var groups: [Hash32]
+
+    static let header = "patchlog checkpoint 1"
+    /// Most groups a checkpoint lists.
+    public static let maxGroups: UInt64 = 4096
+
+    /// The signed part of the text.
+    public var signedText: String {
+        """
+        \(Self.header)
+        log: \(logID)
+        sequence: \(treeSize)
+        tree-size: \(treeSize)
+        root: \(root)
+        time: \(time)
+        key: \(keyID)
+
+        """
+    }
+
+    /// The whole file's text.
+    public var text: String {
+        var s = signedText + "signature: \(Hex.encode(signature))\n"
+        if !groups.isEmpty {
+            s += "groups: \(groupBits) \(groups.count)\n"
+            for g in groups { s += "\(g)\n" }
+        }
+        return s
+    }
+
+    /// The smallest K for which a tree of `size` leaves has at most ``maxGroups``
+    /// groups of 2^K.
+    public static func groupBits(forSize size: UInt64) -> Int {
+        var k = 0
+        while (size + (1 << UInt64(k)) - 1) >> UInt64(k) > maxGroups { k += 1 }
+        return k
+    }
+
+    /// The leaf ranges of the groups of 2^K leaves in a tree of `size`.
+    public static func groupRanges(size: UInt64, bits: Int) -> [Range<UInt64>] {
+        let width: UInt64 = 1 << UInt64(bits)
+        return stride(from: UInt64(0), to: size, by: Int(width)).map { $0..<min($0 + width, size) }
+    }
+
+    /// Makes and signs the checkpoint of the first `treeSize` records of `log`.
+    public static func make(log: any LogStore, logID: String, treeSize: UInt64, time: String, key: SigningKey) throws -> Checkpoint {
+        let bits = groupBits(forSize: treeSize)
+        let ranges = groupRanges(size: treeSize, bits: bits)
+        let (groups, root) = try LogLeaves.hashes(of: ranges, size: treeSize, in: log)
+        var cp = Checkpoint(logID: logID, treeSize: treeSize, root: root, time: time, keyID: key.publicKey.keyID,
+                            signature: [], groupBits: bits, groups: groups)
+        cp.signature = try key.sign(Array(cp.signedText.utf8))
+        return cp
+    }
+
+    /// Whether `key` signed this checkpoint.
+    public func isSigned(by key: VerifyingKey) -> Bool {
+        key.isValidSignature(signature, for: Array(signedText.utf8))
+    }
+
+    /// Whether the groups, when present, hash up to the root.
+    public var groupsMatchRoot: Bool {
+        guard !groups.isEmpty else { return true }
+        guard UInt64(groups.count) == (treeSize + (1 << UInt64(groupBits)) - 1) >> UInt64(groupBits) else { return false }
+        var acc = MerkleAccumulator()
+        for (range, g) in zip(Self.groupRanges(size: treeSize, bits: groupBits), groups) {
+            acc.append(subtree: g, size: UInt64(range.count))
+        }
+        return acc.root == root
+    }
+}
