@@ -79,15 +79,16 @@ public final class SystemFile {
         try result.get()
     }
 
-    /// Opens `path`; with `create`, makes it (mode 0644) if missing, and with
-    /// `exclusive` fails if it already exists. (`open(2)` with `O_CLOEXEC`.)
+    /// Opens `path`; with `create`, makes it (with `mode`, 0644 unless told) if
+    /// missing, and with `exclusive` fails if it already exists. (`open(2)` with
+    /// `O_CLOEXEC`.)
     public static func open(
-        _ path: String, access: Access, create: Bool = false, exclusive: Bool = false
+        _ path: String, access: Access, create: Bool = false, exclusive: Bool = false, mode: UInt32 = 0o644
     ) throws(SystemError) -> SystemFile {
         var flags: Int32 = O_CLOEXEC | (access == .readOnly ? O_RDONLY : O_RDWR)
         if create { flags |= O_CREAT }
         if exclusive { flags |= O_EXCL }
-        let fd = try retryingInterrupts("open", path) { Glibc.open(path, flags, 0o644) }
+        let fd = try retryingInterrupts("open", path) { Glibc.open(path, flags, mode) }
         return SystemFile(fd: fd, path: path)
     }
 

@@ -11,12 +11,14 @@ struct Patchlog: ParsableCommand {
             $PATCHLOG_DIR, else ./patchlog.log.
 
             Exit codes: 0 success; 1 an error (the message says what and where); \
-            3 verify found damage; 64 a mistake in the command line.
+            3 verify found damage; 4 the log (or a proof) does not match a checkpoint; \
+            5 the log is shorter than a checkpoint; 6 a checkpoint is not valid; \
+            64 a mistake in the command line.
             """,
         version: "0.1.0",
         subcommands: [
             Init.self, Import.self, Export.self, State.self, When.self, History.self, Diff.self, Fleet.self, Simulate.self,
-            Info.self, Verify.self, Salvage.self, Raw.self,
+            Info.self, Verify.self, Keygen.self, CheckpointCommand.self, Prove.self, VerifyProof.self, Salvage.self, Raw.self,
         ]
     )
 }

@@ -1,24 +1,68 @@
 import ArgumentParser
+import Evidence
 import LogStore
 
 extension Patchlog {
-    /// `patchlog verify`: reads every record and checks every checksum.
+    /// `patchlog verify`: reads every record and checks every checksum and hash-chain
+    /// link; with a checkpoint, proves the log still holds what was signed.
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read every record of the log and check every checksum.",
-            discussion: "Exits 0 when the log is intact, 3 naming the first damaged record when it is not, 1 when the log cannot be read at all.")
+            abstract: "Check every checksum and hash-chain link; with --checkpoint, prove the log is unchanged up to it.",
+            discussion: """
+                Exit codes: 0 intact (and, with --checkpoint, unchanged up to it); 3 a checksum or \
+                hash-chain link fails (damage, or an edit that did not redo the chain), naming the \
+                first damaged place; 4 the log differs from the checkpoint (a record edited, deleted, \
+                inserted or reordered), naming the first sequence where it differs; 5 the log is \
+                shorter than the checkpoint (truncated); 6 the checkpoint is not valid (wrong key, \
+                altered, another log's); 1 the log cannot be read at all.
+                """)
 
         @OptionGroup var location: LogLocation
 
+        @Option(help: ArgumentHelp("A checkpoint (from `patchlog checkpoint`) to prove the log against.", valueName: "file"))
+        var checkpoint: String?
+
+        @Option(help: ArgumentHelp("The public key that signed the checkpoint.", valueName: "file"))
+        var key: String?
+
+        func validate() throws {
+            if (checkpoint == nil) != (key == nil) {
+                throw ValidationError("--checkpoint and --key go together: a checkpoint is only evidence once its signature is checked")
+            }
+        }
+
         func run() throws {
+            var trusted: Checkpoint?
+            if let checkpoint, let key {
+                let cp = try EvidenceFiles.checkpoint(checkpoint)
+                try EvidenceFiles.requireValid(cp, path: checkpoint, key: try EvidenceFiles.publicKey(key), keyPath: key)
+                trusted = cp
+            }
             let report = try FileLog.verify(directory: location.directory)
             for note in report.notes { Terminal.note(note) }
             if let problem = report.problem {
                 print("DAMAGED: \(problem)")
                 print("checked \(Terminal.grouped(report.records)) records in \(report.blocks) blocks before it")
-                throw ExitCode(3)
+                throw ExitCode(ExitCodes.damaged)
             }
-            print("ok: \(Terminal.grouped(report.records)) records in \(report.blocks) blocks and \(report.segments) segments; every checksum matches")
+            print("ok: \(Terminal.grouped(report.records)) records in \(report.blocks) blocks and \(report.segments) segments; every checksum and hash-chain link matches")
+            guard let cp = trusted, let checkpoint else { return }
+            let log = try location.open(.reader)
+            if cp.logID != log.logID {
+                print("CHECKPOINT NOT VALID: \(checkpoint): it is a checkpoint of log \(cp.logID); this log is \(log.logID)")
+                throw ExitCode(ExitCodes.checkpointInvalid)
+            }
+            let verdict = try cp.compare(with: log)
+            switch verdict {
+            case .intact:
+                print("ok: \(verdict.description) (\(Terminal.grouped(cp.treeSize)) records, root \(cp.root), signed \(cp.time) by key \(cp.keyID))")
+            case .truncated:
+                print("TRUNCATED: \(verdict.description)")
+                throw ExitCode(ExitCodes.truncated)
+            case .differs:
+                print("CHANGED: \(verdict.description)")
+                throw ExitCode(ExitCodes.differs)
+            }
         }
     }
 }

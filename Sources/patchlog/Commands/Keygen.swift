@@ -1,0 +1,33 @@
+import ArgumentParser
+import Evidence
+import SystemIO
+
+extension Patchlog {
+    /// `patchlog keygen`: a key pair for signing checkpoints.
+    struct Keygen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an Ed25519 key pair for signing checkpoints.",
+            discussion: "Writes PREFIX.key (the private key, readable by you only; keep it away from the log) and PREFIX.pub (give it to auditors). Never overwrites a key.")
+
+        @Option(help: ArgumentHelp("Where to write the keys: PREFIX.key and PREFIX.pub.", valueName: "prefix"))
+        var out: String
+
+        func run() throws {
+            let key = SigningKey()
+            try write(key.text, to: out + ".key", mode: 0o600)
+            try write(key.publicKey.text, to: out + ".pub", mode: 0o644)
+            print("private key \(out).key (keep it secret), public key \(out).pub, key id \(key.publicKey.keyID)")
+        }
+
+        private func write(_ text: String, to path: String, mode: UInt32) throws {
+            do {
+                let file = try SystemFile.open(path, access: .readWrite, create: true, exclusive: true, mode: mode)
+                defer { file.close() }
+                try file.write(Array(text.utf8), at: 0)
+                try file.sync()
+            } catch {
+                throw CommandFailure("cannot write \(path): \(error)")
+            }
+        }
+    }
+}

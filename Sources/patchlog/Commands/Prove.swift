@@ -1,0 +1,79 @@
+import ArgumentParser
+import Evidence
+import Interchange
+import LogStore
+import Replay
+
+extension Patchlog {
+    /// `patchlog prove`: inclusion and consistency proofs for auditors.
+    struct Prove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a proof an auditor checks with `patchlog verify-proof`, without the log.",
+            discussion: """
+                --seq N --checkpoint CP: that record N is in the log CP signed (the proof carries the record). \
+                --from OLD --to NEW: that the log of checkpoint NEW begins with exactly the records of \
+                checkpoint OLD (it only grew).
+                """)
+
+        @OptionGroup var location: LogLocation
+
+        @Option(help: ArgumentHelp("The record to prove.", valueName: "n"))
+        var seq: UInt64?
+
+        @Option(help: ArgumentHelp("The checkpoint the inclusion proof is for (its tree size).", valueName: "file"))
+        var checkpoint: String?
+
+        @Option(help: ArgumentHelp("The older checkpoint of a consistency proof.", valueName: "file"))
+        var from: String?
+
+        @Option(help: ArgumentHelp("The newer checkpoint of a consistency proof.", valueName: "file"))
+        var to: String?
+
+        @Option(help: ArgumentHelp("Write the proof to this file instead of standard output.", valueName: "file"))
+        var out: String?
+
+        func validate() throws {
+            let inclusion = seq != nil || checkpoint != nil
+            let consistency = from != nil || to != nil
+            if inclusion && consistency { throw ValidationError("give either --seq with --checkpoint (inclusion) or --from with --to (consistency), not both") }
+            if !inclusion && !consistency { throw ValidationError("give --seq N --checkpoint FILE, or --from OLD --to NEW") }
+            if inclusion && (seq == nil || checkpoint == nil) { throw ValidationError("an inclusion proof needs both --seq and --checkpoint") }
+            if consistency && (from == nil || to == nil) { throw ValidationError("a consistency proof needs both --from and --to") }
+        }
+
+        func run() throws {
+            let log = try location.open(.reader)
+            let text: String
+            if let seq, let checkpoint {
+                let cp = try EvidenceFiles.checkpoint(checkpoint)
+                try requireThisLog(cp, checkpoint, log)
+                let proof = try InclusionProof.make(log: log, logID: log.logID, sequence: seq, treeSize: cp.treeSize)
+                text = proof.text(comment: describe(proof.record))
+            } else if let from, let to {
+                let old = try EvidenceFiles.checkpoint(from)
+                let new = try EvidenceFiles.checkpoint(to)
+                try requireThisLog(old, from, log)
+                try requireThisLog(new, to, log)
+                text = try ConsistencyProof.make(log: log, logID: log.logID, oldSize: old.treeSize, newSize: new.treeSize).text
+            } else {
+                return
+            }
+            let file = try Output.open(out)
+            try file.writeNext(Array(text.utf8))
+            if out != nil { file.close() }
+        }
+
+        private func requireThisLog(_ cp: Checkpoint, _ path: String, _ log: FileLog) throws {
+            guard cp.logID == log.logID else { throw CommandFailure("\(path) is a checkpoint of log \(cp.logID); this log is \(log.logID)") }
+        }
+
+        /// The record as a person reads it: its event as JSON, when it is one.
+        private func describe(_ record: StoredRecord) -> [String] {
+            var lines = ["record \(record.sequence), stream \(record.stream), id \(record.id)"]
+            if let event = try? HotpatchLog.event(from: record) {
+                lines.append("event " + EventJSONEncoder.encode(event))
+            }
+            return lines
+        }
+    }
+}
