@@ -60,6 +60,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "patchlog-crash", dependencies: ["LogStore", "SystemIO", "Randomness"], path: "Sources/CrashHarness"),
         .executableTarget(name: "patchlog-bench", dependencies: ["LogStore", "Events", "Replay", "Interchange", "Randomness", "Simulator"], path: "Sources/Bench"),
         .target(name: "Randomness", swiftSettings: releaseSpeed),
         .target(name: "Simulator", dependencies: ["Events", "Randomness"], swiftSettings: releaseSpeed),
@@ -70,6 +71,6 @@ let package = Package(
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Events", "Replay", "LogStore"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange", "Randomness"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Replay", "Events", "LogStore", "Interchange"]),
-        .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog"]),
+        .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog", "patchlog-crash"]),
     ]
 )

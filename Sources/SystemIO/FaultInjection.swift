@@ -18,14 +18,22 @@ public enum FaultInjection {
         var pathContains: String
         var errno: Int32
         var remaining: Int
+        var skip: Int
     }
 
     private static let armed = Mutex<[Armed]>([])
     private static let anyArmed = Atomic<Bool>(false)
 
-    /// Makes the next `times` calls of `operation` on matching paths fail with `errno`.
-    public static func arm(_ operation: Operation, pathContains: String, errno: Int32, times: Int = 1) {
-        armed.withLock { $0.append(Armed(operation: operation, pathContains: pathContains, errno: errno, remaining: times)) }
+    /// The `errno` to arm for a crash instead of an error: the process kills itself
+    /// with `SIGKILL` in the middle of the call (after writing part of the bytes, or
+    /// before the `fsync`), as a power cut or `kill -9` would. For crash tests.
+    public static let killProcess: Int32 = -9
+
+    /// Makes the next `times` calls of `operation` on matching paths fail with `errno`
+    /// (or, with ``killProcess``, kills the process during the `times`-th call).
+    /// The first `skipping` matching calls succeed.
+    public static func arm(_ operation: Operation, pathContains: String, errno: Int32, times: Int = 1, skipping: Int = 0) {
+        armed.withLock { $0.append(Armed(operation: operation, pathContains: pathContains, errno: errno, remaining: times, skip: skipping)) }
         anyArmed.store(true, ordering: .sequentiallyConsistent)
     }
 
@@ -39,6 +47,10 @@ public enum FaultInjection {
         guard anyArmed.load(ordering: .relaxed) else { return nil }
         return armed.withLock { list -> Int32? in
             guard let i = list.firstIndex(where: { $0.operation == operation && path.contains($0.pathContains) }) else { return nil }
+            if list[i].skip > 0 {
+                list[i].skip -= 1
+                return nil
+            }
             let code = list[i].errno
             list[i].remaining -= 1
             if list[i].remaining <= 0 { list.remove(at: i) }

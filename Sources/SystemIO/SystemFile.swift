@@ -148,6 +148,7 @@ public final class SystemFile {
                 }
                 done += n
             }
+            if fault == FaultInjection.killProcess { kill(getpid(), SIGKILL) }
             if let fault { return .failure(SystemError(errno: fault, operation: "write", path: path)) }
             return .success(())
         }
@@ -157,6 +158,7 @@ public final class SystemFile {
     /// Makes everything written so far durable (`fsync(2)`).
     public func sync() throws(SystemError) {
         if let fault = FaultInjection.fault(for: .sync, path: path) {
+            if fault == FaultInjection.killProcess { kill(getpid(), SIGKILL) }
             throw SystemError(errno: fault, operation: "fsync", path: path)
         }
         let fd = self.fd
