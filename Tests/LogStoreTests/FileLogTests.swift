@@ -222,6 +222,22 @@ import Testing
         #expect(try FileLog.open(at: dir.at("log"), access: .reader).readAll().map(\.unsequenced) == records)
     }
 
+    @Test func aTruncatedIndexIsRebuiltAndChangesNothing() throws {
+        let dir = TemporaryDirectory()
+        let records = SampleRecords.make(count: 300)
+        do { _ = try FileLog.create(at: dir.at("log"), options: LogOptions(blockBytes: 1 << 10)).append(records) }
+        let idx = indexFiles(dir.at("log")).first!
+        let full = try Data(contentsOf: URL(fileURLWithPath: idx))
+        try full.prefix(full.count / 2).write(to: URL(fileURLWithPath: idx))
+        let reader = try FileLog.open(at: dir.at("log"), access: .reader)
+        #expect(reader.recovery.rebuiltIndexes == [LogFormat.segmentName(base: 1)])
+        #expect(try reader.readAll().map(\.unsequenced) == records)
+        #expect(try FileLog.verify(directory: dir.at("log")).isIntact)
+        // A writer rewrites it whole.
+        do { _ = try FileLog.open(at: dir.at("log")) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: idx)) == full)
+    }
+
     @Test func failedWriteLeavesTheLogAsItWasAndTheNextAppendWorks() throws {
         let dir = TemporaryDirectory("enospc")
         let log = try FileLog.create(at: dir.at("log"), options: LogOptions(segmentBytes: 8 << 10, blockBytes: 1 << 10, sync: .always))
