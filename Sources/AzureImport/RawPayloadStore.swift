@@ -19,11 +19,16 @@ public final class RawPayloadStore {
     public static let stream = "source"
     /// The directory inside a log directory that holds the payloads.
     public static let directoryName = "sources"
-    /// The largest part stored in one record.
-    static let partBytes = 8 << 20
+    /// The largest part stored in one record (8 MiB; a record may hold up to 32).
+    let partBytes: Int
 
     /// Wraps a store (an in-memory one in tests).
-    public init(store: any LogStore) { self.store = store }
+    public convenience init(store: any LogStore) { self.init(store: store, partBytes: 8 << 20) }
+
+    init(store: any LogStore, partBytes: Int) {
+        self.store = store
+        self.partBytes = partBytes
+    }
 
     /// The payload store of the log in `logDirectory`, created when `create` is set
     /// and it does not exist yet; nil when it does not exist and `create` is not set.
@@ -44,7 +49,7 @@ public final class RawPayloadStore {
         var records: [NewRecord] = []
         var start = 0
         repeat {
-            let end = min(bytes.count, start + Self.partBytes)
+            let end = min(bytes.count, start + partBytes)
             let id = records.isEmpty ? name : name + "#\(records.count)"
             records.append(NewRecord(time: 0, stream: Self.stream, id: id, payload: Array(bytes[start..<end])))
             start = end
