@@ -84,19 +84,7 @@ struct JSONNode {
     var int: Int? { kind == .number ? Int(String(decoding: tape.rawBytes(index), as: UTF8.self)) : nil }
 
     /// A short description of the value, for "got …" in messages.
-    var described: String {
-        switch kind {
-        case .string:
-            let s = string ?? "?"
-            return "\"" + (s.count > 60 ? String(s.prefix(60)) + "…" : s) + "\""
-        case .object: return "an object"
-        case .array: return "an array"
-        case .number: return String(decoding: tape.rawBytes(index), as: UTF8.self)
-        case .true: return "true"
-        case .false: return "false"
-        case .null: return "null"
-        }
-    }
+    var described: String { tape.describe(index) }
 
     /// An error about this value.
     func error(_ message: String) -> ItemError { ItemError(path: path, message: message) }

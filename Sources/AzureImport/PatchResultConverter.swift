@@ -14,17 +14,7 @@ enum PatchResultConverter {
     static func assessment(summary s: JSONNode, activityId given: String?, patches: [JSONNode]?, machine: MachineID,
                            context: ConversionContext, idKind: String = "assessment") throws(ItemError) -> Converted {
         var out = Converted()
-        if isLinux(s) {
-            out.notes.append("\(label(s)): a Linux machine's assessment: ignored (patchlog records Windows Hotpatch)")
-            return out
-        }
-        let stated = try s.optionalString("assessmentActivityId")
-        guard let activity = given ?? stated else {
-            throw s.error(member: "assessmentActivityId", "missing (an assessment result has one)")
-        }
-        guard let time = try ConversionContext.time(s, ["startDateTime", "startTime", "lastModifiedDateTime", "lastModifiedTime"]) else {
-            throw s.error(member: "startDateTime", "missing (an assessment result has a start time)")
-        }
+        guard let (activity, time) = try run(s, "assessment", activityMember: "assessmentActivityId", given: given, &out) else { return out }
         let rebootPending = try s.optionalBool("rebootPending") ?? false
         let status = AzureVocabulary.status(try s.optionalString("status"))
         var available: [AvailablePatch] = []
@@ -64,17 +54,7 @@ enum PatchResultConverter {
     static func install(summary s: JSONNode, activityId given: String?, patches: [JSONNode]?, request: JSONNode?, machine: MachineID,
                         context: ConversionContext, idKind: String = "install") throws(ItemError) -> Converted {
         var out = Converted()
-        if isLinux(s) {
-            out.notes.append("\(label(s)): a Linux machine's installation: ignored (patchlog records Windows Hotpatch)")
-            return out
-        }
-        let stated = try s.optionalString("installationActivityId")
-        guard let activity = given ?? stated else {
-            throw s.error(member: "installationActivityId", "missing (an installation result has one)")
-        }
-        guard let time = try ConversionContext.time(s, ["startDateTime", "startTime", "lastModifiedDateTime", "lastModifiedTime"]) else {
-            throw s.error(member: "startDateTime", "missing (an installation result has a start time)")
-        }
+        guard let (activity, time) = try run(s, "installation", activityMember: "installationActivityId", given: given, &out) else { return out }
         let status = AzureVocabulary.status(try s.optionalString("status"))
         let azureReboot = try s.optionalString("rebootStatus")
         let rebootStatus = azureReboot.flatMap { AzureVocabulary.match($0, RebootStatus.self) } ?? .unknown
@@ -141,6 +121,21 @@ enum PatchResultConverter {
             out.notes += c.notes
         }
         return out
+    }
+
+    /// A run's activity id and start time; nil, with a note, for a Linux machine's run.
+    private static func run(_ s: JSONNode, _ what: String, activityMember: String, given: String?,
+                            _ out: inout Converted) throws(ItemError) -> (String, Timestamp)? {
+        if isLinux(s) {
+            out.notes.append("\(label(s)): a Linux machine's \(what): ignored (patchlog records Windows Hotpatch)")
+            return nil
+        }
+        let stated = try s.optionalString(activityMember)
+        guard let activity = given ?? stated else { throw s.error(member: activityMember, "missing (an \(what) result has one)") }
+        guard let time = try ConversionContext.time(s, ["startDateTime", "startTime", "lastModifiedDateTime", "lastModifiedTime"]) else {
+            throw s.error(member: "startDateTime", "missing (an \(what) result has a start time)")
+        }
+        return (activity, time)
     }
 
     /// One patch entry (`kbId`, `classifications`, `rebootBehavior`); nil, with a
