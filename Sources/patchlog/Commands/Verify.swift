@@ -1,4 +1,5 @@
 import ArgumentParser
+import AzureImport
 import LogStore
 
 extension Patchlog {
@@ -6,7 +7,7 @@ extension Patchlog {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Read every record of the log and check every checksum.",
-            discussion: "Exits 0 when the log is intact, 3 naming the first damaged record when it is not, 1 when the log cannot be read at all.")
+            discussion: "Checks the kept Azure payloads (sources/) too, when there are any. Exits 0 when the log is intact, 3 naming the first damaged record when it is not, 1 when the log cannot be read at all.")
 
         @OptionGroup var location: LogLocation
 
@@ -19,6 +20,15 @@ extension Patchlog {
                 throw ExitCode(3)
             }
             print("ok: \(Terminal.grouped(report.records)) records in \(report.blocks) blocks and \(report.segments) segments; every checksum matches")
+            // The original payloads of Azure imports, kept in a store of their own.
+            let sources = location.directory + "/" + RawPayloadStore.directoryName
+            guard FileLog.exists(at: sources) else { return }
+            let kept = try FileLog.verify(directory: sources)
+            if let problem = kept.problem {
+                print("DAMAGED: \(RawPayloadStore.directoryName)/: \(problem)")
+                throw ExitCode(3)
+            }
+            print("ok: \(RawPayloadStore.directoryName)/: \(Terminal.grouped(kept.records)) payload records in \(kept.blocks) blocks; every checksum matches")
         }
     }
 }
