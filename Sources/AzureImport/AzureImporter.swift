@@ -120,29 +120,31 @@ public struct AzureImporter {
         try sources.store.transaction {
             try log.store.transaction {
                 report.source = try sources.keep(bytes)
-                try append(events, &report)
+                try append(events[...], &report)
             }
         }
         return report
     }
 
-    /// Appends `events`; one whose id the log (or this batch) already holds with other
-    /// content is left out and listed in ``AzureImportReport/keptEarlier``.
-    private func append(_ events: [Event], _ report: inout AzureImportReport) throws {
-        var pending = events
-        let countBefore = log.store.count
-        while !pending.isEmpty {
-            do {
-                for outcome in try log.append(pending) {
-                    if case .appended = outcome { report.appended += 1 } else { report.duplicates += 1 }
-                }
-                return
-            } catch let LogError.idConflict(id, existing) {
-                let inBatch = existing > countBefore
-                guard let i = inBatch ? pending.lastIndex(where: { $0.id == id }) : pending.firstIndex(where: { $0.id == id }) else { throw LogError.idConflict(id: id, existingSequence: existing) }
-                pending.remove(at: i)
-                report.keptEarlier.append(id)
+    /// Appends `events` in order; one whose id the log (or an earlier event of this
+    /// batch) already holds with other content is left out and listed in
+    /// ``AzureImportReport/keptEarlier``. A batch that conflicts is split in halves
+    /// until the conflicting events stand alone (a failed append appends nothing), so
+    /// k conflicts cost about k·log n appends, not k·n.
+    private func append(_ events: ArraySlice<Event>, _ report: inout AzureImportReport) throws {
+        guard !events.isEmpty else { return }
+        do {
+            for outcome in try log.append(Array(events)) {
+                if case .appended = outcome { report.appended += 1 } else { report.duplicates += 1 }
             }
+        } catch let LogError.idConflict(id, _) {
+            if events.count == 1 {
+                report.keptEarlier.append(id)
+                return
+            }
+            let middle = events.startIndex + events.count / 2
+            try append(events[..<middle], &report)
+            try append(events[middle...], &report)
         }
     }
 

@@ -25,10 +25,9 @@ struct JSONNode {
     /// The member `name` (any case) of an object, nil when absent, null, or this is not an object.
     subscript(_ name: String) -> JSONNode? {
         guard kind == .object else { return nil }
-        let wanted = name.lowercased()
         var i = index + 1
         for _ in 0..<tape.tokens[index].count {
-            if let key = tape.string(i), key.lowercased() == wanted {
+            if keyMatches(i, name), let key = tape.string(i) {
                 let node = JSONNode(tape: tape, index: i + 1, path: path.isEmpty ? key : path + "." + key)
                 return node.isNull ? nil : node
             }
@@ -36,6 +35,22 @@ struct JSONNode {
         }
         return nil
     }
+
+    /// Whether member name token `i` is `name` in any case, compared byte by byte
+    /// (ASCII case folding) without decoding, unless the name has escapes.
+    private func keyMatches(_ i: Int, _ name: String) -> Bool {
+        let token = tape.tokens[i]
+        if token.escaped { return tape.string(i)?.lowercased() == name.lowercased() }
+        guard token.end - token.start == name.utf8.count else { return false }
+        var at = token.start
+        for b in name.utf8 {
+            guard Self.lowerASCII(tape.line[at]) == Self.lowerASCII(b) else { return false }
+            at += 1
+        }
+        return true
+    }
+
+    private static func lowerASCII(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
 
     /// Follows members one after the other: `node[path: "properties", "osProfile"]`.
     subscript(path names: String...) -> JSONNode? {

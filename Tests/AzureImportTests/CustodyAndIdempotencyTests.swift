@@ -83,6 +83,22 @@ import Testing
         #expect(f.log.store.count == 0 && f.sources.store.count == 0)
     }
 
+    @Test func theSameFactTwiceInOnePayloadIsKeptOnceAndTheOthersStillGoIn() throws {
+        let f = AzureFixture()
+        let feature = #"{"name": "Microsoft.Compute/InGuestHotPatchVMPreview", "type": "Microsoft.Features/providers/features", "id": "/subscriptions/s-1/providers/Microsoft.Features/providers/Microsoft.Compute/features/InGuestHotPatchVMPreview", "properties": {"state": "%@"}}"#
+        let list = "{\"value\": [" + [feature, feature, feature].enumerated().map { n, text in
+            text.replacingOccurrences(of: "%@", with: n == 2 ? "Unregistering" : "Registered")
+        }.joined(separator: ", ") + "]}"
+        let report = try f.importer().importBytes(Array(list.utf8), name: "features.json")
+        // The second element is the same fact (same id) from another place in the file.
+        #expect(report.appended == 2 && report.keptEarlier.count == 1 && report.items.count == 3)
+        #expect(try f.events().map(\.body) == [
+            .featureRegistration(FeatureRegistration(subscription: "s-1", feature: "Microsoft.Compute/InGuestHotPatchVMPreview", state: .registered)),
+            .featureRegistration(FeatureRegistration(subscription: "s-1", feature: "Microsoft.Compute/InGuestHotPatchVMPreview", state: .unregistering)),
+        ])
+        #expect(try f.importer().importBytes(Array(list.utf8), name: "features.json").appended == 0)
+    }
+
     @Test func importedEventsExportAndReimportLikeAnyOthersAndReplayIgnoresNothing() throws {
         let f = AzureFixture()
         for file in ["rg-assessments.json", "rg-installations-2.json", "vm-get-hotpatch-on.json", "install-request-kbs.json"] {
