@@ -36,14 +36,20 @@ extension Patchlog {
             let event = try HotpatchLog.event(from: record)
             guard raw else { return emit(EventJSONEncoder.encode(event) + "\n") }
             guard let name = RawPayloadStore.sourceName(of: event) else {
-                throw ValidationError("event \(seq) (id \"\(event.id)\") names no source payload: it was not imported with --from azure")
+                throw ShowError(message: "event \(seq) (id \"\(event.id)\") names no source payload: it was not imported with --from azure")
             }
             guard let sources = try RawPayloadStore.open(logDirectory: location.directory, access: .reader, create: false),
                   let bytes = try sources.payload(name)
             else {
-                throw ValidationError("event \(seq) came from payload \(name), which is not in \(location.directory)/\(RawPayloadStore.directoryName)")
+                throw ShowError(message: "event \(seq) came from payload \(name), which is not in \(location.directory)/\(RawPayloadStore.directoryName)")
             }
             try SystemFile.standardOutput.writeNext(bytes)
         }
     }
+}
+
+/// Why `show --raw` has nothing to print (exit status 1).
+struct ShowError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }
