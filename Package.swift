@@ -4,7 +4,8 @@ import PackageDescription
 // patchlog: an event-sourced audit log and replay tool for Windows Server Hotpatch.
 //
 // Modules, one per concern; dependencies point one way (down this list):
-//   patchlog (CLI)    -> Interchange, Replay, Simulator, Evidence, Events, LogStore
+//   patchlog (CLI)    -> AzureImport, Interchange, Replay, Simulator, Evidence, Events, LogStore
+//   AzureImport       -> Interchange, Replay, Events, LogStore (Azure REST payloads and Resource Graph rows in)
 //   Interchange       -> Replay, Events, LogStore (the edges: JSON Lines in, JSON/CSV out)
 //   Simulator         -> Events, Randomness (a deterministic fleet history)
 //   Replay            -> Events, LogStore (projections and queries)
@@ -47,9 +48,11 @@ let package = Package(
         .target(name: "Events", dependencies: ["ByteCoding"], swiftSettings: releaseSpeed),
         .target(name: "Replay", dependencies: ["Events", "LogStore"], swiftSettings: releaseSpeed),
         .target(name: "Interchange", dependencies: ["Events", "Replay", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
+        .target(name: "AzureImport", dependencies: ["Interchange", "Replay", "Events", "LogStore", "SystemIO"]),
         .executableTarget(
             name: "patchlog",
             dependencies: [
+                "AzureImport",
                 "LogStore",
                 "Events",
                 "Replay",
@@ -71,6 +74,7 @@ let package = Package(
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Events", "Replay", "LogStore"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange", "Randomness"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Replay", "Events", "LogStore", "Interchange"]),
+        .testTarget(name: "AzureImportTests", dependencies: ["AzureImport", "Interchange", "Replay", "Events", "LogStore"]),
         .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog", "patchlog-crash"]),
     ]
 )

@@ -109,20 +109,7 @@ struct ObjectReader {
         return v
     }
 
-    func describe(_ token: Int) -> String {
-        let t = tape.tokens[token]
-        switch t.kind {
-        case .string:
-            let s = tape.string(token) ?? "?"
-            return "\"" + (s.count > 60 ? String(s.prefix(60)) + "…" : s) + "\""
-        case .object: return "an object"
-        case .array: return "an array"
-        case .number: return String(decoding: tape.rawBytes(token), as: UTF8.self)
-        case .true: return "true"
-        case .false: return "false"
-        case .null: return "null"
-        }
-    }
+    func describe(_ token: Int) -> String { tape.describe(token) }
 
     // MARK: scalar values; `fail` makes the error for the field being read
 

@@ -128,6 +128,22 @@ public final class JSONTape {
         (0..<4).reduce(UInt32(0)) { $0 << 4 | (hexValue(raw[j + $1]) ?? 0) }
     }
 
+    /// A short description of token `i` for "got …" in error messages: a string
+    /// (quoted, cut at 60 characters), a number as written, or the kind of value.
+    public func describe(_ i: Int) -> String {
+        switch tokens[i].kind {
+        case .string:
+            let s = string(i) ?? "?"
+            return "\"" + (s.count > 60 ? String(s.prefix(60)) + "…" : s) + "\""
+        case .object: return "an object"
+        case .array: return "an array"
+        case .number: return String(decoding: rawBytes(i), as: UTF8.self)
+        case .true: return "true"
+        case .false: return "false"
+        case .null: return "null"
+        }
+    }
+
     /// Whether string token `i` equals `text` exactly (no decoding for unescaped).
     public func stringEquals(_ i: Int, _ text: StaticString) -> Bool {
         let t = tokens[i]

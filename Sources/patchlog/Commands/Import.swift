@@ -1,20 +1,39 @@
 import ArgumentParser
+import AzureImport
+import Events
 import Interchange
 import LogStore
 import Replay
 import SystemIO
 
 extension Patchlog {
-    /// `patchlog import FILE|-`.
+    /// `patchlog import [--from events|azure] FILE|-`.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Append events from a JSON Lines file (events.md) to the log.",
+            abstract: "Append events from a JSON Lines file (events.md), or from Azure's own records, to the log.",
             discussion: """
-                All or nothing: every line is checked, and if one is bad (or reuses an id with \
-                different content) nothing of the file is appended and the error names the line \
-                and the field. Events already in the log with the same content are skipped, so \
-                importing a file twice appends nothing the second time.
+                --from events (the default): all or nothing: every line is checked, and if one is bad \
+                (or reuses an id with different content) nothing of the file is appended and the error \
+                names the line and the field. Events already in the log with the same content are \
+                skipped, so importing a file twice appends nothing the second time.
+
+                --from azure: one Azure payload (REST response or x-ms-examples document, VM or Arc \
+                machine resource, instance view, feature or provider registration, or Resource Graph \
+                rows from az graph query -o json); see docs/azure-import.md. Each item that converts \
+                goes in and is listed; each one that does not is named on standard error and the \
+                command exits 1. The payload is kept byte for byte (patchlog show --seq N --raw).
                 """)
+
+        /// Where the input comes from.
+        enum Source: String, ExpressibleByArgument, CaseIterable {
+            case events, azure
+        }
+
+        @Option(help: ArgumentHelp("What the file holds: events (JSON Lines, events.md) or azure (Azure payloads).", valueName: "kind"))
+        var from: Source = .events
+
+        @Option(help: ArgumentHelp("With --from azure: the VM's resource id, for a bare result body that does not name it.", valueName: "resource-id"))
+        var vm: String?
 
         @OptionGroup var location: LogLocation
         @OptionGroup var write: WriteOptions
@@ -22,7 +41,12 @@ extension Patchlog {
         @Argument(help: ArgumentHelp("The JSON Lines file, or - for standard input.", valueName: "file"))
         var file: String
 
+        func validate() throws {
+            if vm != nil && from != .azure { throw ValidationError("--vm goes with --from azure") }
+        }
+
         func run() throws {
+            if from == .azure { return try runAzure() }
             let store = try location.open(.writer, options: write.logOptions)
             let importer = Importer(log: HotpatchLog(store: store))
             let started = wallClockNanoseconds()
@@ -40,6 +64,24 @@ extension Patchlog {
             store.close()
             let seconds = Double(wallClockNanoseconds() - started) / 1e9
             print("imported \(file == "-" ? "standard input" : file): \(Terminal.grouped(report.lines)) lines, \(Terminal.grouped(report.appended)) events appended, \(Terminal.grouped(report.duplicates)) already in the log (\(Terminal.fixed(seconds, 1)) s)")
+        }
+
+        private func runAzure() throws {
+            let store = try location.open(.writer, options: write.logOptions)
+            defer { store.close() }
+            guard let sources = try RawPayloadStore.open(logDirectory: location.directory, access: .writer, create: true) else { return }
+            let importer = AzureImporter(log: HotpatchLog(store: store), sources: sources,
+                                         observedAt: Timestamp(nanoseconds: wallClockNanoseconds()), vm: vm)
+            let name = file == "-" ? "standard input" : file
+            let report = try importer.importFile(file)
+            for note in report.notes { Terminal.note("\(name): \(note)") }
+            for item in report.items {
+                print("  in: \(item.label): \(item.eventIDs.isEmpty ? "no events" : item.eventIDs.joined(separator: ", "))")
+            }
+            for id in report.keptEarlier { Terminal.note("\(name): \(id) is already in the log with other content (an earlier record of the same fact): kept the earlier one") }
+            for bad in report.rejected { Terminal.note("\(name): \(bad) (not imported)") }
+            print("imported \(name) from Azure: \(report.items.count) items in, \(report.rejected.count) rejected; \(report.appended) events appended, \(report.duplicates + report.keptEarlier.count) already in the log\(report.source.map { "; payload kept as \($0)" } ?? "")")
+            if !report.rejected.isEmpty { throw ExitCode(1) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AzureImport
 import Evidence
 import LogStore
 
@@ -14,7 +15,8 @@ extension Patchlog {
                 first damaged place; 4 the log differs from the checkpoint (a record edited, deleted, \
                 inserted or reordered), naming the first sequence where it differs; 5 the log is \
                 shorter than the checkpoint (truncated); 6 the checkpoint is not valid (wrong key, \
-                altered, another log's); 1 the log cannot be read at all.
+                altered, another log's); 1 the log cannot be read at all. The original Azure payloads kept \
+                in sources/ are checked too, when there are any.
                 """)
 
         @OptionGroup var location: LogLocation
@@ -46,6 +48,7 @@ extension Patchlog {
                 throw ExitCode(ExitCodes.damaged)
             }
             print("ok: \(Terminal.grouped(report.records)) records in \(report.blocks) blocks and \(report.segments) segments; every checksum and hash-chain link matches")
+            try verifyKeptPayloads()
             guard let cp = trusted, let checkpoint else { return }
             let log = try location.open(.reader)
             if cp.logID != log.logID {
@@ -63,6 +66,18 @@ extension Patchlog {
                 print("CHANGED: \(verdict.description)")
                 throw ExitCode(ExitCodes.differs)
             }
+        }
+
+        /// The original payloads of Azure imports, kept in a store of their own.
+        private func verifyKeptPayloads() throws {
+            let sources = location.directory + "/" + RawPayloadStore.directoryName
+            guard FileLog.exists(at: sources) else { return }
+            let kept = try FileLog.verify(directory: sources)
+            if let problem = kept.problem {
+                print("DAMAGED: \(RawPayloadStore.directoryName)/: \(problem)")
+                throw ExitCode(ExitCodes.damaged)
+            }
+            print("ok: \(RawPayloadStore.directoryName)/: \(Terminal.grouped(kept.records)) payload records in \(kept.blocks) blocks; every checksum and hash-chain link matches")
         }
     }
 }

@@ -1,0 +1,170 @@
+import Events
+import Interchange
+import LogStore
+import Replay
+import SystemIO
+
+/// What an Azure import did.
+public struct AzureImportReport: Sendable {
+    /// The name the original payload is kept under (`sha256:…`), nil when nothing was kept.
+    public var source: String?
+    /// The items that went in (a JSON path in the payload, `$` for the whole of it)
+    /// and the ids of the events each produced.
+    public var items: [(label: String, eventIDs: [String])] = []
+    /// The items that did not, and why.
+    public var rejected: [ItemError] = []
+    /// What was left out on purpose (Linux patches, counts without lists, 202s…).
+    public var notes: [String] = []
+    /// Events appended.
+    public var appended = 0
+    /// Events already in the log with the same content.
+    public var duplicates = 0
+    /// Event ids already in the log with other content (an earlier record of the same
+    /// Azure fact, from another payload or observed at another time): the event
+    /// already in the log stays, this one is not appended.
+    public var keptEarlier: [String] = []
+}
+
+/// A whole payload that could not be imported: what and where. Nothing was appended.
+public struct AzureImportError: Error, Sendable, CustomStringConvertible {
+    /// The file, as named by the user (`<stdin>` for standard input).
+    public var file: String
+    /// What went wrong, with the JSON path or the line and column.
+    public var message: String
+
+    /// `file: message`.
+    public var description: String { "\(file): \(message)" }
+}
+
+/// Imports what Azure says about patching (REST payloads, Resource Graph rows) into
+/// a log, as events.md events (docs/azure-import.md has the mapping).
+///
+/// - Every event id derives from Azure's own ids (activity ids, resource ids), so
+///   importing the same payload twice, or overlapping exports, appends nothing new.
+/// - The payload is kept byte for byte in a ``RawPayloadStore``, and every event
+///   it produced names it in its added `source` member (and the item in `sourceItem`).
+/// - Items are independent: the items that convert go in, each one that does not is
+///   reported (``AzureImportReport/rejected``). A payload of which nothing is
+///   recognised is an ``AzureImportError`` and appends nothing.
+/// - All of it happens inside one transaction of each store: an I/O error takes
+///   back everything this import appended.
+public struct AzureImporter {
+    /// The event log.
+    public let log: HotpatchLog
+    /// Where payloads are kept.
+    public let sources: RawPayloadStore
+    /// The time given to facts whose payload has none (when they were observed).
+    public var observedAt: Timestamp
+    /// The VM (an Azure resource id) for bare result bodies that do not name theirs.
+    public var vm: String?
+
+    /// An importer into `log`, keeping payloads in `sources`.
+    public init(log: HotpatchLog, sources: RawPayloadStore, observedAt: Timestamp, vm: String? = nil) {
+        self.log = log
+        self.sources = sources
+        self.observedAt = observedAt
+        self.vm = vm
+    }
+
+    /// Imports the file at `path` (`-`: standard input).
+    public func importFile(_ path: String) throws -> AzureImportReport {
+        let name = path == "-" ? "<stdin>" : path
+        let bytes: [UInt8]
+        do { bytes = path == "-" ? try Self.readAll(.standardInput) : try FileSystem.read(path) } catch {
+            throw AzureImportError(file: name, message: "cannot be read: \(error)")
+        }
+        return try importBytes(bytes, name: name)
+    }
+
+    /// Imports one payload; `name` names it in errors.
+    public func importBytes(_ bytes: [UInt8], name: String) throws -> AzureImportReport {
+        var machine: MachineID?
+        if let vm {
+            guard let m = AzureResourceID(vm)?.machine else {
+                throw AzureImportError(file: name, message: "--vm: expected a VM or Arc machine resource id (/subscriptions/…/providers/Microsoft.Compute/virtualMachines/NAME), got \"\(vm)\"")
+            }
+            machine = m
+        }
+        let tape = JSONTape()
+        do { try tape.parse(bytes, range: 0..<bytes.count) } catch {
+            throw AzureImportError(file: name, message: "not valid JSON: \(Self.place(error.offset, in: bytes)): \(error.message)")
+        }
+        let source = RawPayloadStore.name(of: bytes)
+        let context = ConversionContext(source: source, observedAt: observedAt, vmOverride: machine)
+        let replayer = Replayer(log: log)
+        let enrolment = EnrolmentMemory { vm in
+            guard let state = try? replayer.state(ofVM: vm, at: Timestamp(nanoseconds: .max)), state.registered else { return nil }
+            return state.hotpatchEnabled
+        }
+        var payload = AzurePayload(context: context, enrolment: enrolment)
+        let outcomes = payload.convert(JSONNode(tape: tape, index: 0, path: ""))
+
+        var report = AzureImportReport()
+        var events: [Event] = []
+        for outcome in outcomes {
+            switch outcome {
+            case let .converted(label, converted):
+                report.items.append((label, converted.events.map(\.id)))
+                report.notes += converted.notes
+                events += converted.events
+            case let .rejected(error):
+                report.rejected.append(error)
+            }
+        }
+        if report.items.isEmpty {
+            let first = report.rejected.first ?? ItemError(path: "", message: "expected \(AzurePayload.expected)")
+            let more = report.rejected.count > 1 ? " (and \(report.rejected.count - 1) more items like it)" : ""
+            throw AzureImportError(file: name, message: first.description + more)
+        }
+        guard !events.isEmpty else { return report }
+        try sources.store.transaction {
+            try log.store.transaction {
+                report.source = try sources.keep(bytes)
+                try append(events[...], &report)
+            }
+        }
+        return report
+    }
+
+    /// Appends `events` in order; one whose id the log (or an earlier event of this
+    /// batch) already holds with other content is left out and listed in
+    /// ``AzureImportReport/keptEarlier``. A batch that conflicts is split in halves
+    /// until the conflicting events stand alone (a failed append appends nothing), so
+    /// k conflicts cost about k·log n appends, not k·n.
+    private func append(_ events: ArraySlice<Event>, _ report: inout AzureImportReport) throws {
+        guard !events.isEmpty else { return }
+        do {
+            for outcome in try log.append(Array(events)) {
+                if case .appended = outcome { report.appended += 1 } else { report.duplicates += 1 }
+            }
+        } catch let LogError.idConflict(id, _) {
+            if events.count == 1 {
+                report.keptEarlier.append(id)
+                return
+            }
+            let middle = events.startIndex + events.count / 2
+            try append(events[..<middle], &report)
+            try append(events[middle...], &report)
+        }
+    }
+
+    /// `line L, column C` of a byte offset.
+    static func place(_ offset: Int, in bytes: [UInt8]) -> String {
+        var line = 1, lineStart = 0
+        for i in 0..<min(offset, bytes.count) where bytes[i] == 0x0A {
+            line += 1
+            lineStart = i + 1
+        }
+        return "line \(line), column \(offset - lineStart + 1)"
+    }
+
+    static func readAll(_ file: SystemFile) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = try file.readNext(into: &buffer, count: 1 << 16)
+            if n == 0 { return out }
+            out += buffer[0..<n]
+        }
+    }
+}

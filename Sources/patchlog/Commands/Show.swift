@@ -1,0 +1,55 @@
+import ArgumentParser
+import AzureImport
+import Interchange
+import LogStore
+import Replay
+import SystemIO
+
+extension Patchlog {
+    /// `patchlog show --seq N [--raw]`.
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the event at a sequence number, or with --raw the original payload it was imported from.",
+            discussion: """
+                Without --raw: the event as one line of JSON (events.md). With --raw: the exact bytes \
+                of the Azure payload that produced it (patchlog import --from azure keeps them); an \
+                error if the event was not imported from one.
+                """)
+
+        @OptionGroup var location: LogLocation
+
+        @Option(help: ArgumentHelp("The event's sequence number (from 1).", valueName: "n"))
+        var seq: UInt64
+
+        @Flag(help: "Print the original payload, byte for byte, instead of the event.")
+        var raw = false
+
+        func validate() throws {
+            if seq == 0 { throw ValidationError("--seq counts from 1") }
+        }
+
+        func run() throws {
+            let store = try location.open(.reader)
+            guard seq <= store.count, let record = try store.read(seq...seq).first else {
+                throw ValidationError("the log has \(store.count) events; there is no event \(seq)")
+            }
+            let event = try HotpatchLog.event(from: record)
+            guard raw else { return emit(EventJSONEncoder.encode(event) + "\n") }
+            guard let name = RawPayloadStore.sourceName(of: event) else {
+                throw ShowError(message: "event \(seq) (id \"\(event.id)\") names no source payload: it was not imported with --from azure")
+            }
+            guard let sources = try RawPayloadStore.open(logDirectory: location.directory, access: .reader, create: false),
+                  let bytes = try sources.payload(name)
+            else {
+                throw ShowError(message: "event \(seq) came from payload \(name), which is not in \(location.directory)/\(RawPayloadStore.directoryName)")
+            }
+            try SystemFile.standardOutput.writeNext(bytes)
+        }
+    }
+}
+
+/// Why `show --raw` has nothing to print (exit status 1).
+struct ShowError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
