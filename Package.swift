@@ -5,7 +5,8 @@ import PackageDescription
 //
 // Modules, one per concern; dependencies point one way (down this list):
 //   patchlog (CLI)    -> Interchange, Replay, Simulator, Events, LogStore
-//   Interchange       -> Replay, Events, LogStore (the edges: JSON Lines in, JSON/CSV out)
+//   Interchange       -> Audit, Replay, Events, LogStore (the edges: JSON Lines in, JSON/CSV out)
+//   Audit             -> Replay, Events (findings and exposure windows, in one pass)
 //   Simulator         -> Events, Randomness (a deterministic fleet history)
 //   Replay            -> Events, LogStore (projections and queries)
 //   Events            -> ByteCoding (the Hotpatch event model and its binary codec)
@@ -40,7 +41,8 @@ let package = Package(
         .target(name: "LogStore", dependencies: ["BlockCompression", "SystemIO", "ByteCoding"], swiftSettings: releaseSpeed),
         .target(name: "Events", dependencies: ["ByteCoding"], swiftSettings: releaseSpeed),
         .target(name: "Replay", dependencies: ["Events", "LogStore"], swiftSettings: releaseSpeed),
-        .target(name: "Interchange", dependencies: ["Events", "Replay", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
+        .target(name: "Audit", dependencies: ["Replay", "Events"], swiftSettings: releaseSpeed),
+        .target(name: "Interchange", dependencies: ["Events", "Replay", "Audit", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
         .executableTarget(
             name: "patchlog",
             dependencies: [
@@ -62,6 +64,7 @@ let package = Package(
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Events", "Replay", "LogStore"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange", "Randomness"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Replay", "Events", "LogStore", "Interchange"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Replay", "Events", "LogStore", "Interchange", "Simulator"]),
         .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog"]),
     ]
 )
