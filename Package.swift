@@ -5,6 +5,7 @@ import PackageDescription
 //
 // Modules, one per concern; dependencies point one way (down this list):
 //   patchlog (CLI)    -> Interchange, Replay, Simulator, Events, LogStore
+//   Report            -> Audit, Replay, Events (the HTML audit report with SVG charts)
 //   Interchange       -> Audit, Replay, Events, LogStore (the edges: JSON Lines in, JSON/CSV out)
 //   Audit             -> Replay, Events (findings and exposure windows, in one pass)
 //   Simulator         -> Events, Randomness (a deterministic fleet history)
@@ -42,6 +43,7 @@ let package = Package(
         .target(name: "Events", dependencies: ["ByteCoding"], swiftSettings: releaseSpeed),
         .target(name: "Replay", dependencies: ["Events", "LogStore"], swiftSettings: releaseSpeed),
         .target(name: "Audit", dependencies: ["Replay", "Events"], swiftSettings: releaseSpeed),
+        .target(name: "Report", dependencies: ["Audit", "Replay", "Events"], swiftSettings: releaseSpeed),
         .target(name: "Interchange", dependencies: ["Events", "Replay", "Audit", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
         .executableTarget(
             name: "patchlog",
@@ -50,6 +52,8 @@ let package = Package(
                 "Events",
                 "Replay",
                 "Interchange",
+                "Audit",
+                "Report",
                 "Simulator",
                 "SystemIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -65,6 +69,7 @@ let package = Package(
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange", "Randomness"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Replay", "Events", "LogStore", "Interchange"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Replay", "Events", "LogStore", "Interchange", "Simulator"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Audit", "Replay", "Events", "LogStore", "Interchange"]),
         .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog"]),
     ]
 )
