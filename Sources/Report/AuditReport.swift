@@ -18,6 +18,9 @@ public enum AuditReport {
         let end = min(input.until ?? result.at, result.at)
         let firstRelease = input.releases.map(\.publishedAt).min() ?? end
         let start = input.since ?? min(firstRelease, end)
+        // Timelines begin with the month of the first thing they show.
+        let firstMark = input.timelines.flatMap { $0.marks.map(\.time) + $0.pendingReboot.map(\.start) + $0.poweredOff.map(\.start) }.min()
+        let timelineStart = input.since ?? firstMark.map { let (y, m) = TimeAxis.yearMonth($0); return min(TimeAxis.monthStart(y, m), end) } ?? start
         let findings = result.findings(since: input.since, until: input.until)
         let title = "Hotpatch audit: " + input.scope
         var h = HTML()
@@ -46,11 +49,13 @@ public enum AuditReport {
         h.raw("<p class=\"key\">Key: ● install (green hotpatch, blue baseline, grey other) · ◆ effective after a reboot · ▮ completed reboot · ✕ failed reboot · ▲ rollback · amber bar: reboot pending · grey bar: powered off.</p>")
         for (i, t) in input.timelines.enumerated() {
             h.raw("<figure>")
+            h.open("figcaption")
+            h.element("strong", [], shortName(t.vm))
+            if shortName(t.vm) != t.vm { h.raw(" "); h.element("small", [], t.vm) }
+            h.close("figcaption")
             h.raw("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Timeline of \(HTML.escape(t.vm))\">")
-            h.raw(TimelineChart.svg(t, from: start, to: end, id: i))
-            h.raw("</div>")
-            h.element("figcaption", [], t.vm)
-            h.raw("</figure>")
+            h.raw(TimelineChart.svg(t, from: timelineStart, to: end, id: i))
+            h.raw("</div></figure>")
         }
         h.raw("</section>")
 
@@ -66,7 +71,10 @@ public enum AuditReport {
         h.raw("</tr></thead><tbody>")
         for f in findings {
             h.raw("<tr>")
-            h.element("th", [("scope", "row")], f.vm)
+            h.open("th", [("scope", "row")])
+            h.element("strong", [], shortName(f.vm))
+            if shortName(f.vm) != f.vm { h.raw("<br>"); h.element("small", [], f.vm) }
+            h.close("th")
             h.element("td", [], f.rule.rawValue)
             h.element("td", [], f.kb?.description ?? "")
             h.element("td", [], f.start.description)
@@ -103,6 +111,11 @@ public enum AuditReport {
         return h.text
     }
 
+    /// The last segment of an Azure resource id (`vm00012`), or the id itself.
+    static func shortName(_ vm: String) -> String {
+        vm.split(separator: "/").last.map(String.init) ?? vm
+    }
+
     static let style = """
     :root{color-scheme:light}body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1a1a1a;background:#fff;margin:0 auto;max-width:1100px;padding:0 16px 32px}
     .skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:4px 8px;outline:3px solid #1f4e8c}
@@ -110,11 +123,11 @@ public enum AuditReport {
     nav ul{list-style:none;padding:0;display:flex;gap:16px;flex-wrap:wrap}h1{font-size:1.6em;margin:16px 0 4px}h2{border-bottom:2px solid #ccc;padding-bottom:4px;margin-top:28px}
     figure{margin:12px 0}figcaption{font-size:.9em;color:#444}.scroll{overflow-x:auto}
     table{border-collapse:collapse;font-size:.85em;margin:8px 0}caption{text-align:left;font-weight:600;padding:4px 0}
-    th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}thead th{background:#eef1f5}tbody th{font-weight:normal;word-break:break-all;max-width:260px}
+    th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}thead th{background:#eef1f5}tbody th{font-weight:normal;max-width:230px}tbody th small,figcaption small{word-break:break-all;color:#555}
     .key{font-size:.85em;color:#333}.benefit{font-weight:600}
     svg text{font-family:system-ui,sans-serif;fill:#1a1a1a}.year{font-size:13px;font-weight:600}.month{font-size:11px;text-anchor:middle}
     .cellword{font-size:11px;text-anchor:middle;font-weight:600}.cellkb{font-size:9px;text-anchor:middle}.legend,.lane,.tick,.stats{font-size:11px}
-    .panel{font-size:13px;font-weight:600}.count{font-size:10px;text-anchor:middle}.tick{text-anchor:start}
+    .panel{font-size:13px;font-weight:600}.count{font-size:10px;text-anchor:middle}.tick{text-anchor:start}.unit{font-size:10px;text-anchor:end;fill:#444}.bin{font-size:10px;text-anchor:middle}
     .cell.planned{fill:#1f4e8c}.cell.unplanned{fill:#b34700}.cell.hotpatch{fill:#2e7d32}.cell.empty{fill:#f1f1f1;stroke:#ccc}
     text.planned,text.unplanned,text.hotpatch{fill:#fff}
     .axis,.lanerule{stroke:#999}.grid{stroke:#ddd}.bar.hotpatch{fill:#2e7d32}.bar.baseline{fill:#1f4e8c}.bar.not-enrolled{fill:#8a5a00}.bar.other{fill:#777}.bar.open{fill:#fff;stroke:#b00020;stroke-dasharray:3 2}

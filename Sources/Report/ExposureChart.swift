@@ -5,7 +5,7 @@ import Events
 /// not enrolled, other), each a histogram of window lengths in bins, as a share of
 /// the category's windows, with the count above each bar.
 enum ExposureChart {
-    static let bins: [(String, Int64)] = [("≤1d", 1), ("1–3d", 3), ("3–7d", 7), ("7–14d", 14), ("14–30d", 30), (">30d", .max)]
+    static let bins: [(String, Int64)] = [("≤1", 1), ("1–3", 3), ("3–7", 7), ("7–14", 14), ("14–30", 30), (">30", .max)]
 
     /// The bin of a closed window's length (the last bin is for open windows).
     static func bin(_ w: ExposureWindow, at: Timestamp) -> Int {
@@ -20,7 +20,7 @@ enum ExposureChart {
         let labels = bins.map(\.0) + ["open"]
         let panelW = 250.0, panelH = 190.0, barArea = 120.0
         let categories = ExposureCategory.allCases
-        let width = panelW * Double(categories.count) + 10, height = panelH + 10
+        let width = panelW * Double(categories.count) + 10, height = panelH + 16
         var counts: [ExposureCategory: [Int]] = [:]
         for c in categories { counts[c] = Array(repeating: 0, count: labels.count) }
         for w in result.exposures { counts[w.category]![bin(w, at: result.at)] += 1 }
@@ -42,12 +42,12 @@ enum ExposureChart {
                 let h = share * barArea
                 let x = x0 + Double(i) * barW
                 let cls = i == labels.count - 1 ? "bar open" : "bar \(c.rawValue)"
-                s += "<g><title>\(c.rawValue), \(labels[i]): \(n) windows (\(total == 0 ? 0 : Int((share * 100).rounded()))%)</title>"
+                s += "<g><title>\(c.rawValue), \(labels[i])\(i < bins.count ? " days" : ""): \(n) windows (\(total == 0 ? 0 : Int((share * 100).rounded()))%)</title>"
                 s += "<rect x=\"\(svgNumber(x + 2))\" y=\"\(svgNumber(base - h))\" width=\"\(svgNumber(barW - 4))\" height=\"\(svgNumber(h))\" class=\"\(cls)\"/>"
                 if n > 0 { s += "<text x=\"\(svgNumber(x + barW / 2))\" y=\"\(svgNumber(base - h - 3))\" class=\"count\">\(n)</text>" }
-                s += "<text x=\"\(svgNumber(x + barW / 2))\" y=\"\(svgNumber(base + 14))\" class=\"tick\">\(labels[i])</text></g>"
+                s += "<text x=\"\(svgNumber(x + barW / 2))\" y=\"\(svgNumber(base + 14))\" class=\"bin\">\(labels[i])</text></g>"
             }
-            s += "</g>"
+            s += "<text x=\"\(svgNumber(x0 + panelW - 30))\" y=\"\(svgNumber(base + 28))\" class=\"unit\">days</text></g>"
         }
         let head = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"exp-title exp-desc\" focusable=\"false\" viewBox=\"0 0 \(svgNumber(width)) \(svgNumber(height))\" width=\"\(svgNumber(width))\" height=\"\(svgNumber(height))\">"
             + "<title id=\"exp-title\">Exposure windows by length, per category</title><desc id=\"exp-desc\">\(HTML.escape(desc.joined(separator: "; ")))</desc>"

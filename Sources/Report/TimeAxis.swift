@@ -14,15 +14,15 @@ struct TimeAxis {
         return x0 + f * width
     }
 
-    /// The first moment of each month that begins within the range, with its
-    /// `YYYY-MM` label.
+    /// The first moment of each month that begins within the range, with its label
+    /// (`Mar`; the year too for January and the first month shown: `Jan 2025`).
     var monthStarts: [(Timestamp, String)] {
         var out: [(Timestamp, String)] = []
         var (y, m) = Self.yearMonth(start)
         while true {
             let t = Self.monthStart(y, m)
             if t > end { break }
-            if t >= start { out.append((t, Self.label(y, m))) }
+            if t >= start { out.append((t, m == 1 || out.isEmpty ? Self.monthNames[m - 1] + " " + String(y) : Self.monthNames[m - 1])) }
             m += 1
             if m > 12 { m = 1; y += 1 }
         }
