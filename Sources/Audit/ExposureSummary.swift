@@ -66,10 +66,11 @@ public struct ExposureSummary: Sendable {
             }
             rows.sort { ($0.group, $0.category) < ($1.group, $1.category) }
         }
-        self.rows = rows
         var byCategory: [ExposureCategory: [ExposureWindow]] = [:]
         for w in result.exposures { byCategory[w.category, default: []].append(w) }
         fleet = ExposureCategory.allCases.map { row("fleet", $0, byCategory[$0] ?? []) }
+        // By kind, the groups are the categories, in their order, empty ones included.
+        self.rows = grouping == .kind ? fleet.map { var r = $0; r.group = $0.category.rawValue; return r } : rows
         rebootsAvoided = result.vms.reduce(0) { $0 + $1.rebootlessInstalls }
         reboots = result.vms.reduce(0) { $0 + $1.completedReboots }
         vmsWithHotpatches = result.vms.filter { $0.rebootlessInstalls > 0 }.count

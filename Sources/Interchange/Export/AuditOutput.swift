@@ -37,7 +37,7 @@ public enum AuditOutput {
             [$0.vm, $0.rule.rawValue, $0.kb?.description ?? "", $0.start.description, $0.end?.description ?? (csv ? "" : "open"),
              $0.evidence.map(String.init).joined(separator: " "), $0.detail]
         }
-        return rows(header, cells, csv: csv)
+        return QueryOutput.table(header, cells, csv: csv)
     }
 
     /// How many findings of each rule, for the line above the table.
@@ -84,36 +84,28 @@ public enum AuditOutput {
     }
 
     /// `patchlog exposure` as a table (lengths as `36.0 h`, `3.5 d`) or CSV (hours).
+    /// Grouped by kind, the group is the category; grouped by month or VM, the fleet's
+    /// categories follow side by side, and then the reboots avoided.
     public static func exposureRows(_ s: ExposureSummary, by: ExposureSummary.Grouping, csv: Bool) -> String {
-        var header = [by.rawValue, "category", "windows", "open", csv ? "p50Hours" : "p50", csv ? "p90Hours" : "p90", csv ? "maxHours" : "max"]
+        let byKind = by == .kind
+        var header = (byKind ? ["kind"] : [by.rawValue, "category"]) + ["windows", "open"]
+        header += csv ? ["p50Hours", "p90Hours", "maxHours"] : ["p50", "p90", "max"]
         if by == .vm { header.append("rebootsAvoided") }
-        func cells(_ r: ExposureSummary.Row) -> [String] {
+        func cells(_ r: ExposureSummary.Row, fleet: Bool = false) -> [String] {
             let lengths = [r.stats.p50, r.stats.p90, r.stats.max].map { csv ? "\(DurationText.hours($0))" : (r.stats.count == 0 ? "-" : DurationText.short($0)) }
-            var c = [r.group, r.category.rawValue, String(r.stats.count), String(r.open)] + lengths
-            if by == .vm { c.append(String(r.rebootsAvoided ?? 0)) }
+            var c = (byKind || fleet ? [r.category.rawValue] : [r.group, r.category.rawValue]) + [String(r.stats.count), String(r.open)] + lengths
+            if by == .vm && !fleet { c.append(String(r.rebootsAvoided ?? 0)) }
             return c
         }
-        var out = rows(header, s.rows.map(cells), csv: csv)
+        var out = QueryOutput.table(header, s.rows.map { cells($0) }, csv: csv)
         if !csv {
-            out += "\nfleet, side by side (open windows count up to the moment audited)\n"
-            var h = header
-            h[0] = "fleet"
-            if by == .vm { h.removeLast() }
-            out += rows(h, s.fleet.map { Array(cells($0).prefix(h.count)) }, csv: false)
-            out += "\nreboots avoided by hotpatch: \(s.rebootsAvoided) reboot-less installs on \(s.vmsWithHotpatches) VMs (completed reboots: \(s.reboots))\n"
+            if !byKind {
+                out += "\nfleet, side by side\n"
+                out += QueryOutput.table(["category", "windows", "open", "p50", "p90", "max"], s.fleet.map { cells($0, fleet: true) }, csv: false)
+            }
+            out += "\nopen windows count up to the moment audited\n"
+            out += "reboots avoided by hotpatch: \(s.rebootsAvoided) reboot-less installs on \(s.vmsWithHotpatches) VMs (completed reboots: \(s.reboots))\n"
         }
         return out
-    }
-
-    private static func rows(_ header: [String], _ cells: [[String]], csv: Bool) -> String {
-        if csv {
-            var w = CSVWriter()
-            w.row(header)
-            for c in cells { w.row(c) }
-            return w.text
-        }
-        var t = TextTable(header)
-        for c in cells { t.add(c.map { $0.isEmpty ? "-" : $0 }) }
-        return t.text
     }
 }
