@@ -4,14 +4,14 @@ import Replay
 /// What the audit of every VM shares: the policy, the moment audited, the catalog,
 /// its Critical and Security releases in publication order, and the subscriptions'
 /// preview registrations.
-struct AuditContext {
+final class AuditContext {
     let policy: AuditPolicy
     let at: Timestamp
     let catalog: ReleaseCatalog
     /// Critical or Security releases published by `at`, by publication time then sequence.
-    let securityReleases: [ReleaseCatalog.Entry]
+    let securityReleases: [SecurityRelease]
     /// The same, by KB.
-    let security: [KB: ReleaseCatalog.Entry]
+    let security: [KB: SecurityRelease]
     let registrations: PreviewRegistrations
 
     init(policy: AuditPolicy, at: Timestamp, catalog: ReleaseCatalog, registrations: PreviewRegistrations) {
@@ -26,10 +26,20 @@ struct AuditContext {
             }
         }
         securityReleases = list.sorted { ($0.publishedAt, $0.sequence) < ($1.publishedAt, $1.sequence) }
-        var byKB: [KB: ReleaseCatalog.Entry] = [:]
-        for entry in list { byKB[entry.release.kb] = entry }
+            .map { SecurityRelease(kb: $0.release.kb, kind: $0.release.kind, publishedAt: $0.publishedAt, sequence: $0.sequence) }
+        var byKB: [KB: SecurityRelease] = [:]
+        for entry in securityReleases { byKB[entry.kb] = entry }
         security = byKB
     }
+}
+
+/// What the fold needs of a Critical or Security release: plain values only, so
+/// that reading one per event copies no strings (no reference counting).
+struct SecurityRelease {
+    let kb: KB
+    let kind: PatchKind
+    let publishedAt: Timestamp
+    let sequence: UInt64
 }
 
 /// A VM's totals for the reboots Hotpatch avoided.

@@ -13,7 +13,7 @@ extension VMAudit {
             let entry = c.securityReleases[releaseCursor]
             releaseCursor += 1
             guard registeredAt != nil else { continue }
-            switch entry.release.kind {
+            switch entry.kind {
             case .baseline: open(entry, evidence: registrationSequence)
             case .hotpatch where state.hotpatchEnabled: open(entry, evidence: enrolmentSequence)
             default: break
@@ -28,11 +28,11 @@ extension VMAudit {
         open(entry, evidence: evidence)
     }
 
-    private mutating func open(_ entry: ReleaseCatalog.Entry, evidence: UInt64) {
-        let kb = entry.release.kb
+    private mutating func open(_ entry: SecurityRelease, evidence: UInt64) {
+        let kb = entry.kb
         guard exposureIndex[kb] == nil else { return }
         let category: ExposureCategory
-        switch entry.release.kind {
+        switch entry.kind {
         case .hotpatch: category = .hotpatch
         case _ where !state.hotpatchEnabled: category = .notEnrolled
         case .baseline: category = .baseline
@@ -65,7 +65,7 @@ extension VMAudit {
             let w = openExposures[i]
             let kb = exposures[w].kb
             var offered = false
-            if c.catalog.kind(of: kb) == .other, state.installedIndex[kb] == nil {
+            if c.security[kb]?.kind == .other, state.installedIndex[kb] == nil {
                 try e.forEachAvailable { if $0 == kb { offered = true } }
                 if !offered {
                     close(w, at: t, .superseded, evidence: [sequence])
@@ -97,14 +97,14 @@ extension VMAudit {
         for index in state.installedIndex.values where state.periods[index].kind == .baseline {
             let p = state.periods[index]
             guard let effective = p.effectiveAt, effective == t || p.sequence == sequence,
-                  let published = c.catalog.entries[p.kb]?.publishedAt, published > newestBaseline?.published ?? Timestamp(nanoseconds: .min) else { continue }
+                  let published = c.security[p.kb]?.publishedAt, published > newestBaseline?.published ?? Timestamp(nanoseconds: .min) else { continue }
             newestBaseline = (published, effective, [p.sequence, effective == p.installedAt ? 0 : sequence])
         }
         guard let newest = newestBaseline else { return }
         i = 0
         while i < openExposures.count {
             let w = openExposures[i]
-            let kind = c.catalog.kind(of: exposures[w].kb)
+            let kind = c.security[exposures[w].kb]?.kind
             if (kind == .baseline || kind == .hotpatch) && exposures[w].publishedAt < newest.published {
                 close(w, at: newest.effective, .superseded, evidence: newest.evidence)
                 openExposures.remove(at: i)
