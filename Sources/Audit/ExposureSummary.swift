@@ -14,10 +14,15 @@ public struct ExposureSummary: Sendable {
     /// up to the moment audited), how many are still open, and the reboot-less
     /// hotpatch installs of its VMs (per VM grouping only).
     public struct Row: Equatable, Sendable {
+        /// The month (`2025-03`), category name or VM.
         public var group: String
+        /// The category of the windows counted.
         public var category: ExposureCategory
+        /// Percentiles of the windows' lengths, in nanoseconds.
         public var stats: Percentiles
+        /// How many of them are open.
         public var open: Int
+        /// The group's reboot-less hotpatch installs (per VM grouping only).
         public var rebootsAvoided: Int?
     }
 

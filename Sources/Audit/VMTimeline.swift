@@ -6,8 +6,12 @@ import Replay
 public struct VMTimeline: Sendable {
     /// A mark at one moment.
     public struct Mark: Sendable, Equatable {
+        /// What happened: an install, a KB becoming effective after a reboot, a
+        /// completed or failed reboot, a rollback.
         public enum Kind: String, Sendable { case install, effective, reboot, failedReboot = "failed-reboot", rollback }
+        /// What happened.
         public var kind: Kind
+        /// When.
         public var time: Timestamp
         /// What it was about (`KB5041234 hotpatch`, `Baseline`).
         public var label: String
@@ -17,12 +21,15 @@ public struct VMTimeline: Sendable {
 
     /// A span of time; `end` nil while it lasted to the moment audited.
     public struct Span: Sendable, Equatable {
+        /// When it began.
         public var start: Timestamp
+        /// When it ended; nil while it lasted to the moment audited.
         public var end: Timestamp?
     }
 
     /// The VM, as first written.
     public var vm: String
+    /// Installs, effective points, reboots and rollbacks, in time order.
     public var marks: [Mark] = []
     /// When a reboot was pending.
     public var pendingReboot: [Span] = []

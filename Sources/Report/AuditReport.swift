@@ -149,8 +149,9 @@ public struct ReportInput: Sendable {
     public var timelines: [VMTimeline]
     /// How the timelines were chosen, when not all VMs are drawn.
     public var timelinesChosen: String?
-    /// The range shown; nil ends: the first release, the moment audited.
+    /// The start of the range shown; nil: the first release (timelines: their first month).
     public var since: Timestamp?
+    /// The end of the range shown; nil: the moment audited.
     public var until: Timestamp?
 
     /// A report's input.

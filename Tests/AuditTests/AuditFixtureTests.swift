@@ -99,3 +99,22 @@ import Testing
         #expect(try !rules(nil, "2025-01-18").contains("rollback-without-reboot"))
     }
 }
+
+/// What a VM's timeline in the report is made of.
+@Suite struct VMTimelineTests {
+    @Test func timelineHasInstallsRebootsRollbacksAndPendingSpans() throws {
+        let log = try AuditFixtureTests.log("reboots-and-rollbacks")
+        let t = try VMTimeline(Replayer(log: log), vm: "VM-SLOW", at: Timestamp(parsing: "2025-03-01"))
+        #expect(t.vm == "vm-slow")
+        #expect(t.marks.map { "\($0.kind.rawValue) \($0.time) \($0.sequence)" } == [
+            "install 2025-01-10T00:00:00Z 5", "reboot 2025-01-20T00:00:00Z 6", "effective 2025-01-20T00:00:00Z 6",
+            "rollback 2025-02-01T00:00:00Z 9", "failed-reboot 2025-02-01T06:00:00Z 10", "reboot 2025-02-03T00:00:00Z 11",
+            "effective 2025-02-03T00:00:00Z 11",
+        ])
+        #expect(t.pendingReboot.map { "\($0.start) \($0.end?.description ?? "open")" } == [
+            "2025-01-10T00:00:00Z 2025-01-20T00:00:00Z", "2025-02-01T00:00:00Z 2025-02-03T00:00:00Z",
+        ])
+        let parked = try VMTimeline(Replayer(log: AuditFixtureTests.log("not-assessed")), vm: "vm-parked", at: Timestamp(parsing: "2025-02-01"))
+        #expect(parked.poweredOff.map { "\($0.start) \($0.end?.description ?? "open")" } == ["2025-01-03T00:00:00Z 2025-01-30T00:00:00Z"])
+    }
+}
