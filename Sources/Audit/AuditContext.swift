@@ -77,13 +77,15 @@ public struct AuditResult: Sendable {
 public enum Audit {
     /// The audit of `replayer`'s log as of `at`: events after `at` are ignored, so
     /// the answer for a past moment is the same whenever it is asked (unless events
-    /// about that past are appended later).
+    /// about that past are appended later; `asRecorded` folds only the events appended
+    /// up to that sequence number, what the log knew then).
     ///
     /// - Complexity: one scan of the log, plus reading the catalog and subscription streams.
-    public static func run(_ replayer: Replayer, at: Timestamp, policy: AuditPolicy) throws -> AuditResult {
-        let context = AuditContext(policy: policy, at: at, catalog: try replayer.catalog(),
-                                   registrations: PreviewRegistrations(try replayer.log.registrations(), at: at))
-        let audits = try replayer.foldEveryVM(at: at, start: { VMAudit(vm: $0) }) { audit, view, time, sequence throws(EventCodec.DecodeError) in
+    public static func run(_ replayer: Replayer, at: Timestamp, asRecorded: UInt64 = .max, policy: AuditPolicy) throws -> AuditResult {
+        let registrations = try replayer.log.registrations().filter { $0.sequence <= asRecorded }
+        let context = AuditContext(policy: policy, at: at, catalog: try replayer.catalog(asRecorded: asRecorded),
+                                   registrations: PreviewRegistrations(registrations, at: at))
+        let audits = try replayer.foldEveryVM(at: at, asRecorded: asRecorded, start: { VMAudit(vm: $0) }) { audit, view, time, sequence throws(EventCodec.DecodeError) in
             try audit.fold(view, time: time, sequence: sequence, context: context)
         }
         var findings: [Finding] = []

@@ -36,14 +36,15 @@ public struct VMTimeline: Sendable {
     /// When the VM was deallocated or stopped.
     public var poweredOff: [Span] = []
 
-    /// The timeline of `vm` from its events up to `at` (one read of its stream).
-    public init(_ replayer: Replayer, vm: String, at: Timestamp) throws {
-        let catalog = try replayer.catalog()
+    /// The timeline of `vm` from its events up to `at`, appended up to sequence
+    /// `asRecorded` (one read of its stream).
+    public init(_ replayer: Replayer, vm: String, at: Timestamp, asRecorded: UInt64 = .max) throws {
+        let catalog = try replayer.catalog(asRecorded: asRecorded)
         var state = VMState(vm: replayer.log.knownVM(vm) ?? vm)
         var marks: [Mark] = []
         var pending: [Span] = []
         var off: [Span] = []
-        try replayer.fold(vm: vm, at: at, asRecorded: .max, into: &state) { state, e, t, sequence throws(EventCodec.DecodeError) in
+        try replayer.fold(vm: vm, at: at, asRecorded: asRecorded, into: &state) { state, e, t, sequence throws(EventCodec.DecodeError) in
             let wasPending = state.pendingReboot
             let wasOff = state.power != nil && state.power != .running
             let before = state.periods.count

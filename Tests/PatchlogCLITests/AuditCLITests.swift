@@ -26,6 +26,13 @@ import Testing
         #expect(lenient.stdout == "vm,rule,kb,start,end,evidence,detail\r\n")
         let until = try CLITests.patchlog(["findings", "--log", log, "--at", "2025-03-01", "--not-assessed-days", "1000", "--until", "2025-01-18", "--format", "csv"])
         #expect(until.stdout.contains("reboot-pending") && !until.stdout.contains("rollback-without-reboot"))
+        // What the log knew before the completed reboot was appended: the rollback's
+        // finding is open, and so is the reboot it left pending (past 7 days by then).
+        let known = try CLITests.patchlog(["findings", "--log", log, "--at", "2025-03-01", "--not-assessed-days", "1000", "--as-recorded", "10", "--format", "json"])
+        let knownRows = try JSONSerialization.jsonObject(with: Data(known.stdout.utf8)) as! [[String: Any]]
+        #expect(knownRows.map { $0["rule"] as! String } == ["reboot-pending", "rollback-without-reboot", "reboot-pending"])
+        #expect(knownRows[1]["open"] as? Bool == true && knownRows[1]["evidence"] as? [Int] == [9])
+        #expect(knownRows[2]["start"] as? String == "2025-02-08T00:00:00Z" && knownRows[2]["open"] as? Bool == true)
         let bad = try CLITests.patchlog(["findings", "--log", log, "--off-peak", "25:00-06:00"])
         #expect(bad.status == 64 && bad.stderr.contains("22:00-06:00"))
     }

@@ -16,6 +16,7 @@ extension Patchlog {
 
         @OptionGroup var options: ReplayOptions
         @OptionGroup var policy: AuditPolicyOptions
+        @OptionGroup var recorded: AsRecordedOption
 
         @Option(help: "The moment audited. Default: now.", transform: parseTime) var at: Timestamp?
         @Option(help: "Group by month (of publication), kind (hotpatch, baseline, not-enrolled, other) or vm.") var by: ExposureSummary.Grouping = .kind
@@ -24,7 +25,7 @@ extension Patchlog {
         func run() throws {
             let replayer = try options.replayer()
             let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
-            let result = try Audit.run(replayer, at: moment, policy: policy.policy(options))
+            let result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(options))
             let summary = ExposureSummary(result, by: by)
             switch format {
             case .json: emit(AuditOutput.exposureJSON(summary, at: moment, by: by) + "\n")

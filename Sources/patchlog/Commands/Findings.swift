@@ -14,6 +14,7 @@ extension Patchlog {
 
         @OptionGroup var options: ReplayOptions
         @OptionGroup var policy: AuditPolicyOptions
+        @OptionGroup var recorded: AsRecordedOption
         @OptionGroup var span: SpanOptions
 
         @Option(help: "The moment audited: later events are ignored, spans still open then are reported open. Default: now.", transform: parseTime)
@@ -23,7 +24,7 @@ extension Patchlog {
         func run() throws {
             let replayer = try options.replayer()
             let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
-            let result = try Audit.run(replayer, at: moment, policy: policy.policy(options))
+            let result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(options))
             let findings = result.findings(since: span.since, until: span.until)
             switch format {
             case .json: emit(AuditOutput.findingsJSON(findings) + "\n")

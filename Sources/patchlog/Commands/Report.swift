@@ -14,6 +14,7 @@ extension Patchlog {
 
         @OptionGroup var options: ReplayOptions
         @OptionGroup var policy: AuditPolicyOptions
+        @OptionGroup var recorded: AsRecordedOption
         @OptionGroup var span: SpanOptions
 
         @Option(help: ArgumentHelp("The HTML file to write.", valueName: "file")) var out: String
@@ -30,7 +31,7 @@ extension Patchlog {
         func run() throws {
             let replayer = try options.replayer()
             let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
-            var result = try Audit.run(replayer, at: moment, policy: policy.policy(options))
+            var result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(options))
             var drawn: [String]
             var chosen: String?
             if let vm {
@@ -46,8 +47,8 @@ extension Patchlog {
                     chosen = "The \(timelines) VMs with the most findings (of \(result.vms.count)); patchlog report --vm V draws any other."
                 }
             }
-            let lines = try drawn.map { try VMTimeline(replayer, vm: $0, at: moment) }
-            let releases = try replayer.catalog().entries.values.sorted { ($0.publishedAt, $0.sequence) < ($1.publishedAt, $1.sequence) }
+            let lines = try drawn.map { try VMTimeline(replayer, vm: $0, at: moment, asRecorded: recorded.asRecorded ?? .max) }
+            let releases = try replayer.catalog(asRecorded: recorded.asRecorded ?? .max).entries.values.sorted { ($0.publishedAt, $0.sequence) < ($1.publishedAt, $1.sequence) }
             let html = AuditReport.html(ReportInput(scope: vm.flatMap { replayer.log.knownVM($0) } ?? "fleet", result: result, releases: releases,
                                                     timelines: lines, timelinesChosen: chosen, since: span.since, until: span.until))
             let file = try Output.open(out)
