@@ -22,13 +22,14 @@ public enum AuditReport {
         let firstMark = input.timelines.flatMap { $0.marks.map(\.time) + $0.pendingReboot.map(\.start) + $0.poweredOff.map(\.start) }.min()
         let timelineStart = input.since ?? firstMark.map { let (y, m) = TimeAxis.yearMonth($0); return min(TimeAxis.monthStart(y, m), end) } ?? start
         let findings = result.findings(since: input.since, until: input.until)
-        let title = "Hotpatch audit: " + input.scope
+        let title = "Hotpatch audit: " + shortName(input.scope)
         var h = HTML()
         h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         h.element("title", [], title)
         h.raw("<style>" + style + "</style></head><body>")
         h.raw("<a class=\"skip\" href=\"#main\">Skip to the report</a><header>")
         h.element("h1", [], title)
+        if shortName(input.scope) != input.scope { h.element("p", [("class", "vmid")], "VM " + input.scope) }
         h.open("p")
         h.text("As of \(result.at); from \(start) to \(end). \(result.vms.count) VMs, \(findings.count) findings, \(result.exposures.count) exposure windows. ")
         h.text("Evidence numbers are the sequence numbers of the log's events.")
@@ -124,7 +125,7 @@ public enum AuditReport {
     figure{margin:12px 0}figcaption{font-size:.9em;color:#444}.scroll{overflow-x:auto}
     table{border-collapse:collapse;font-size:.85em;margin:8px 0}caption{text-align:left;font-weight:600;padding:4px 0}
     th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}thead th{background:#eef1f5}tbody th{font-weight:normal;max-width:230px}tbody th small,figcaption small{word-break:break-all;color:#555}
-    .key{font-size:.85em;color:#333}.benefit{font-weight:600}
+    .key{font-size:.85em;color:#333}.vmid{word-break:break-all;color:#444}.benefit{font-weight:600}
     svg text{font-family:system-ui,sans-serif;fill:#1a1a1a}.year{font-size:13px;font-weight:600}.month{font-size:11px;text-anchor:middle}
     .cellword{font-size:11px;text-anchor:middle;font-weight:600}.cellkb{font-size:9px;text-anchor:middle}.legend,.lane,.tick,.stats{font-size:11px}
     .panel{font-size:13px;font-weight:600}.count{font-size:10px;text-anchor:middle}.tick{text-anchor:start}.unit{font-size:10px;text-anchor:end;fill:#444}.bin{font-size:10px;text-anchor:middle}
