@@ -4,9 +4,11 @@ import PackageDescription
 // patchlog: an event-sourced audit log and replay tool for Windows Server Hotpatch.
 //
 // Modules, one per concern; dependencies point one way (down this list):
-//   patchlog (CLI)    -> AzureImport, Interchange, Replay, Simulator, Evidence, Events, LogStore
+//   patchlog (CLI)    -> AzureImport, Report, Interchange, Replay, Simulator, Evidence, Events, LogStore
 //   AzureImport       -> Interchange, Replay, Events, LogStore (Azure REST payloads and Resource Graph rows in)
-//   Interchange       -> Replay, Events, LogStore (the edges: JSON Lines in, JSON/CSV out)
+//   Report            -> Audit, Replay, Events (the HTML audit report with SVG charts)
+//   Interchange       -> Audit, Replay, Events, LogStore (the edges: JSON Lines in, JSON/CSV out)
+//   Audit             -> Replay, Events (findings and exposure windows, in one pass)
 //   Simulator         -> Events, Randomness (a deterministic fleet history)
 //   Replay            -> Events, LogStore (projections and queries)
 //   Events            -> ByteCoding (the Hotpatch event model and its binary codec)
@@ -47,8 +49,10 @@ let package = Package(
         .target(name: "Evidence", dependencies: ["LogStore", "ByteCoding", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: releaseSpeed),
         .target(name: "Events", dependencies: ["ByteCoding"], swiftSettings: releaseSpeed),
         .target(name: "Replay", dependencies: ["Events", "LogStore"], swiftSettings: releaseSpeed),
-        .target(name: "Interchange", dependencies: ["Events", "Replay", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
-        .target(name: "AzureImport", dependencies: ["Interchange", "Replay", "Events", "LogStore", "SystemIO"]),
+        .target(name: "Audit", dependencies: ["Replay", "Events"], swiftSettings: releaseSpeed),
+        .target(name: "Report", dependencies: ["Audit", "Replay", "Events"], swiftSettings: releaseSpeed),
+        .target(name: "Interchange", dependencies: ["Events", "Replay", "Audit", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
+        .target(name: "AzureImport", dependencies: ["Interchange", "Replay", "Events", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
         .executableTarget(
             name: "patchlog",
             dependencies: [
@@ -57,6 +61,8 @@ let package = Package(
                 "Events",
                 "Replay",
                 "Interchange",
+                "Audit",
+                "Report",
                 "Simulator",
                 "SystemIO",
                 "Evidence",
@@ -75,6 +81,8 @@ let package = Package(
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange", "Randomness"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Replay", "Events", "LogStore", "Interchange"]),
         .testTarget(name: "AzureImportTests", dependencies: ["AzureImport", "Interchange", "Replay", "Events", "LogStore"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Replay", "Events", "LogStore", "Interchange", "Simulator"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Audit", "Replay", "Events", "LogStore", "Interchange"]),
         .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog", "patchlog-crash"]),
     ]
 )

@@ -128,6 +128,20 @@ public final class HotpatchLog {
         return try store.read(stream: key, timeAtMost: timeAtMost)
     }
 
+    /// Every `feature.registration` and `provider.registration` event with its
+    /// sequence number, subscription by subscription, each in append order.
+    public func registrations() throws -> [(sequence: UInt64, event: Event)] {
+        var out: [(sequence: UInt64, event: Event)] = []
+        var n: UInt32 = 0
+        while let key = store.streamKey(StreamID(rawValue: n)) {
+            if key.hasPrefix(Self.subscriptionPrefix) {
+                out += try store.read(stream: key).map { ($0.sequence, try Self.event(from: $0)) }
+            }
+            n += 1
+        }
+        return out
+    }
+
     /// Every release in the catalog with its sequence number, in append order.
     public func releases() throws -> [(sequence: UInt64, event: Event)] {
         try store.read(stream: Self.catalogStream).map { ($0.sequence, try Self.event(from: $0)) }

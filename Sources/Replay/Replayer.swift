@@ -36,15 +36,24 @@ public struct Replayer {
 
     func state(ofVM vm: String, at: Timestamp, asRecorded: UInt64, catalog: ReleaseCatalog) throws -> VMState {
         var state = VMState(vm: log.knownVM(vm) ?? vm)
+        try fold(vm: vm, at: at, asRecorded: asRecorded, into: &state) { state, view, time, sequence throws(EventCodec.DecodeError) in
+            try state.apply(view, time: time, sequence: sequence, catalog: catalog)
+        }
+        return state
+    }
+
+    /// Folds the events of one VM with `time ≤ at` and `sequence ≤ asRecorded` into
+    /// `value`, in `(time, sequence)` order, reading only that VM's stream.
+    public func fold<F>(vm: String, at: Timestamp, asRecorded: UInt64, into value: inout F,
+                        _ body: (inout F, EventView, Timestamp, UInt64) throws(EventCodec.DecodeError) -> Void) throws {
         let records = try log.records(ofVM: vm, timeAtMost: at.nanoseconds)
             .filter { $0.sequence <= asRecorded && $0.time <= at.nanoseconds }
             .sorted { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
         for r in records {
             try HotpatchLog.located(r.sequence, r.id) { () throws(EventCodec.DecodeError) in
-                try state.apply(EventView(r.payload[...]), time: Timestamp(nanoseconds: r.time), sequence: r.sequence, catalog: catalog)
+                try body(&value, EventView(r.payload[...]), Timestamp(nanoseconds: r.time), r.sequence)
             }
         }
-        return state
     }
 
     /// Whether a VM's image is on the supported list.
@@ -59,40 +68,69 @@ public struct Replayer {
     /// folded again from its own stream, in order.
     public func fleet(at: Timestamp = Timestamp(nanoseconds: .max), asRecorded: UInt64 = .max) throws -> [VMState] {
         let catalog = try catalog(asRecorded: asRecorded)
+        return try foldEveryVM(at: at, asRecorded: asRecorded, start: { VMState(vm: $0) }) { state, view, time, sequence throws(EventCodec.DecodeError) in
+            try state.apply(view, time: time, sequence: sequence, catalog: catalog)
+        }.filter { $0.1 > 0 }.map(\.0)
+    }
+
+    /// Folds every VM's events with `time ≤ at` and `sequence ≤ asRecorded` into a
+    /// value of its own (made by `start` from the VM id as first written), each in
+    /// `(time, sequence)` order, in one sequential pass over the log: `body` gets each
+    /// event's binary form in place. A VM whose events were appended out of time
+    /// order is started again and folded from its own stream, in order. Returns each
+    /// VM's value and how many events it folded, sorted by VM id.
+    ///
+    /// - Complexity: one scan of the log, plus a read of each out-of-order VM's stream.
+    public func foldEveryVM<F>(at: Timestamp = Timestamp(nanoseconds: .max), asRecorded: UInt64 = .max, start: (String) -> F,
+                               _ body: (inout F, EventView, Timestamp, UInt64) throws(EventCodec.DecodeError) -> Void) throws -> [(F, Int)] {
         let store = log.store
-        // Per stream number: its VM state, whether the stream is a VM's, and whether it
-        // must be folded again because of out-of-order events. Arrays indexed by the
-        // stream number, so that a record finds its VM without hashing anything.
-        var states: [VMState] = []
-        var isVM: [Bool] = []
+        // Per stream number: its value, whether the stream is a VM's, the time of the
+        // last event folded, how many were folded, and whether it must be folded again
+        // because of out-of-order events. Arrays indexed by the stream number, so that
+        // a record finds its VM without hashing anything.
+        var values: [F] = []
+        var vms: [String?] = []
+        var lastTime: [Int64] = []
+        var counts: [Int] = []
         var outOfOrder: [Bool] = []
         let limit = at.nanoseconds
         try store.scan { view in
             guard view.sequence <= asRecorded else { return false }
             guard view.time <= limit else { return true }
             let s = Int(view.stream.rawValue)
-            while s >= states.count {
-                let vm = store.streamKey(StreamID(rawValue: UInt32(states.count))).flatMap(HotpatchLog.vm(ofStream:))
-                states.append(VMState(vm: vm ?? ""))
-                isVM.append(vm != nil)
+            while s >= values.count {
+                let vm = store.streamKey(StreamID(rawValue: UInt32(values.count))).flatMap(HotpatchLog.vm(ofStream:))
+                values.append(start(vm ?? ""))
+                vms.append(vm)
+                lastTime.append(.min)
+                counts.append(0)
                 outOfOrder.append(false)
             }
-            guard isVM[s], !outOfOrder[s] else { return true }
-            if let last = states[s].lastFoldedTime, view.time < last.nanoseconds {
+            guard vms[s] != nil, !outOfOrder[s] else { return true }
+            if view.time < lastTime[s] {
                 outOfOrder[s] = true
                 return true
             }
+            lastTime[s] = view.time
+            counts[s] += 1
             try HotpatchLog.located(view.sequence, view.id) { () throws(EventCodec.DecodeError) in
-                try states[s].apply(EventView(view.payload), time: Timestamp(nanoseconds: view.time), sequence: view.sequence, catalog: catalog)
+                try body(&values[s], EventView(view.payload), Timestamp(nanoseconds: view.time), view.sequence)
             }
             return true
         }
         for s in outOfOrder.indices where outOfOrder[s] {
-            states[s] = try state(ofVM: states[s].vm, at: at, asRecorded: asRecorded, catalog: catalog)
+            var value = start(vms[s]!)
+            var count = 0
+            try fold(vm: vms[s]!, at: at, asRecorded: asRecorded, into: &value) { value, view, time, sequence throws(EventCodec.DecodeError) in
+                count += 1
+                try body(&value, view, time, sequence)
+            }
+            values[s] = value
+            counts[s] = count
         }
-        // Sort positions, not the states themselves (moving large structs costs more).
-        return states.indices.filter { isVM[$0] && states[$0].eventCount > 0 }
-            .sorted { states[$0].vm < states[$1].vm }
-            .map { states[$0] }
+        // Sort positions, not the values themselves (moving large structs costs more).
+        return values.indices.filter { vms[$0] != nil }
+            .sorted { vms[$0]! < vms[$1]! }
+            .map { (values[$0], counts[$0]) }
     }
 }

@@ -58,6 +58,18 @@ public struct EventView {
         }
     }
 
+    /// `install`: what started it (the platform's automatic patching, or a person).
+    public func installTrigger() throws(EventCodec.DecodeError) -> InstallTrigger {
+        var r = reader()
+        do { return try CodecPrimitives.value(try r.u8() >> 2 & 1, InstallTrigger.self) } catch { throw malformed() }
+    }
+
+    /// `assessment`: its status.
+    public func assessmentStatus() throws(EventCodec.DecodeError) -> OperationStatus {
+        var r = reader()
+        do { return try CodecPrimitives.value(try r.u8() >> 3 & 3, OperationStatus.self) } catch { throw malformed() }
+    }
+
     /// `install`: calls `body` with each patch (KB, state, kind, reboot behaviour) and
     /// returns the install's reboot status.
     public func forEachInstalledPatch(_ body: (KB, PatchState, PatchKind?, RebootBehavior?) -> Void) throws(EventCodec.DecodeError) -> RebootStatus {

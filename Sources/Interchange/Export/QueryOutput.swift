@@ -76,15 +76,7 @@ public enum QueryOutput {
     public static func whenRows(_ rows: [KBInstall], csv: Bool) -> String {
         let header = ["vm", "installedAt", "effectiveAt", "uninstalledAt"]
         let cells = rows.map { [$0.vm, $0.installedAt.description, $0.effectiveAt?.description ?? "", $0.uninstalledAt?.description ?? ""] }
-        if csv {
-            var w = CSVWriter()
-            w.row(header)
-            for c in cells { w.row(c) }
-            return w.text
-        }
-        var t = TextTable(header)
-        for c in cells { t.add(c.map { $0.isEmpty ? "-" : $0 }) }
-        return t.text
+        return table(header, cells, csv: csv)
     }
 
     // MARK: fleet
@@ -136,13 +128,22 @@ public enum QueryOutput {
             [$0.vm, $0.baseline?.description ?? "", $0.hotpatchesSinceBaseline.map(\.description).joined(separator: csv ? ";" : " "),
              $0.pendingReboot ? "yes" : "no", $0.hotpatchEnabled ? "yes" : "no", $0.supportedImage ? "yes" : "no", $0.lastAssessmentAt?.description ?? ""]
         }
+        return table(header, cells, csv: csv,
+                     tableHeader: ["vm", "baseline", "hotpatches since", "pending reboot", "hotpatch", "supported image", "last assessment"])
+    }
+
+    // MARK: rows
+
+    /// Rows of cells as CSV under `header`, or as a table for people under
+    /// `tableHeader` (default `header`) with empty cells shown as `-`.
+    static func table(_ header: [String], _ cells: [[String]], csv: Bool, tableHeader: [String]? = nil) -> String {
         if csv {
             var w = CSVWriter()
             w.row(header)
             for c in cells { w.row(c) }
             return w.text
         }
-        var t = TextTable(["vm", "baseline", "hotpatches since", "pending reboot", "hotpatch", "supported image", "last assessment"])
+        var t = TextTable(tableHeader ?? header)
         for c in cells { t.add(c.map { $0.isEmpty ? "-" : $0 }) }
         return t.text
     }

@@ -1,0 +1,117 @@
+import Events
+import Replay
+
+/// What the audit of every VM shares: the policy, the moment audited, the catalog,
+/// its Critical and Security releases in publication order, and the subscriptions'
+/// preview registrations.
+final class AuditContext {
+    let policy: AuditPolicy
+    let at: Timestamp
+    let catalog: ReleaseCatalog
+    /// Critical or Security releases published by `at`, by publication time then sequence.
+    let securityReleases: [SecurityRelease]
+    /// The same, by KB.
+    let security: [KB: SecurityRelease]
+    let registrations: PreviewRegistrations
+
+    init(policy: AuditPolicy, at: Timestamp, catalog: ReleaseCatalog, registrations: PreviewRegistrations) {
+        self.policy = policy
+        self.at = at
+        self.catalog = catalog
+        self.registrations = registrations
+        let list = catalog.entries.values.filter { entry in
+            entry.publishedAt <= at && entry.release.classifications.contains { c in
+                let lower = c.lowercased()
+                return lower == "critical" || lower == "security"
+            }
+        }
+        securityReleases = list.sorted { ($0.publishedAt, $0.sequence) < ($1.publishedAt, $1.sequence) }
+            .map { SecurityRelease(kb: $0.release.kb, kind: $0.release.kind, publishedAt: $0.publishedAt, sequence: $0.sequence) }
+        var byKB: [KB: SecurityRelease] = [:]
+        for entry in securityReleases { byKB[entry.kb] = entry }
+        security = byKB
+    }
+}
+
+/// What the fold needs of a Critical or Security release: plain values only, so
+/// that reading one per event copies no strings (no reference counting).
+struct SecurityRelease {
+    let kb: KB
+    let kind: PatchKind
+    let publishedAt: Timestamp
+    let sequence: UInt64
+}
+
+/// A VM's totals for the reboots Hotpatch avoided.
+public struct VMAuditTotals: Equatable, Sendable {
+    /// The VM, as first written.
+    public var vm: String
+    /// Hotpatches installed (each effective without a reboot: a reboot avoided).
+    public var rebootlessInstalls: Int
+    /// Completed reboots.
+    public var completedReboots: Int
+}
+
+/// The audit of a log at a moment: every finding, every exposure window, and each
+/// VM's reboot totals.
+public struct AuditResult: Sendable {
+    /// The moment audited: events after it were ignored, and what still held then is open.
+    public var at: Timestamp
+    /// The thresholds applied.
+    public var policy: AuditPolicy
+    /// Every finding, by VM, start, rule and KB.
+    public var findings: [Finding]
+    /// Every exposure window, by VM, start and KB.
+    public var exposures: [ExposureWindow]
+    /// Each VM's totals, by VM.
+    public var vms: [VMAuditTotals]
+
+    /// The findings whose span meets `[since, until]` (either end may be open).
+    public func findings(since: Timestamp?, until: Timestamp?) -> [Finding] {
+        findings.filter { $0.overlaps(since: since, until: until) }
+    }
+}
+
+/// Audits a log: findings and exposure windows of every VM, in one sequential pass
+/// over the log (see ``Replayer/foldEveryVM(at:asRecorded:start:_:)``).
+public enum Audit {
+    /// The audit of `replayer`'s log as of `at`: events after `at` are ignored, so
+    /// the answer for a past moment is the same whenever it is asked (unless events
+    /// about that past are appended later; `asRecorded` folds only the events appended
+    /// up to that sequence number, what the log knew then).
+    ///
+    /// - Complexity: one scan of the log, plus reading the catalog and subscription streams.
+    public static func run(_ replayer: Replayer, at: Timestamp, asRecorded: UInt64 = .max, policy: AuditPolicy) throws -> AuditResult {
+        let registrations = try replayer.log.registrations().filter { $0.sequence <= asRecorded }
+        let context = AuditContext(policy: policy, at: at, catalog: try replayer.catalog(asRecorded: asRecorded),
+                                   registrations: PreviewRegistrations(registrations, at: at))
+        let audits = try replayer.foldEveryVM(at: at, asRecorded: asRecorded, start: { VMAudit(vm: $0) }) { audit, view, time, sequence throws(EventCodec.DecodeError) in
+            try audit.fold(view, time: time, sequence: sequence, context: context)
+        }
+        var findings: [Finding] = []
+        var exposures: [ExposureWindow] = []
+        var vms: [VMAuditTotals] = []
+        for (audit, count) in audits where count > 0 {
+            var audit = audit
+            audit.finish(context)
+            findings += audit.findings
+            exposures += audit.exposures
+            vms.append(VMAuditTotals(vm: audit.state.vm, rebootlessInstalls: audit.rebootlessInstalls, completedReboots: audit.completedReboots))
+        }
+        findings.sort(by: Finding.listed)
+        exposures.sort { ($0.vm, $0.start, $0.kb) < ($1.vm, $1.start, $1.kb) }
+        return AuditResult(at: at, policy: policy, findings: findings, exposures: exposures, vms: vms)
+    }
+}
+
+extension AuditResult {
+    /// The same audit restricted to one VM (any case).
+    public func only(vm: String) -> AuditResult {
+        let key = vm.lowercased()
+        var r = self
+        r.findings = findings.filter { $0.vm.lowercased() == key }
+        r.exposures = exposures.filter { $0.vm.lowercased() == key }
+        r.vms = vms.filter { $0.vm.lowercased() == key }
+        return r
+    }
+}

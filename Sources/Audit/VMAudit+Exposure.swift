@@ -1,0 +1,140 @@
+import Events
+import Replay
+
+/// Exposure windows: when a Critical or Security release applies to the VM, and when
+/// it stops exposing it (docs/audit.md).
+extension VMAudit {
+    /// Opens the windows of the releases published by `t` that apply by rule: every
+    /// baseline to a registered VM, every hotpatch to an enrolled one. Releases
+    /// published before the VM was registered apply only when an assessment or
+    /// install names them.
+    mutating func addReleases(publishedBy t: Timestamp, _ c: AuditContext) {
+        while releaseCursor < c.securityReleases.count, c.securityReleases[releaseCursor].publishedAt <= t {
+            let entry = c.securityReleases[releaseCursor]
+            releaseCursor += 1
+            guard registeredAt != nil else { continue }
+            switch entry.kind {
+            case .baseline: open(entry, evidence: registrationSequence)
+            case .hotpatch where state.hotpatchEnabled: open(entry, evidence: enrolmentSequence)
+            default: break
+            }
+        }
+    }
+
+    /// Opens the window of `kb` if it is a Critical or Security release published by
+    /// `t` and has none on this VM yet (an assessment or install named it).
+    mutating func expose(_ kb: KB, evidence: UInt64, at t: Timestamp, _ c: AuditContext) {
+        guard exposureIndex[kb] == nil, let entry = c.security[kb], entry.publishedAt <= t else { return }
+        open(entry, evidence: evidence)
+    }
+
+    private mutating func open(_ entry: SecurityRelease, evidence: UInt64) {
+        let kb = entry.kb
+        guard exposureIndex[kb] == nil else { return }
+        let category: ExposureCategory
+        switch entry.kind {
+        case .hotpatch: category = .hotpatch
+        case _ where !state.hotpatchEnabled: category = .notEnrolled
+        case .baseline: category = .baseline
+        case .other: category = .other
+        }
+        let start = max(entry.publishedAt, registeredAt ?? entry.publishedAt)
+        var window = ExposureWindow(vm: state.vm, kb: kb, category: category, publishedAt: entry.publishedAt, start: start,
+                                    end: nil, closure: .open, evidence: [entry.sequence, evidence])
+        exposureIndex[kb] = exposures.count
+        if let index = state.installedIndex[kb], let effective = state.periods[index].effectiveAt {
+            window.end = max(effective, start)
+            window.closure = .effective
+            window.evidence.append(state.periods[index].sequence)
+        } else {
+            openExposures.append(exposures.count)
+        }
+        exposures.append(window)
+    }
+
+    /// An assessment names the releases that apply to the VM; one that succeeded and
+    /// no longer offers an open `other` release that is not installed shows it was
+    /// superseded.
+    mutating func assessmentEvidence(_ e: EventView, at t: Timestamp, sequence: UInt64, _ c: AuditContext) throws(EventCodec.DecodeError) {
+        try e.forEachAvailable { kb in expose(kb, evidence: sequence, at: t, c) }
+        guard !openExposures.isEmpty else { return }
+        let status = try e.assessmentStatus()
+        guard status == .succeeded || status == .completedWithWarnings else { return }
+        var i = 0
+        while i < openExposures.count {
+            let w = openExposures[i]
+            let kb = exposures[w].kb
+            var offered = false
+            if c.security[kb]?.kind == .other, state.installedIndex[kb] == nil {
+                try e.forEachAvailable { if $0 == kb { offered = true } }
+                if !offered {
+                    close(w, at: t, .superseded, evidence: [sequence])
+                    openExposures.remove(at: i)
+                    continue
+                }
+            }
+            i += 1
+        }
+    }
+
+    /// Closes the windows whose release is now effective; a baseline that became
+    /// effective supersedes the baselines and hotpatches published before it.
+    mutating func closeEffective(at t: Timestamp, sequence: UInt64, _ c: AuditContext) {
+        var newestBaseline: (published: Timestamp, effective: Timestamp, evidence: [UInt64])?
+        var i = 0
+        while i < openExposures.count {
+            let w = openExposures[i]
+            guard let index = state.installedIndex[exposures[w].kb], let effective = state.periods[index].effectiveAt else { i += 1; continue }
+            let period = state.periods[index]
+            let evidence = [period.sequence, effective == period.installedAt ? 0 : sequence]
+            close(w, at: effective, .effective, evidence: evidence)
+            openExposures.remove(at: i)
+            if period.kind == .baseline, exposures[w].publishedAt > newestBaseline?.published ?? Timestamp(nanoseconds: .min) {
+                newestBaseline = (exposures[w].publishedAt, effective, evidence)
+            }
+        }
+        // A baseline installed before its window opened (the VM was current) also supersedes.
+        for index in state.installedIndex.values where state.periods[index].kind == .baseline {
+            let p = state.periods[index]
+            guard let effective = p.effectiveAt, effective == t || p.sequence == sequence,
+                  let published = c.security[p.kb]?.publishedAt, published > newestBaseline?.published ?? Timestamp(nanoseconds: .min) else { continue }
+            newestBaseline = (published, effective, [p.sequence, effective == p.installedAt ? 0 : sequence])
+        }
+        guard let newest = newestBaseline else { return }
+        i = 0
+        while i < openExposures.count {
+            let w = openExposures[i]
+            let kind = c.security[exposures[w].kb]?.kind
+            if (kind == .baseline || kind == .hotpatch) && exposures[w].publishedAt < newest.published {
+                close(w, at: newest.effective, .superseded, evidence: newest.evidence)
+                openExposures.remove(at: i)
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    private mutating func close(_ w: Int, at t: Timestamp, _ closure: ExposureClosure, evidence: [UInt64]) {
+        exposures[w].end = max(t, exposures[w].start)
+        exposures[w].closure = closure
+        exposures[w].evidence += evidence.filter { $0 != 0 }
+    }
+
+    /// The findings of releases not effective within the allowed days of applying:
+    /// from the deadline until the window closed (or open).
+    mutating func lateReleaseFindings(_ c: AuditContext) {
+        let allowed = Int64(c.policy.effectiveWithinDays) * Duration.day
+        for w in exposures {
+            let deadline = w.start.adding(allowed)
+            guard deadline < c.at, deadline < w.end ?? Timestamp(nanoseconds: .max) else { continue }
+            let how: String
+            switch w.closure {
+            case .effective: how = "effective \(w.end!)"
+            case .superseded: how = "superseded \(w.end!)"
+            case .open: how = "not effective"
+            }
+            findings.append(Finding(vm: state.vm, rule: .notEffectiveInTime, kb: w.kb, start: deadline, end: w.end, evidence: w.evidence,
+                                    detail: "\(w.category.rawValue) release \(w.kb) published \(w.publishedAt), applied from \(w.start); \(how), more than \(c.policy.effectiveWithinDays) days later"))
+        }
+    }
+}

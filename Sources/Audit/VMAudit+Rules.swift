@@ -1,0 +1,116 @@
+import Events
+import Replay
+
+/// The rules about enrolment, images, reboots, rollbacks, assessments and install
+/// times (docs/audit.md).
+extension VMAudit {
+    /// After the registration or enrolment changed: opens or closes the spans of
+    /// enrolment on an unsupported image and in a Uniform scale set, and checks the
+    /// subscription's preview registration when enrolment was turned on.
+    mutating func enrolmentChanged(wasEnrolled: Bool, at t: Timestamp, sequence: UInt64, _ c: AuditContext) {
+        guard let r = state.registration else { return }
+        let enrolled = state.hotpatchEnabled
+        let supported = c.policy.supportedImages.contains(publisher: r.image.publisher, offer: r.image.offer, sku: r.image.sku)
+        if enrolled && !supported {
+            if unsupportedSince == nil { unsupportedSince = (t, sequence) }
+        } else if let (s, ss) = unsupportedSince {
+            unsupportedSince = nil
+            findings.append(unsupportedFinding(s, ss, end: t, closing: sequence))
+        }
+        if enrolled && r.orchestration == .vmssUniform {
+            if uniformSince == nil { uniformSince = (t, sequence) }
+        } else if let (s, ss) = uniformSince {
+            uniformSince = nil
+            findings.append(uniformFinding(s, ss, end: t, closing: sequence))
+        }
+        if enrolled && !wasEnrolled, let missing = c.registrations.missing(in: r.subscription, at: t), !missing.features.isEmpty {
+            findings.append(Finding(vm: state.vm, rule: .previewNotRegistered, start: t, end: t, evidence: [sequence] + missing.evidence,
+                                    detail: "hotpatch enrolled while \(missing.features.joined(separator: ", ")) not Registered in subscription \(r.subscription)"))
+        }
+    }
+
+    func unsupportedFinding(_ s: Timestamp, _ ss: UInt64, end: Timestamp?, closing: UInt64) -> Finding {
+        let image = state.registration.map { "\($0.image.publisher)/\($0.image.offer)/\($0.image.sku)" } ?? "?"
+        return Finding(vm: state.vm, rule: .unsupportedImage, start: s, end: end, evidence: [registrationSequence, ss, closing],
+                       detail: "hotpatch enabled on image \(image), which is not on the supported list")
+    }
+
+    func uniformFinding(_ s: Timestamp, _ ss: UInt64, end: Timestamp?, closing: UInt64) -> Finding {
+        Finding(vm: state.vm, rule: .vmssUniform, start: s, end: end, evidence: [registrationSequence, ss, closing],
+                detail: "hotpatch enabled on a VM of a scale set with Uniform orchestration")
+    }
+
+    func rollbackFinding(_ r: Timestamp, _ rs: UInt64, end: Timestamp?, closing: UInt64, _ c: AuditContext) -> Finding {
+        Finding(vm: state.vm, rule: .rollbackWithoutReboot, start: r.adding(Int64(c.policy.rollbackRebootHours) * Duration.hour), end: end,
+                evidence: [rs, closing],
+                detail: "rollback at \(r) " + (end.map { "not followed by a completed reboot until \($0)" } ?? "not followed by a completed reboot"))
+    }
+
+    func mismatchFinding(_ m: Mismatch, end: Timestamp?, closing: UInt64) -> Finding {
+        Finding(vm: state.vm, rule: .baselineMismatch, kb: m.kb, start: m.since, end: end, evidence: m.evidence + [closing],
+                detail: "hotpatch \(m.kb) is built on \(m.expected) but the VM's baseline was \(m.baseline?.description ?? "unknown")")
+    }
+
+    /// A running VM's assessment clock stops (an assessment, or a power-off): a
+    /// finding when it ran longer than allowed.
+    mutating func closeAssessmentGap(at t: Timestamp, sequence: UInt64, _ c: AuditContext) {
+        guard let (a, aseq) = assessedSince else { return }
+        let limit = Int64(c.policy.notAssessedDays) * Duration.day
+        if t.nanoseconds - a.nanoseconds > limit {
+            findings.append(Finding(vm: state.vm, rule: .notAssessed, start: a.adding(limit), end: t, evidence: [aseq, sequence],
+                                    detail: "running and not assessed from \(a) to \(t) (\(DurationText.short(t.nanoseconds - a.nanoseconds)))"))
+        }
+    }
+
+    /// After an install was folded: the off-peak rule, reboot-less hotpatch installs,
+    /// baseline mismatches, and the releases the install shows apply to the VM.
+    mutating func installChecks(_ e: EventView, at t: Timestamp, sequence: UInt64, _ c: AuditContext) throws(EventCodec.DecodeError) {
+        if let offset = offsetMinutes, try e.installTrigger() == .platform {
+            let minutes = t.nanoseconds / 60_000_000_000 + Int64(offset)
+            let local = Int((minutes % 1440 + 1440) % 1440)
+            if !c.policy.offPeak.contains(minuteOfDay: local) {
+                let zone = state.registration?.timezone ?? "?"
+                findings.append(Finding(vm: state.vm, rule: .installOutsideOffPeak, start: t, end: t, evidence: [sequence, registrationSequence],
+                                        detail: "automatic install at \(OffPeakWindow.clock(local)) local time (\(zone), \(TimeZones.label(offsetMinutes: offset))), outside \(c.policy.offPeak)"))
+            }
+        }
+        _ = try e.forEachInstalledPatch { kb, patchState, _, _ in
+            expose(kb, evidence: sequence, at: t, c)
+            guard patchState == .installed, let index = state.installedIndex[kb], state.periods[index].sequence == sequence,
+                  state.periods[index].kind == .hotpatch else { return }
+            rebootlessInstalls += 1
+            guard let release = c.catalog.entries[kb], let expected = release.release.baseline, state.baseline != expected else { return }
+            let baselineEvent = state.baseline.flatMap { state.installedIndex[$0] }.map { state.periods[$0].sequence } ?? 0
+            mismatches.append(Mismatch(kb: kb, since: t, baseline: state.baseline, expected: expected,
+                                       evidence: [sequence, release.sequence, baselineEvent]))
+        }
+    }
+
+    /// After an install, reboot or rollback: pending-reboot spans, windows that became
+    /// effective, and mismatches that ended.
+    mutating func patchesChanged(at t: Timestamp, sequence: UInt64, _ c: AuditContext) {
+        let pending = state.pendingReboot
+        if pending, pendingSince == nil {
+            pendingSince = (t, sequence)
+        } else if !pending, let (s, ss) = pendingSince {
+            pendingSince = nil
+            let limit = Int64(c.policy.rebootPendingDays) * Duration.day
+            if t.nanoseconds - s.nanoseconds > limit {
+                findings.append(Finding(vm: state.vm, rule: .rebootPending, start: s.adding(limit), end: t, evidence: [ss, sequence],
+                                        detail: "reboot pending from \(s) to \(t) (\(DurationText.short(t.nanoseconds - s.nanoseconds)))"))
+            }
+        }
+        if !openExposures.isEmpty { closeEffective(at: t, sequence: sequence, c) }
+        if !mismatches.isEmpty {
+            var kept: [Mismatch] = []
+            for m in mismatches {
+                if state.installedIndex[m.kb] == nil || state.baseline != m.baseline {
+                    findings.append(mismatchFinding(m, end: t, closing: sequence))
+                } else {
+                    kept.append(m)
+                }
+            }
+            mismatches = kept
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Events
+import Replay
+
+/// One VM's audit, folded event by event beside its ``VMState``: the spans that are
+/// open (pending reboot, unassessed running time, unsupported enrolment…), the
+/// exposure windows, and the findings closed so far. ``finish(_:)`` closes the
+/// audit at the moment audited. Folding allocates nothing per event except when a
+/// finding or window is recorded.
+struct VMAudit {
+    var state: VMState
+    var findings: [Finding] = []
+    var exposures: [ExposureWindow] = []
+    /// KB → index in ``exposures`` (one window per VM and release).
+    var exposureIndex: [KB: Int] = [:]
+    /// Indices in ``exposures`` of the open windows.
+    var openExposures: [Int] = []
+    /// The next release of the context's `securityReleases` to consider.
+    var releaseCursor = 0
+    var registeredAt: Timestamp?
+    var registrationSequence: UInt64 = 0
+    /// The event that last turned enrolment on.
+    var enrolmentSequence: UInt64 = 0
+    /// Minutes east of UTC of the VM's time zone, when known.
+    var offsetMinutes: Int?
+    /// Open spans: since when, and the event that opened them.
+    var unsupportedSince: (Timestamp, UInt64)?
+    var uniformSince: (Timestamp, UInt64)?
+    var pendingSince: (Timestamp, UInt64)?
+    var rollbackAt: (Timestamp, UInt64)?
+    /// Running, registered and counting since its last assessment (or power-on, or
+    /// registration): since when, and that event.
+    var assessedSince: (Timestamp, UInt64)?
+    /// Hotpatches installed on another baseline than theirs, still so.
+    var mismatches: [Mismatch] = []
+    var rebootlessInstalls = 0
+    var completedReboots = 0
+
+    struct Mismatch {
+        var kb: KB
+        var since: Timestamp
+        var baseline: KB?
+        var expected: KB
+        var evidence: [UInt64]
+    }
+
+    init(vm: String) { state = VMState(vm: vm) }
+
+    /// Whether the VM counts as running: no power event yet, or the last said Running.
+    var isRunning: Bool { state.power == nil || state.power == .running }
+
+    /// Folds one event of this VM, in `(time, sequence)` order.
+    mutating func fold(_ e: EventView, time t: Timestamp, sequence: UInt64, context c: AuditContext) throws(EventCodec.DecodeError) {
+        addReleases(publishedBy: t, c)
+        let wasEnrolled = state.hotpatchEnabled
+        let wasRunning = isRunning
+        try state.apply(e, time: t, sequence: sequence, catalog: c.catalog)
+        switch e.type {
+        case .vmRegistered:
+            if registeredAt == nil { registeredAt = t }
+            registrationSequence = sequence
+            offsetMinutes = state.registration?.timezone.flatMap(TimeZones.offsetMinutes)
+            if state.hotpatchEnabled && !wasEnrolled { enrolmentSequence = sequence }
+            enrolmentChanged(wasEnrolled: wasEnrolled, at: t, sequence: sequence, c)
+            if isRunning && assessedSince == nil { assessedSince = (t, sequence) }
+        case .vmHotpatch:
+            if state.hotpatchEnabled && !wasEnrolled { enrolmentSequence = sequence }
+            enrolmentChanged(wasEnrolled: wasEnrolled, at: t, sequence: sequence, c)
+        case .vmPower:
+            if isRunning && !wasRunning {
+                if registeredAt != nil { assessedSince = (t, sequence) }
+            } else if !isRunning && wasRunning {
+                closeAssessmentGap(at: t, sequence: sequence, c)
+                assessedSince = nil
+            }
+        case .assessment:
+            closeAssessmentGap(at: t, sequence: sequence, c)
+            if isRunning && registeredAt != nil { assessedSince = (t, sequence) }
+            try assessmentEvidence(e, at: t, sequence: sequence, c)
+        case .install:
+            try installChecks(e, at: t, sequence: sequence, c)
+            patchesChanged(at: t, sequence: sequence, c)
+        case .reboot:
+            if try e.rebootCompleted() {
+                completedReboots += 1
+                if let (r, rs) = rollbackAt {
+                    rollbackAt = nil
+                    let grace = Int64(c.policy.rollbackRebootHours) * Duration.hour
+                    if t.nanoseconds - r.nanoseconds > grace {
+                        findings.append(rollbackFinding(r, rs, end: t, closing: sequence, c))
+                    }
+                }
+            }
+            patchesChanged(at: t, sequence: sequence, c)
+        case .rollback:
+            if rollbackAt == nil { rollbackAt = (t, sequence) }
+            patchesChanged(at: t, sequence: sequence, c)
+        case .featureRegistration, .providerRegistration, .release:
+            break
+        }
+    }
+
+    /// Closes the audit at the context's moment: spans still open become open
+    /// findings when they have lasted past their threshold, and the exposure windows
+    /// give the findings of releases not effective in time.
+    mutating func finish(_ c: AuditContext) {
+        let at = c.at
+        addReleases(publishedBy: at, c)
+        let pendingLimit = Int64(c.policy.rebootPendingDays) * Duration.day
+        if let (s, ss) = pendingSince, at.nanoseconds - s.nanoseconds > pendingLimit {
+            findings.append(Finding(vm: state.vm, rule: .rebootPending, start: s.adding(pendingLimit), end: nil, evidence: [ss],
+                                    detail: "reboot pending since \(s), still pending"))
+        }
+        if let (r, rs) = rollbackAt, at.nanoseconds - r.nanoseconds > Int64(c.policy.rollbackRebootHours) * Duration.hour {
+            findings.append(rollbackFinding(r, rs, end: nil, closing: 0, c))
+        }
+        let assessLimit = Int64(c.policy.notAssessedDays) * Duration.day
+        if let (a, aseq) = assessedSince, at.nanoseconds - a.nanoseconds > assessLimit {
+            findings.append(Finding(vm: state.vm, rule: .notAssessed, start: a.adding(assessLimit), end: nil, evidence: [aseq],
+                                    detail: "running and not assessed since \(a)"))
+        }
+        if let (s, ss) = unsupportedSince { findings.append(unsupportedFinding(s, ss, end: nil, closing: 0)) }
+        if let (s, ss) = uniformSince { findings.append(uniformFinding(s, ss, end: nil, closing: 0)) }
+        for m in mismatches { findings.append(mismatchFinding(m, end: nil, closing: 0)) }
+        mismatches = []
+        lateReleaseFindings(c)
+    }
+}

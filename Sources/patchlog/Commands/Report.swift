@@ -1,0 +1,60 @@
+import ArgumentParser
+import Audit
+import Events
+import Replay
+import Report
+import SystemIO
+
+extension Patchlog {
+    /// `patchlog report --out FILE.html`.
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the audit as one self-contained HTML file: release calendar, VM timelines, findings, exposure charts.",
+            discussion: "The file loads nothing from the network (no script, font or image URL) and prints readably. With --fleet, timelines are drawn for the VMs with the most findings (--timelines).")
+
+        @OptionGroup var options: ReplayOptions
+        @OptionGroup var policy: AuditPolicyOptions
+        @OptionGroup var recorded: AsRecordedOption
+        @OptionGroup var span: SpanOptions
+
+        @Option(help: ArgumentHelp("The HTML file to write.", valueName: "file")) var out: String
+        @Option(help: "Report on this VM only.") var vm: String?
+        @Flag(help: "Report on the whole fleet (the default).") var fleet = false
+        @Option(help: "With --fleet: how many VM timelines to draw.") var timelines = 12
+        @Option(help: "The moment audited. Default: now.", transform: parseTime) var at: Timestamp?
+
+        func validate() throws {
+            if vm != nil && fleet { throw ValidationError("--vm and --fleet contradict each other: give one") }
+            if timelines < 0 { throw ValidationError("--timelines cannot be negative") }
+        }
+
+        func run() throws {
+            let replayer = try options.replayer()
+            let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
+            var result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(options))
+            var drawn: [String]
+            var chosen: String?
+            if let vm {
+                guard let known = replayer.log.knownVM(vm) else { throw CommandFailure("the log has no events of VM \(vm)") }
+                result = result.only(vm: known)
+                drawn = [known]
+            } else {
+                var counts: [String: Int] = [:]
+                for f in result.findings(since: span.since, until: span.until) { counts[f.vm, default: 0] += 1 }
+                drawn = result.vms.map(\.vm).sorted { (-(counts[$0] ?? 0), $0) < (-(counts[$1] ?? 0), $1) }
+                if drawn.count > timelines {
+                    drawn = Array(drawn.prefix(timelines))
+                    chosen = "The \(timelines) VMs with the most findings (of \(result.vms.count)); patchlog report --vm V draws any other."
+                }
+            }
+            let lines = try drawn.map { try VMTimeline(replayer, vm: $0, at: moment, asRecorded: recorded.asRecorded ?? .max) }
+            let releases = try replayer.catalog(asRecorded: recorded.asRecorded ?? .max).entries.values.sorted { ($0.publishedAt, $0.sequence) < ($1.publishedAt, $1.sequence) }
+            let html = AuditReport.html(ReportInput(scope: vm.flatMap { replayer.log.knownVM($0) } ?? "fleet", result: result, releases: releases,
+                                                    timelines: lines, timelinesChosen: chosen, since: span.since, until: span.until))
+            let file = try Output.open(out)
+            try file.writeNext(Array(html.utf8))
+            file.close()
+            Terminal.note("wrote \(out): \(result.findings(since: span.since, until: span.until).count) findings, \(lines.count) timelines")
+        }
+    }
+}

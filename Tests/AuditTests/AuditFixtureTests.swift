@@ -1,0 +1,120 @@
+import Audit
+import Events
+import Foundation
+import Interchange
+import LogStore
+import Replay
+import Testing
+
+/// Each audit rule has a fixture of its own in Fixtures/audit: `NAME.jsonl` (the
+/// events, in append order, so sequence numbers are line numbers) and
+/// `NAME.expect.jsonl` (a moment, thresholds, and the exact findings: the rule fires
+/// on one VM and not on the others, and at earlier moments it is open or absent).
+@Suite struct AuditFixtureTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/audit").path
+
+    static let fixtures: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+        .filter { $0.hasSuffix(".jsonl") && !$0.hasSuffix(".expect.jsonl") }
+        .map { String($0.dropLast(".jsonl".count)) }
+        .sorted()
+
+    static func canonical(_ json: Any) -> String {
+        String(decoding: try! JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
+    }
+
+    /// A log holding the fixture's events.
+    static func log(_ name: String) throws -> HotpatchLog {
+        let log = HotpatchLog(store: InMemoryLog())
+        _ = try Importer(log: log).importFile(directory + "/\(name).jsonl")
+        return log
+    }
+
+    /// The policy of an expectation line: defaults, with the thresholds it names.
+    static func policy(_ q: [String: Any]) throws -> AuditPolicy {
+        var p = AuditPolicy()
+        let o = q["policy"] as? [String: Any] ?? [:]
+        if let v = o["effectiveWithinDays"] as? Int { p.effectiveWithinDays = v }
+        if let v = o["rebootPendingDays"] as? Int { p.rebootPendingDays = v }
+        if let v = o["rollbackRebootHours"] as? Int { p.rollbackRebootHours = v }
+        if let v = o["notAssessedDays"] as? Int { p.notAssessedDays = v }
+        if let v = o["offPeak"] as? String { p.offPeak = OffPeakWindow(parsing: v)! }
+        if let list = q["supportedImages"] as? String { p.supportedImages = try SupportedImages(parsing: list, source: "fixture") }
+        return p
+    }
+
+    @Test func everyRuleHasAFixture() throws {
+        #expect(Self.fixtures.count >= 7)
+        var covered = Set<String>()
+        for name in Self.fixtures {
+            let text = try String(contentsOfFile: Self.directory + "/\(name).expect.jsonl", encoding: .utf8)
+            for rule in AuditRule.allCases where text.contains("\"\(rule.rawValue)\"") { covered.insert(rule.rawValue) }
+        }
+        #expect(covered == Set(AuditRule.allCases.map(\.rawValue)))
+    }
+
+    @Test(arguments: fixtures)
+    func fixtureFindingsAreExactlyTheExpectedOnes(name: String) throws {
+        let log = try Self.log(name)
+        let expectations = try String(contentsOfFile: Self.directory + "/\(name).expect.jsonl", encoding: .utf8)
+        for (n, line) in expectations.split(separator: "\n").enumerated() {
+            let q = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let at = try Timestamp(parsing: q["at"] as! String)
+            let result = try Audit.run(Replayer(log: log), at: at, policy: Self.policy(q))
+            let printed = try JSONSerialization.jsonObject(with: Data(AuditOutput.findingsJSON(result.findings).utf8)) as! [[String: Any]]
+            let got = printed.map { f in f.filter { ["vm", "rule", "kb", "start", "end", "evidence"].contains($0.key) } }
+            #expect(Self.canonical(got) == Self.canonical(q["findings"]!), "\(name).expect.jsonl line \(n + 1)")
+        }
+    }
+
+    @Test func exposureRunsFromPublicationToEffective() throws {
+        let log = try Self.log("not-effective-in-time")
+        let result = try Audit.run(Replayer(log: log), at: Timestamp(parsing: "2025-03-01"), policy: AuditPolicy())
+        let windows = result.exposures.map { "\($0.vm) \($0.kb) \($0.category.rawValue) \($0.start) \($0.end.map(\.description) ?? "open") \($0.closure.rawValue)" }
+        #expect(windows == [
+            "vm-good KB5001000 baseline 2025-01-14T18:00:00Z 2025-01-20T00:00:00Z effective",
+            "vm-late KB5001000 baseline 2025-01-14T18:00:00Z 2025-02-25T00:00:00Z effective",
+        ])
+        let early = try Audit.run(Replayer(log: log), at: Timestamp(parsing: "2025-02-01"), policy: AuditPolicy())
+        #expect(early.exposures.map(\.closure) == [.effective, .open])
+        #expect(early.exposures[1].duration(at: early.at) == (17 * 24 + 6) * 3_600_000_000_000)
+    }
+
+    @Test func rebootlessInstallsCountHotpatchesOnly() throws {
+        let result = try Audit.run(Replayer(log: try Self.log("baseline-mismatch")), at: Timestamp(parsing: "2025-05-01"), policy: AuditPolicy())
+        #expect(result.vms.map { "\($0.vm) \($0.rebootlessInstalls)" } == ["vm-right 1", "vm-wrong 1"])
+        let summary = ExposureSummary(result, by: .vm)
+        #expect(summary.rebootsAvoided == 2 && summary.vmsWithHotpatches == 2)
+    }
+
+    @Test func sinceAndUntilKeepTheSpansThatMeetTheRange() throws {
+        let result = try Audit.run(Replayer(log: try Self.log("reboots-and-rollbacks")), at: Timestamp(parsing: "2025-03-01"), policy: AuditPolicy())
+        let rules = { (since: String?, until: String?) throws -> [String] in
+            try result.findings(since: since.map { try Timestamp(parsing: $0) }, until: until.map { try Timestamp(parsing: $0) })
+                .filter { $0.vm == "vm-slow" }.map(\.rule.rawValue)
+        }
+        #expect(try rules("2025-01-25", nil).contains("rollback-without-reboot"))
+        #expect(try !rules("2025-01-25", nil).contains("reboot-pending"))
+        #expect(try rules(nil, "2025-01-18").contains("reboot-pending"))
+        #expect(try !rules(nil, "2025-01-18").contains("rollback-without-reboot"))
+    }
+}
+
+/// What a VM's timeline in the report is made of.
+@Suite struct VMTimelineTests {
+    @Test func timelineHasInstallsRebootsRollbacksAndPendingSpans() throws {
+        let log = try AuditFixtureTests.log("reboots-and-rollbacks")
+        let t = try VMTimeline(Replayer(log: log), vm: "VM-SLOW", at: Timestamp(parsing: "2025-03-01"))
+        #expect(t.vm == "vm-slow")
+        #expect(t.marks.map { "\($0.kind.rawValue) \($0.time) \($0.sequence)" } == [
+            "install 2025-01-10T00:00:00Z 5", "reboot 2025-01-20T00:00:00Z 6", "effective 2025-01-20T00:00:00Z 6",
+            "rollback 2025-02-01T00:00:00Z 9", "failed-reboot 2025-02-01T06:00:00Z 10", "reboot 2025-02-03T00:00:00Z 11",
+            "effective 2025-02-03T00:00:00Z 11",
+        ])
+        #expect(t.pendingReboot.map { "\($0.start) \($0.end?.description ?? "open")" } == [
+            "2025-01-10T00:00:00Z 2025-01-20T00:00:00Z", "2025-02-01T00:00:00Z 2025-02-03T00:00:00Z",
+        ])
+        let parked = try VMTimeline(Replayer(log: AuditFixtureTests.log("not-assessed")), vm: "vm-parked", at: Timestamp(parsing: "2025-02-01"))
+        #expect(parked.poweredOff.map { "\($0.start) \($0.end?.description ?? "open")" } == ["2025-01-03T00:00:00Z 2025-01-30T00:00:00Z"])
+    }
+}

@@ -1,0 +1,65 @@
+import Audit
+import Events
+import Foundation
+import Interchange
+import LogStore
+import Replay
+import Simulator
+import Testing
+
+/// The audit of a simulated fleet does not depend on the order events were appended
+/// in, and the answer for a past moment is the answer of a log that stopped there.
+@Suite struct AuditPropertyTests {
+    /// Findings and windows without sequence numbers (which depend on append order).
+    static func shape(_ r: AuditResult) -> [String] {
+        r.findings.map { "\($0.vm) \($0.rule.rawValue) \($0.kb?.description ?? "-") \($0.start) \($0.end?.description ?? "open")" }
+            + r.exposures.map { "\($0.vm) \($0.kb) \($0.category.rawValue) \($0.start) \($0.end?.description ?? "open") \($0.closure.rawValue)" }
+    }
+
+    static func log(_ events: [Event]) throws -> HotpatchLog {
+        let log = HotpatchLog(store: InMemoryLog())
+        _ = try log.append(events)
+        return log
+    }
+
+    static func events(late: Double) throws -> [Event] {
+        var out: [Event] = []
+        FleetSimulator(SimulationConfig(vms: 40, months: 6, seed: 7, late: late)).run { out.append($0) }
+        return out
+    }
+
+    @Test func lateAppendsGiveTheSameAudit() throws {
+        let at = try Timestamp(parsing: "2025-06-20")
+        let inOrder = try Audit.run(Replayer(log: Self.log(Self.events(late: 0))), at: at, policy: AuditPolicy())
+        let shuffled = try Audit.run(Replayer(log: Self.log(Self.events(late: 0.2))), at: at, policy: AuditPolicy())
+        #expect(!inOrder.exposures.isEmpty)
+        #expect(Self.shape(inOrder) == Self.shape(shuffled))
+        #expect(inOrder.vms == shuffled.vms)
+    }
+
+    @Test func aPastMomentIsAnsweredAsALogThatStoppedThere() throws {
+        let all = try Self.events(late: 0)
+        let at = try Timestamp(parsing: "2025-04-01")
+        let full = try Audit.run(Replayer(log: Self.log(all)), at: at, policy: AuditPolicy())
+        let prefix = try Audit.run(Replayer(log: Self.log(all.filter { $0.time <= at })), at: at, policy: AuditPolicy())
+        #expect(Self.shape(full) == Self.shape(prefix))
+        #expect(full.findings.contains { $0.end == nil } || full.exposures.contains { $0.closure == .open })
+    }
+
+    @Test func percentilesAreNearestRank() {
+        let p = Percentiles((1...10).map { Int64($0) }.reversed())
+        #expect(p.count == 10 && p.p50 == 5 && p.p90 == 9 && p.max == 10)
+        #expect(Percentiles([7]).p50 == 7 && Percentiles([7]).p90 == 7)
+        #expect(Percentiles([]) == Percentiles([]) && Percentiles([]).max == 0)
+    }
+
+    @Test func offPeakWindowsSpanMidnightOrNot() {
+        let night = OffPeakWindow.default
+        #expect(night.contains(minuteOfDay: 23 * 60) && night.contains(minuteOfDay: 0) && !night.contains(minuteOfDay: 6 * 60) && !night.contains(minuteOfDay: 12 * 60))
+        let day = OffPeakWindow(parsing: "09:30-17")!
+        #expect(day.contains(minuteOfDay: 9 * 60 + 30) && !day.contains(minuteOfDay: 17 * 60) && day.description == "09:30-17:00")
+        #expect(OffPeakWindow(parsing: "25:00-06:00") == nil && OffPeakWindow(parsing: "22:00") == nil && OffPeakWindow(parsing: "06-06") == nil)
+        #expect(TimeZones.offsetMinutes("tokyo standard time") == 540 && TimeZones.offsetMinutes("Mars/Olympus") == nil)
+        #expect(TimeZones.label(offsetMinutes: 330) == "UTC+05:30" && TimeZones.label(offsetMinutes: -300) == "UTC-05:00")
+    }
+}
