@@ -87,8 +87,7 @@ extension FileLog {
         do {
             try write(accepted.map(\.record))
             for (r, hash) in accepted {
-                idFilter.insert(IDHash.hash32(hash))
-                if exactIDs != nil, let seq = pendingIDs[r.id]?.sequence { exactIDs![hash] = seq }
+                if let seq = pendingIDs[r.id]?.sequence { idTable.insert(fp: IDHash.hash32(hash), sequence: seq) }
             }
         } catch {
             let failure = (error as? SystemError).map { LogError.io($0) } ?? error
@@ -97,30 +96,15 @@ extension FileLog {
         return results
     }
 
-    /// The record already in the log with this id, if any.
+    /// The record already in the log with this id, if any: the records whose id has
+    /// the same fingerprint, read and compared.
     private func storedRecord(id: String, hash: UInt64) throws -> StoredRecord? {
-        guard idFilter.contains(IDHash.hash32(hash)) else { return nil }
-        if exactIDs == nil { exactIDs = try buildExactIDs() }
-        // The map holds every id's 64-bit hash: no entry, no such id.
-        guard let seq = exactIDs![hash], let record = try recordLocked(seq) else { return nil }
-        if record.id == id { return record }
-        // Two ids with the same 64-bit hash: look this one up exactly.
-        var found: UInt64?
-        try scanLocked(from: 1) { view in
-            if view.idBytes.elementsEqual(id.utf8) { found = view.sequence; return false }
+        var found: StoredRecord?
+        try idTable.candidates(fp: IDHash.hash32(hash), last: lastSequence) { seq in
+            if let record = try recordLocked(seq), record.id == id { found = record; return false }
             return true
         }
-        return try found.flatMap { try recordLocked($0) }
-    }
-
-    private func buildExactIDs() throws -> [UInt64: UInt64] {
-        var map: [UInt64: UInt64] = [:]
-        map.reserveCapacity(Int(lastSequence))
-        try scanLocked(from: 1) { view in
-            map[IDHash.hash64(view.idBytes)] = view.sequence
-            return true
-        }
-        return map
+        return found
     }
 
     /// Encodes `records` into blocks, rolling segments as they fill, writes them with
@@ -231,8 +215,10 @@ extension FileLog {
         chainHead = snapshot.chainHead
         cachedBlock = nil
         if idsChanged {
-            idFilter = Set(segments.flatMap(\.idHashes))
-            exactIDs = nil
+            idTable = IDTable()
+            for segment in segments {
+                for (i, fp) in segment.idHashes.enumerated() { idTable.insert(fp: fp, sequence: segment.base + UInt64(i)) }
+            }
         }
     }
 

@@ -39,9 +39,8 @@ public final class FileLog: LogStore, @unchecked Sendable {
     var streamKeys: [String] = []
     var streamNumbers: [String: UInt32] = [:]
     /// Fingerprints of every id in the log: a hit may be a real duplicate.
-    var idFilter = Set<UInt32>()
-    /// Full 64-bit id hash → sequence, built on the first fingerprint hit.
-    var exactIDs: [UInt64: UInt64]?
+    var idTable = IDTable()
+
     /// Recent uncompressed block bodies: the next segment's dictionary.
     var recentRaw: [UInt8] = []
     /// The hash-chain link of the last block in the log (``HashChain``).
@@ -184,7 +183,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
                 streamNumbers[key] = UInt32(streamKeys.count)
                 streamKeys.append(key)
             }
-            idFilter.formUnion(segment.idHashes)
+            for (i, fp) in segment.idHashes.enumerated() { idTable.insert(fp: fp, sequence: segment.base + UInt64(i)) }
             expectedBase = segment.nextSequence
         }
         if access == .writer && segments.isEmpty {

@@ -62,14 +62,11 @@ enum SegmentIndexFile {
     /// The fingerprints file of `segment` as it stands in memory (see docs/log-format.md,
     /// "Fingerprints file"): kept apart from the index because only a writer needs it.
     static func encodeIDs(_ segment: Segment) -> [UInt8] {
-        var f = ByteWriter(capacity: segment.idHashes.count * 3)
-        let hashes = segment.idHashes.sorted()
-        f.varint(hashes.count)
-        var previousHash: UInt32 = 0
-        for h in hashes {
-            f.varint(UInt64(h - previousHash))
-            previousHash = h
-        }
+        // In record order, 4 bytes each: a fingerprint's position is its record's
+        // sequence number, which the in-memory ``IDTable`` needs to find the record.
+        var f = ByteWriter(capacity: segment.idHashes.count * 4 + 8)
+        f.varint(segment.idHashes.count)
+        for h in segment.idHashes { f.u32(h) }
         return wrap(f.bytes, magic: LogFormat.idsMagic, segment: segment)
     }
 
@@ -180,11 +177,7 @@ enum SegmentIndexFile {
                 let hashCount = try f.count(atMost: Int(sequence - segment.base))
                 guard hashCount == Int(sequence - segment.base) else { return false }
                 hashes.reserveCapacity(hashCount)
-                var h: UInt32 = 0
-                for _ in 0..<hashCount {
-                    h &+= UInt32(truncatingIfNeeded: try f.varint())
-                    hashes.append(h)
-                }
+                for _ in 0..<hashCount { hashes.append(try f.u32()) }
                 guard f.remaining == 0 else { return false }
             }
             segment.blocks = blocks
