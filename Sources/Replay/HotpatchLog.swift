@@ -80,8 +80,22 @@ public final class HotpatchLog {
         case let .providerRegistration(p): stream = Self.subscriptionPrefix + p.subscription.lowercased()
         default: stream = streamKey(forVM: event.vm ?? "")
         }
-        return NewRecord(time: event.time.nanoseconds, stream: stream, id: event.id, payload: EventCodec.encode(event))
+        return NewRecord(time: event.time.nanoseconds, stream: stream, id: event.id, payload: EventCodec.encode(event), keys: Self.keys(of: event))
     }
+
+    /// The record keys of an event: the KBs an install or a rollback names, so that
+    /// every install of one KB is found without reading the whole log
+    /// (``LogStore/read(key:)``).
+    public static func keys(of event: Event) -> [UInt32] {
+        switch event.body {
+        case let .install(i): return i.patches.compactMap { key(for: $0.kb) }
+        case let .rollback(r): return (r.uninstalled + [r.restoredBaseline]).compactMap(key(for:))
+        default: return []
+        }
+    }
+
+    /// The record key that stands for a KB in installs and rollbacks.
+    public static func key(for kb: KB) -> UInt32? { kb.number <= UInt64(UInt32.max) ? UInt32(kb.number) : nil }
 
     /// Appends events (all or nothing; see ``LogStore/append(_:)``).
     public func append(_ events: [Event]) throws -> [AppendOutcome] {

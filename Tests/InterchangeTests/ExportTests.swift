@@ -1,6 +1,6 @@
 import Events
 import Foundation
-import Interchange
+@testable import Interchange
 import LogStore
 import Replay
 import Testing
@@ -82,5 +82,36 @@ import Testing
         #expect(try ids(ExportFilter(vm: "no-such-vm")).isEmpty)
         let csv = try export(log, .csv, ExportFilter(kb: KB(5_002_000)))
         #expect(!csv.contains("KB5001000"))
+    }
+}
+
+@Suite struct KeyedExportTests {
+    /// Installs and rollbacks of one KB are read through the store's key index; the
+    /// answer must be what a scan of every event gives.
+    @Test func installsOfOneKBThroughTheKeyIndexEqualAFullScan() throws {
+        let inputs = ["demo/sample-history.jsonl", "replay/baseline-and-rollback.jsonl", "replay/when-at.jsonl"].map { ExportTests.fixtures + "/" + $0 }
+        let log = try ExportTests().importing(inputs)
+        let all = try HotpatchLog.eventsInOrder(log)
+        var kbs = Set<KB>()
+        for (_, e) in all { if case let .install(i) = e.body { kbs.formUnion(i.patches.map(\.kb)) } }
+        #expect(kbs.count >= 3)
+        for kb in kbs {
+            for type in [EventType.install, .rollback] {
+                let keyed = try ExportTests().export(log, .csv, ExportFilter(kb: kb, type: type))
+                var rows = CSVWriter()
+                rows.row(Exporter.csvHeader)
+                for (seq, e) in all where e.type == type && Exporter.names(e, kb) {
+                    for row in Exporter.timelineRows(e, sequence: seq, only: kb) { rows.row(row) }
+                }
+                #expect(keyed == rows.text, "\(kb) \(type)")
+            }
+        }
+    }
+}
+
+extension HotpatchLog {
+    /// Every event with its sequence number, by a plain scan.
+    static func eventsInOrder(_ log: HotpatchLog) throws -> [(UInt64, Event)] {
+        try log.store.readAll().map { ($0.sequence, try HotpatchLog.event(from: $0)) }
     }
 }

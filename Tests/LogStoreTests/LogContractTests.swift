@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LogStore
 
@@ -20,6 +21,32 @@ import Testing
                 store = try FileLog.create(at: dir.at("log"), options: LogOptions(segmentBytes: 4096, blockBytes: 512, sync: .none))
             }
         }
+    }
+
+    @Test(arguments: Kind.allCases) func recordsAreFoundByTheirKeys(kind: Kind) throws {
+        let s = try Subject(kind)
+        let records = SampleRecords.make(count: 300).enumerated().map { i, r in
+            NewRecord(time: r.time, stream: r.stream, id: r.id, payload: r.payload, keys: i % 10 == 0 ? [UInt32(i % 7), 1_000_000] : i % 3 == 0 ? [UInt32(i % 7)] : [])
+        }
+        _ = try s.store.append(records)
+        for key: UInt32 in [0, 3, 6, 1_000_000, 99] {
+            let expected = records.enumerated().filter { $0.element.keys.contains(key) }.map { UInt64($0.offset + 1) }
+            #expect(try s.store.read(key: key).map(\.sequence) == expected, "key \(key)")
+        }
+        #expect(try s.store.read(key: 1_000_000).allSatisfy { $0.keys == [$0.keys[0], 1_000_000] })
+        // Keys are part of the record: the same id with other keys is a conflict.
+        var other = records[0]
+        other = NewRecord(time: other.time, stream: other.stream, id: other.id, payload: other.payload, keys: [42])
+        #expect(throws: LogError.self) { try s.store.append([other]) }
+        #expect(try s.store.append([records[0]]) == [.duplicate(1)])
+        guard kind == .file, let log = s.store as? FileLog else { return }
+        // From the index file, and rebuilt from the blocks when it is gone.
+        log.close()
+        #expect(try FileLog.open(at: s.dir.at("log"), access: .reader).read(key: 3).count == records.filter { $0.keys.contains(3) }.count)
+        for name in try FileManager.default.contentsOfDirectory(atPath: s.dir.at("log")) where name.hasSuffix(".idx") {
+            try FileManager.default.removeItem(atPath: s.dir.at("log/" + name))
+        }
+        #expect(try FileLog.open(at: s.dir.at("log"), access: .reader).read(key: 1_000_000).count == 30)
     }
 
     @Test(arguments: Kind.allCases) func sequenceNumbersStartAtOneWithoutGaps(kind: Kind) throws {

@@ -61,43 +61,58 @@ public struct Exporter {
         var json = JSONText()
         if format == .csv { csv.row(Self.csvHeader) }
         var count = 0
-        var failure: (any Error)?
-        try store.scan { view in
-            if let vmStream, view.stream != vmStream { return true }
-            if let since = filter.since, view.time < since.nanoseconds { return true }
-            if let until = filter.until, view.time > until.nanoseconds { return true }
-            if let type = filter.type, (try? EventCodec.header(view.payload).type) != type { return true }
-            let key: String
-            if let k = keys[view.stream] { key = k } else {
-                key = store.streamKey(view.stream) ?? ""
-                keys[view.stream] = key
-            }
-            do {
-                let event = try HotpatchLog.event(from: view, streamKey: key)
-                if let kb = filter.kb, !Self.names(event, kb) { return true }
-                count += 1
-                switch format {
-                case .jsonl:
-                    EventJSONEncoder.write(event, into: &json)
-                    json.newline()
-                    if json.bytes.count >= 1 << 20 {
-                        try output(json.string)
-                        json.clear()
-                    }
-                case .csv:
-                    for row in Self.timelineRows(event, sequence: view.sequence, only: filter.kb) { csv.row(row) }
-                    if csv.bytes.count >= 1 << 20 {
-                        try output(csv.text)
-                        csv.clear()
-                    }
+        /// Writes one event that passed the filters on the stream and times.
+        func emit(_ event: Event, sequence: UInt64) throws {
+            if let kb = filter.kb, !Self.names(event, kb) { return }
+            count += 1
+            switch format {
+            case .jsonl:
+                EventJSONEncoder.write(event, into: &json)
+                json.newline()
+                if json.bytes.count >= 1 << 20 {
+                    try output(json.string)
+                    json.clear()
                 }
-            } catch {
-                failure = error
-                return false
+            case .csv:
+                for row in Self.timelineRows(event, sequence: sequence, only: filter.kb) { csv.row(row) }
+                if csv.bytes.count >= 1 << 20 {
+                    try output(csv.text)
+                    csv.clear()
+                }
             }
+        }
+        func passes(stream: StreamID?, time: Int64, payload: ArraySlice<UInt8>) -> Bool {
+            if let vmStream, stream != vmStream { return false }
+            if let since = filter.since, time < since.nanoseconds { return false }
+            if let until = filter.until, time > until.nanoseconds { return false }
+            if let type = filter.type, (try? EventCodec.header(payload).type) != type { return false }
             return true
         }
-        if let failure { throw failure }
+        if let kb = filter.kb, let type = filter.type, type == .install || type == .rollback, let key = HotpatchLog.key(for: kb) {
+            // The installs and rollbacks that name a KB are found by their record key:
+            // only the blocks holding them are read.
+            for record in try store.read(key: key) where passes(stream: store.streamID(record.stream), time: record.time, payload: record.payload[...]) {
+                try emit(try HotpatchLog.event(from: record), sequence: record.sequence)
+            }
+        } else {
+            var failure: (any Error)?
+            try store.scan { view in
+                guard passes(stream: view.stream, time: view.time, payload: view.payload) else { return true }
+                let key: String
+                if let k = keys[view.stream] { key = k } else {
+                    key = store.streamKey(view.stream) ?? ""
+                    keys[view.stream] = key
+                }
+                do {
+                    try emit(try HotpatchLog.event(from: view, streamKey: key), sequence: view.sequence)
+                } catch {
+                    failure = error
+                    return false
+                }
+                return true
+            }
+            if let failure { throw failure }
+        }
         try output(format == .csv ? csv.text : json.string)
         return count
     }

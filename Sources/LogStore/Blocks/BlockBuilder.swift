@@ -2,8 +2,8 @@ import ByteCoding
 import BlockCompression
 
 /// Collects records for one block and encodes them (see docs/log-format.md, "Block
-/// body"): columns of times, stream numbers, front-coded ids, payload lengths, then
-/// the payloads, preceded by the stream keys this block is the first to use.
+/// body"): columns of times, stream numbers, front-coded ids, keys, payload lengths,
+/// then the payloads, preceded by the stream keys this block is the first to use.
 ///
 /// Columns rather than rows put like next to like, which is what LZ4 finds.
 struct BlockBuilder {
@@ -14,6 +14,8 @@ struct BlockBuilder {
     private(set) var streams: [UInt32] = []
     private(set) var ids: [[UInt8]] = []
     private(set) var payloads: [[UInt8]] = []
+    /// Each record's keys (sorted, unique).
+    private(set) var keys: [[UInt32]] = []
     /// An upper bound of the body's size so far, to decide when the block is full.
     private(set) var estimatedBytes = 0
 
@@ -30,12 +32,13 @@ struct BlockBuilder {
         estimatedBytes += key.count + 4
     }
 
-    mutating func add(time: Int64, stream: UInt32, id: [UInt8], payload: [UInt8]) {
+    mutating func add(time: Int64, stream: UInt32, id: [UInt8], payload: [UInt8], keys recordKeys: [UInt32] = []) {
         times.append(time)
         streams.append(stream)
         ids.append(id)
         payloads.append(payload)
-        estimatedBytes += 10 + 5 + id.count + 4 + 5 + payload.count
+        keys.append(recordKeys)
+        estimatedBytes += 10 + 5 + id.count + 4 + 5 + payload.count + 1 + 5 * recordKeys.count
     }
 
     /// The uncompressed body.
@@ -53,6 +56,14 @@ struct BlockBuilder {
         }
         for s in streams { w.varint(UInt64(s)) }
         Self.frontCode(ids, into: &w)
+        for k in keys {
+            w.varint(k.count)
+            var previous: UInt32 = 0
+            for v in k {
+                w.varint(UInt64(v - previous))
+                previous = v
+            }
+        }
         for p in payloads { w.varint(p.count) }
         for p in payloads { w.raw(p) }
         return w.bytes

@@ -14,6 +14,9 @@ final class BlockDecoder {
     private(set) var idBytes: [UInt8] = []
     private(set) var idStarts: [Int] = []
     private(set) var payloadStarts: [Int] = []
+    /// Record i's keys are `keyValues[keyStarts[i]..<keyStarts[i + 1]]`.
+    private(set) var keyStarts: [Int] = []
+    private(set) var keyValues: [UInt32] = []
     private(set) var newStreamBase: UInt32 = 0
     private(set) var newStreams: [String] = []
 
@@ -63,6 +66,7 @@ final class BlockDecoder {
         // buffer: this loop runs for every record of every block a scan reads.
         var times = take(&self.times), streams = take(&self.streams), idBytes = take(&self.idBytes)
         var idStarts = take(&self.idStarts), starts = take(&self.payloadStarts)
+        var keyStarts = take(&self.keyStarts), keyValues = take(&self.keyValues)
         newStreams.removeAll(keepingCapacity: true)
         let n = header.count
         var newStreamBase: UInt32 = 0
@@ -103,6 +107,17 @@ final class BlockDecoder {
                 previousStart = start
             }
             idStarts.append(idBytes.count)
+            for _ in 0..<n {
+                keyStarts.append(keyValues.count)
+                guard let c = r.varint(), c <= UInt64(LogFormat.maxKeysPerRecord) else { return false }
+                var v: UInt64 = 0
+                for _ in 0..<Int(c) {
+                    guard let d = r.varint(), d <= UInt64(UInt32.max) - v else { return false }
+                    v += d
+                    keyValues.append(UInt32(v))
+                }
+            }
+            keyStarts.append(keyValues.count)
             var position = 0
             for _ in 0..<n {
                 guard let len = r.varint(), len <= UInt64(buffer.count) else { return false }
@@ -120,6 +135,8 @@ final class BlockDecoder {
         self.idBytes = idBytes
         self.idStarts = idStarts
         self.payloadStarts = starts
+        self.keyStarts = keyStarts
+        self.keyValues = keyValues
         self.newStreamBase = newStreamBase
         self.newStreams = defined
         guard ok else { throw ByteReader.Truncated() }
@@ -132,6 +149,9 @@ final class BlockDecoder {
         out.removeAll(keepingCapacity: true)
         return out
     }
+
+    /// The keys of record `i`.
+    func keys(_ i: Int) -> ArraySlice<UInt32> { keyValues[keyStarts[i]..<keyStarts[i + 1]] }
 
     /// Record `i` of the block, without copying.
     func view(_ i: Int) -> RecordView {

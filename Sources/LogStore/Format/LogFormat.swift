@@ -42,6 +42,9 @@ enum LogFormat {
     static let idsSuffix = ".ids"
     static let idsMagic: [UInt8] = Array("PLOGIDS\u{0}".utf8)
 
+    /// Most keys one record may carry.
+    static let maxKeysPerRecord = 255
+
     /// Longest stream key and event id, in UTF-8 bytes.
     static let maxKeyBytes = 1024
 

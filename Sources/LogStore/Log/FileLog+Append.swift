@@ -137,7 +137,7 @@ extension FileLog {
                     minTime: builder.times.min()!, maxTime: builder.times.max()!,
                     crc: ByteReader.u32(block, at: block.count - 4), rawLength: encoded.rawBody.count)
                 active.add(entry, newStreams: builder.newStreams.map { String(decoding: $0, as: UTF8.self) },
-                           streams: builder.streams, idHashes: builderHashes)
+                           streams: builder.streams, keys: builder.keys.joined(), idHashes: builderHashes)
                 pending.append(contentsOf: block)
                 remember(encoded.rawBody)
                 chainHead = encoded.link
@@ -157,7 +157,7 @@ extension FileLog {
                     builder.defineStream(streamBytes, ordinal: ordinal)
                 }
                 let idBytes = Array(r.id.utf8)
-                builder.add(time: r.time, stream: ordinal, id: idBytes, payload: r.payload)
+                builder.add(time: r.time, stream: ordinal, id: idBytes, payload: r.payload, keys: r.keys)
                 builderHashes.append(IDHash.hash32(IDHash.hash64(idBytes)))
                 if builder.estimatedBytes >= options.blockBytes || builder.count >= LogFormat.maxRecordsPerBlock {
                     try flush()

@@ -10,9 +10,9 @@ extension FileLog {
             guard lo <= hi else { return [] }
             var out: [StoredRecord] = []
             out.reserveCapacity(Int(min(hi - lo + 1, 1 << 20)))
-            try scanLocked(from: lo) { view in
-                guard view.sequence <= hi else { return false }
-                out.append(materialize(view))
+            try runDecoded(scanPlan(from: lo), from: lo) { decoder, r in
+                guard decoder.header.firstSequence + UInt64(r) <= hi else { return false }
+                out.append(materialize(decoder, r))
                 return true
             }
             return out
@@ -33,7 +33,7 @@ extension FileLog {
                     let bytes = try segment.readBlock(entry)
                     try decode(bytes, at: 0, entry: entry, in: segment, into: decoder)
                     for i in 0..<decoder.count where decoder.streams[i] == number && decoder.times[i] <= timeAtMost {
-                        out.append(materialize(decoder.view(i)))
+                        out.append(materialize(decoder, i))
                     }
                 }
             }
@@ -65,6 +65,12 @@ extension FileLog {
     }
 
     private func run(_ plan: [(Segment, ArraySlice<BlockEntry>)], from start: UInt64, _ body: (RecordView) throws -> Bool) throws {
+        try runDecoded(plan, from: start) { decoder, r in try body(decoder.view(r)) }
+    }
+
+    /// Decodes the blocks of `plan` in order and calls `body` with the decoder and the
+    /// index of each record from sequence `start` on, until it returns false.
+    private func runDecoded(_ plan: [(Segment, ArraySlice<BlockEntry>)], from start: UInt64, _ body: (BlockDecoder, Int) throws -> Bool) throws {
         let decoder = BlockDecoder()
         let chunkTarget = 1 << 20
         for (segment, blocks) in plan {
@@ -87,9 +93,8 @@ extension FileLog {
                     let entry = blocks[k]
                     try decode(chunk, at: entry.offset - chunkStart, entry: entry, in: segment, into: decoder)
                     for r in 0..<decoder.count {
-                        let view = decoder.view(r)
-                        if view.sequence < start { continue }
-                        if try !body(view) { return }
+                        if decoder.header.firstSequence + UInt64(r) < start { continue }
+                        if try !body(decoder, r) { return }
                     }
                 }
                 i = j
@@ -115,7 +120,7 @@ extension FileLog {
             try decode(try segment.readBlock(entry), at: 0, entry: entry, in: segment, into: readDecoder)
             cachedBlock = (segment.base, b)
         }
-        return materialize(readDecoder.view(Int(seq - segment.blocks[b].firstSequence)))
+        return materialize(readDecoder, Int(seq - segment.blocks[b].firstSequence))
     }
 
     private func decode(_ bytes: [UInt8], at offset: Int, entry: BlockEntry, in segment: Segment, into decoder: BlockDecoder) throws {
@@ -134,10 +139,30 @@ extension FileLog {
         }
     }
 
-    /// A stored record from a view (allocates). Call holding `state`.
-    func materialize(_ view: RecordView) -> StoredRecord {
-        StoredRecord(
+    /// Record `i` of the decoded block as a stored record (allocates). Call holding `state`.
+    func materialize(_ decoder: BlockDecoder, _ i: Int) -> StoredRecord {
+        let view = decoder.view(i)
+        return StoredRecord(
             sequence: view.sequence, time: view.time, stream: streamKeys[Int(view.stream.rawValue)],
-            id: view.id, payload: Array(view.payload))
+            id: view.id, payload: Array(view.payload), keys: Array(decoder.keys(i)))
+    }
+
+    /// Every record carrying `key` (see ``NewRecord/keys``), in sequence order. Decodes
+    /// only the blocks the index lists for the key.
+    public func read(key: UInt32) throws -> [StoredRecord] {
+        try state.withLock {
+            var out: [StoredRecord] = []
+            let decoder = BlockDecoder()
+            for segment in segments {
+                for b in segment.keyPostings.blocks(of: key) {
+                    let entry = segment.blocks[Int(b)]
+                    try decode(try segment.readBlock(entry), at: 0, entry: entry, in: segment, into: decoder)
+                    for i in 0..<decoder.count where decoder.keys(i).contains(key) {
+                        out.append(materialize(decoder, i))
+                    }
+                }
+            }
+            return out
+        }
     }
 }

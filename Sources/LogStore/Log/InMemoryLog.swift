@@ -35,7 +35,7 @@ public final class InMemoryLog: LogStore {
         }
         for (i, r) in batch.enumerated() {
             guard case let .appended(seq) = outcomes[i] else { continue }
-            records.append(StoredRecord(sequence: seq, time: r.time, stream: r.stream, id: r.id, payload: r.payload))
+            records.append(StoredRecord(sequence: seq, time: r.time, stream: r.stream, id: r.id, payload: r.payload, keys: r.keys))
             idBytes.append(Array(r.id.utf8))
             byID[r.id] = seq
             if streamNumbers[r.stream] == nil {
@@ -57,6 +57,11 @@ public final class InMemoryLog: LogStore {
     /// Every record of `stream` up to a time.
     public func read(stream: String, timeAtMost: Int64) throws -> [StoredRecord] {
         records.filter { $0.stream == stream && $0.time <= timeAtMost }
+    }
+
+    /// Every record carrying `key`.
+    public func read(key: UInt32) throws -> [StoredRecord] {
+        records.filter { $0.keys.contains(key) }
     }
 
     /// Every record from `start` on.

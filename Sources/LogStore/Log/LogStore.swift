@@ -25,6 +25,10 @@ public protocol LogStore: AnyObject {
     /// block's earliest time).
     func read(stream: String, timeAtMost: Int64) throws -> [StoredRecord]
 
+    /// Every record carrying `key` (see ``NewRecord/keys``), in sequence order; only
+    /// the blocks that hold such records are read.
+    func read(key: UInt32) throws -> [StoredRecord]
+
     /// Calls `body` with every record from sequence `start` on, in sequence order,
     /// until it returns false. Views are valid as long as the caller keeps them.
     func scan(from start: UInt64, _ body: (RecordView) throws -> Bool) throws
@@ -73,6 +77,9 @@ enum RecordValidation {
         let streamBytes = record.stream.utf8.count
         guard streamBytes >= 1, streamBytes <= LogFormat.maxKeyBytes else {
             throw LogError.invalidRecord(index: index, reason: "stream key must be 1...\(LogFormat.maxKeyBytes) bytes, got \(streamBytes)")
+        }
+        guard record.keys.count <= LogFormat.maxKeysPerRecord else {
+            throw LogError.invalidRecord(index: index, reason: "\(record.keys.count) keys, at most \(LogFormat.maxKeysPerRecord) allowed")
         }
         guard record.payload.count <= LogFormat.maxBlockBodyBytes / 2 else {
             throw LogError.invalidRecord(index: index, reason: "payload of \(record.payload.count) bytes is too large")

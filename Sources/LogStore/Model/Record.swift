@@ -12,13 +12,17 @@ public struct NewRecord: Sendable, Equatable {
     public var id: String
     /// The encoded event.
     public var payload: [UInt8]
+    /// Numbers the record can be found by besides its stream (``LogStore/read(key:)``),
+    /// sorted, each once; what they mean is the caller's business. At most 255.
+    public private(set) var keys: [UInt32]
 
     /// A record with these fields.
-    public init(time: Int64, stream: String, id: String, payload: [UInt8]) {
+    public init(time: Int64, stream: String, id: String, payload: [UInt8], keys: [UInt32] = []) {
         self.time = time
         self.stream = stream
         self.id = id
         self.payload = payload
+        self.keys = keys.count > 1 ? Array(Set(keys)).sorted() : keys
     }
 }
 
@@ -34,18 +38,21 @@ public struct StoredRecord: Sendable, Equatable {
     public var id: String
     /// The payload bytes exactly as appended.
     public var payload: [UInt8]
+    /// Its keys (see ``NewRecord/keys``).
+    public var keys: [UInt32]
 
     /// A record with these fields.
-    public init(sequence: UInt64, time: Int64, stream: String, id: String, payload: [UInt8]) {
+    public init(sequence: UInt64, time: Int64, stream: String, id: String, payload: [UInt8], keys: [UInt32] = []) {
         self.sequence = sequence
         self.time = time
         self.stream = stream
         self.id = id
         self.payload = payload
+        self.keys = keys
     }
 
     /// The same record without its sequence number.
-    public var unsequenced: NewRecord { NewRecord(time: time, stream: stream, id: id, payload: payload) }
+    public var unsequenced: NewRecord { NewRecord(time: time, stream: stream, id: id, payload: payload, keys: keys) }
 }
 
 /// A small number that stands for a stream key within one log, for hot loops that

@@ -2,8 +2,8 @@ import ByteCoding
 import SystemIO
 
 /// One segment file and everything known about it: its header, the table of its
-/// blocks, the streams it defines, which blocks hold each stream, and the
-/// fingerprints of its event ids. The last three are the segment's index; they are
+/// blocks, the streams it defines, which blocks hold each stream and each record
+/// key, and the fingerprints of its event ids. The last three are the segment's index; they are
 /// rebuilt from the blocks whenever the index file is missing or stale.
 final class Segment {
     let base: UInt64
@@ -16,15 +16,10 @@ final class Segment {
     var blocks: [BlockEntry] = []
     /// Stream keys first used in this segment, numbered from `header.streamsBefore`.
     var definedStreams: [String] = []
-    /// Stream number → numbers of the blocks (in this segment) holding its records,
-    /// for the blocks added since the index file was read.
-    var postings: [UInt32: [UInt32]] = [:]
-    /// The lists the index file holds, still encoded: stream number → where its list
-    /// starts in `indexedPostingBytes` and how many entries it has. Decoded only for
-    /// the stream asked for, so that opening a log costs little however many
-    /// streams it has.
-    var indexedPostings: [UInt32: (start: Int, count: Int)] = [:]
-    var indexedPostingBytes: [UInt8] = []
+    /// Stream number → the blocks holding its records.
+    var streamPostings = BlockPostings()
+    /// Record key → the blocks holding records with that key (see ``NewRecord/keys``).
+    var keyPostings = BlockPostings()
     /// Fingerprints (``IDHash/hash32(_:)``) of every record's id.
     var idHashes: [UInt32] = []
     /// How many bytes of the segment the index file on disk describes.
@@ -66,62 +61,30 @@ final class Segment {
     }
 
     /// Records a block in the in-memory index: the streams it defines, the stream
-    /// number of each record, and each record's id fingerprint.
-    func add(_ entry: BlockEntry, newStreams: [String], streams: [UInt32], idHashes hashes: [UInt32]) {
+    /// number of each record, the keys its records carry, and each record's id
+    /// fingerprint.
+    func add(_ entry: BlockEntry, newStreams: [String], streams: [UInt32], keys: some Sequence<UInt32>, idHashes hashes: [UInt32]) {
         let number = UInt32(blocks.count)
         blocks.append(entry)
         definedStreams.append(contentsOf: newStreams)
-        var previous: UInt32 = .max
-        for s in streams {
-            if s == previous { continue }
-            previous = s
-            if postings[s]?.last != number { postings[s, default: []].append(number) }
-        }
+        for s in streams { streamPostings.add(s, block: number) }
+        for k in keys { keyPostings.add(k, block: number) }
         idHashes.append(contentsOf: hashes)
     }
 
     /// The numbers of the blocks holding records of stream `s`, in order.
-    func blockNumbers(of s: UInt32) -> [UInt32] {
-        var out: [UInt32] = []
-        if let (start, count) = indexedPostings[s] {
-            var r = ByteReader(indexedPostingBytes, offset: start)
-            var block: UInt32 = 0
-            out.reserveCapacity(count + (postings[s]?.count ?? 0))
-            for _ in 0..<count {
-                block &+= UInt32(truncatingIfNeeded: (try? r.varint()) ?? 0)
-                out.append(block)
-            }
-        }
-        if let recent = postings[s] { out.append(contentsOf: recent) }
-        return out
-    }
-
-    /// Every stream with records in this segment.
-    var streamsWithRecords: [UInt32] { Array(Set(indexedPostings.keys).union(postings.keys)).sorted() }
-
-    /// Decodes the index's lists into `postings` (before they are changed).
-    func materializePostings() {
-        guard !indexedPostings.isEmpty else { return }
-        var all: [UInt32: [UInt32]] = [:]
-        for s in streamsWithRecords { all[s] = blockNumbers(of: s) }
-        postings = all
-        indexedPostings = [:]
-        indexedPostingBytes = []
-    }
+    func blockNumbers(of s: UInt32) -> [UInt32] { streamPostings.blocks(of: s) }
 
     /// Removes every block from number `count` on (used to undo a failed append).
     func truncateBlocks(to count: Int, streamsBefore: Int) {
         guard count < blocks.count else { return }
-        materializePostings()
+        streamPostings.truncate(toBlocks: count)
+        keyPostings.truncate(toBlocks: count)
         let removedRecords = blocks[count...].reduce(0) { $0 + $1.count }
         blocks.removeSubrange(count...)
         idHashes.removeLast(removedRecords)
         let keep = streamsBefore - Int(header.streamsBefore)
         definedStreams.removeSubrange(max(0, keep)...)
-        for (s, list) in postings {
-            let trimmed = list.filter { $0 < UInt32(count) }
-            postings[s] = trimmed.isEmpty ? nil : trimmed
-        }
     }
 
     /// The block holding `sequence`, by binary search.

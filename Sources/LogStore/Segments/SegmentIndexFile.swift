@@ -38,24 +38,8 @@ enum SegmentIndexFile {
         }
         p.varint(segment.definedStreams.count)
         BlockBuilder.frontCode(segment.definedStreams.map { Array($0.utf8) }, into: &p)
-        let streams = segment.streamsWithRecords
-        p.varint(streams.count)
-        var previousStream: UInt32 = 0
-        var list = ByteWriter()
-        for s in streams {
-            let blocks = segment.blockNumbers(of: s)
-            p.varint(UInt64(s - previousStream))
-            previousStream = s
-            p.varint(blocks.count)
-            list.bytes.removeAll(keepingCapacity: true)
-            var previousBlock: UInt32 = 0
-            for b in blocks {
-                list.varint(UInt64(b - previousBlock))
-                previousBlock = b
-            }
-            p.varint(list.bytes.count)
-            p.raw(list.bytes)
-        }
+        segment.streamPostings.encode(into: &p)
+        segment.keyPostings.encode(into: &p)
         return wrap(p.bytes, magic: LogFormat.indexMagic, segment: segment)
     }
 
@@ -153,18 +137,9 @@ enum SegmentIndexFile {
                 streams.append(String(decoding: key, as: UTF8.self))
                 previous = key
             }
-            // Stream lists are kept encoded; only where each one is, is read now.
-            let postingCount = try p.count(atMost: payloadLength)
-            var postings: [UInt32: (start: Int, count: Int)] = [:]
-            postings.reserveCapacity(postingCount)
-            var stream: UInt32 = 0
-            for _ in 0..<postingCount {
-                stream += UInt32(try p.count(atMost: Int(UInt32.max)))
-                let n = try p.count(atMost: blockCount)
-                let length = try p.count(atMost: p.remaining)
-                postings[stream] = (p.offset, n)
-                p.offset += length
-            }
+            // Stream and key lists are kept encoded; only where each one is, is read now.
+            let streamPostings = try BlockPostings.decode(&p, in: bytes, blockCount: blockCount)
+            let keyPostings = try BlockPostings.decode(&p, in: bytes, blockCount: blockCount)
             guard p.remaining == 0 else { return false }
             var hashes: [UInt32] = []
             if withIDs {
@@ -182,9 +157,8 @@ enum SegmentIndexFile {
             }
             segment.blocks = blocks
             segment.definedStreams = streams
-            segment.indexedPostings = postings
-            segment.indexedPostingBytes = bytes
-            segment.postings = [:]
+            segment.streamPostings = streamPostings
+            segment.keyPostings = keyPostings
             segment.idHashes = hashes
             segment.indexedLength = covered
             return true

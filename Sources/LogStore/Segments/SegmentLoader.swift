@@ -149,7 +149,7 @@ enum SegmentLoader {
                 offset: offset, length: header.totalLength, firstSequence: header.firstSequence, count: header.count,
                 minTime: minTime, maxTime: maxTime, crc: ByteReader.u32(bytes, at: header.totalLength - 4),
                 rawLength: header.rawLength)
-            segment.add(entry, newStreams: decoder.newStreams, streams: decoder.streams, idHashes: (0..<decoder.count).map { i in
+            segment.add(entry, newStreams: decoder.newStreams, streams: decoder.streams, keys: decoder.keyValues, idHashes: (0..<decoder.count).map { i in
                 IDHash.hash32(IDHash.hash64(decoder.idBytes[decoder.idStarts[i]..<decoder.idStarts[i + 1]]))
             })
             offset += header.totalLength
