@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "BlockCompressionTests", dependencies: ["BlockCompression"]),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO", "ByteCoding", "BlockCompression", "Randomness"]),
         .testTarget(name: "EventsTests", dependencies: ["Events"]),
-        .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "LogStore", "Randomness"]),
+        .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "LogStore", "ByteCoding", "Randomness"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Events", "Replay", "LogStore"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange", "Randomness"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Replay", "Events", "LogStore", "Interchange"]),

@@ -39,8 +39,10 @@ public struct Checkpoint: Sendable, Equatable {
     public var keyID: String
     /// Ed25519 signature of ``signedText``.
     public var signature: [UInt8]
-    /// log2 of the group size, and the groups' subtree roots (may be empty).
+    /// log2 of the group size (``groupBits(forSize:)`` of the tree size).
     public var groupBits: Int
+    /// The roots of the subtrees of 2^groupBits consecutive records, in order (empty
+    /// when the file has no groups section).
     public var groups: [Hash32]
 
     static let header = "patchlog checkpoint 1"
@@ -75,14 +77,26 @@ public struct Checkpoint: Sendable, Equatable {
     /// groups of 2^K.
     public static func groupBits(forSize size: UInt64) -> Int {
         var k = 0
-        while (size + (1 << UInt64(k)) - 1) >> UInt64(k) > maxGroups { k += 1 }
+        while groupCount(size: size, bits: k) > maxGroups { k += 1 }
         return k
     }
 
-    /// The leaf ranges of the groups of 2^K leaves in a tree of `size`.
+    /// How many groups of 2^`bits` leaves a tree of `size` has (the last may be short).
+    public static func groupCount(size: UInt64, bits: Int) -> UInt64 {
+        bits >= 63 ? (size > 0 ? 1 : 0) : size / (1 << UInt64(bits)) + (size % (1 << UInt64(bits)) == 0 ? 0 : 1)
+    }
+
+    /// The leaf ranges of the groups of 2^`bits` leaves in a tree of `size`.
     public static func groupRanges(size: UInt64, bits: Int) -> [Range<UInt64>] {
-        let width: UInt64 = 1 << UInt64(bits)
-        return stride(from: UInt64(0), to: size, by: Int(width)).map { $0..<min($0 + width, size) }
+        let width: UInt64 = bits >= 63 ? UInt64.max : 1 << UInt64(bits)
+        var out: [Range<UInt64>] = []
+        var start: UInt64 = 0
+        while start < size {
+            let end = size - start > width ? start + width : size
+            out.append(start..<end)
+            start = end
+        }
+        return out
     }
 
     /// Makes and signs the checkpoint of the first `treeSize` records of `log`.
@@ -104,7 +118,7 @@ public struct Checkpoint: Sendable, Equatable {
     /// Whether the groups, when present, hash up to the root.
     public var groupsMatchRoot: Bool {
         guard !groups.isEmpty else { return true }
-        guard UInt64(groups.count) == (treeSize + (1 << UInt64(groupBits)) - 1) >> UInt64(groupBits) else { return false }
+        guard groupBits == Self.groupBits(forSize: treeSize), UInt64(groups.count) == Self.groupCount(size: treeSize, bits: groupBits) else { return false }
         var acc = MerkleAccumulator()
         for (range, g) in zip(Self.groupRanges(size: treeSize, bits: groupBits), groups) {
             acc.append(subtree: g, size: UInt64(range.count))

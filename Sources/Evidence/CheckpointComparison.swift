@@ -35,9 +35,10 @@ extension Checkpoint {
     /// Compares `log` with this checkpoint, reading the log once. Check the
     /// signature (``isSigned(by:)``) and the log id first.
     public func compare(with log: any LogStore) throws -> CheckpointVerdict {
+        guard groupsMatchRoot else { throw EvidenceError.invalidRequest("the checkpoint's groups do not hash to its signed root") }
         let records = log.count
         let limit = min(records, treeSize)
-        let width: UInt64 = 1 << UInt64(groupBits)
+        let width: UInt64 = groupBits >= 63 ? UInt64.max / 2 : 1 << UInt64(groupBits)
         var tree = MerkleAccumulator()
         var group = MerkleAccumulator()
         var firstBadGroup: Int?

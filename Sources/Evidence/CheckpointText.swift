@@ -15,11 +15,17 @@ extension Checkpoint {
         signature = try lines.field("signature") { Hex.decode($0).flatMap { $0.count == 64 ? $0 : nil } }
         groupBits = 0
         groups = []
-        if let header = try lines.optionalField("groups", { (text: Substring) -> (Int, Int)? in
+        if let header = try lines.optionalField("groups", { (text: Substring) -> (Int, UInt64)? in
             let p = text.split(separator: " ")
-            guard p.count == 2, let k = Int(p[0]), (0...63).contains(k), let n = Int(p[1]), n >= 0 else { return nil }
+            guard p.count == 2, let k = Int(p[0]), let n = UInt64(p[1]) else { return nil }
             return (k, n)
         }) {
+            // The groups must be those this tree size has: anything else is not a
+            // checkpoint patchlog wrote (the section is not signed, only checked).
+            let bits = Self.groupBits(forSize: treeSize)
+            guard header.0 == bits, header.1 == Self.groupCount(size: treeSize, bits: bits) else {
+                throw lines.error("groups: expected \(bits) \(Self.groupCount(size: treeSize, bits: bits)) for a tree of \(treeSize) records, got \(header.0) \(header.1)")
+            }
             groupBits = header.0
             for _ in 0..<header.1 {
                 groups.append(try lines.value("a subtree root (64 hex digits)") { Hash32(hex: $0) })

@@ -7,6 +7,8 @@ public enum EvidenceError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformed(file: String, line: Int, reason: String)
     /// A key that is not an Ed25519 key of the expected kind.
     case badKey(file: String, reason: String)
+    /// The log cannot be read as a whole (a record refers to something missing).
+    case unreadable(String)
     /// A request that cannot be answered (a sequence outside the tree, sizes out of order).
     case invalidRequest(String)
 
@@ -19,7 +21,7 @@ public enum EvidenceError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file):\(line): \(reason)"
         case let .badKey(file, reason):
             return "\(file): \(reason)"
-        case let .invalidRequest(what):
+        case let .invalidRequest(what), let .unreadable(what):
             return what
         }
     }

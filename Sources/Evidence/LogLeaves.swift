@@ -34,7 +34,12 @@ public enum LogLeaves {
         var index: UInt64 = 0
         try log.scan { view in
             let n = Int(view.stream.rawValue)
-            while keys.count <= n { keys.append(Array((log.streamKey(StreamID(rawValue: UInt32(keys.count))) ?? "").utf8)) }
+            while keys.count <= n {
+                guard let key = log.streamKey(StreamID(rawValue: UInt32(keys.count))) else {
+                    throw EvidenceError.unreadable("record \(view.sequence) belongs to stream number \(n), which the log does not define")
+                }
+                keys.append(Array(key.utf8))
+            }
             try body(index, MerkleHash.leaf(bytes(time: view.time, stream: keys[n], id: view.idBytes, payload: view.payload)))
             index += 1
             return index < count

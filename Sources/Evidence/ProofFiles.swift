@@ -69,8 +69,8 @@ public struct InclusionProof: Sendable, Equatable {
         treeSize = try lines.field("tree-size") { UInt64($0) }
         let sequence = try lines.field("sequence") { UInt64($0).flatMap { $0 >= 1 ? $0 : nil } }
         let time = try lines.field("time") { Int64($0) }
-        let stream = try lines.field("stream") { Hex.decode($0).map { String(decoding: $0, as: UTF8.self) } }
-        let id = try lines.field("id") { Hex.decode($0).map { String(decoding: $0, as: UTF8.self) } }
+        let stream = try lines.field("stream") { Hex.decode($0).flatMap { String(validating: $0, as: UTF8.self) } }
+        let id = try lines.field("id") { Hex.decode($0).flatMap { String(validating: $0, as: UTF8.self) } }
         let payload = try lines.field("payload") { Hex.decode($0) }
         record = StoredRecord(sequence: sequence, time: time, stream: stream, id: id, payload: payload)
         path = try lines.hashList()
@@ -99,7 +99,9 @@ public struct InclusionProof: Sendable, Equatable {
 public struct ConsistencyProof: Sendable, Equatable {
     /// The log's id (hex).
     public var logID: String
+    /// The older checkpoint's tree size.
     public var oldSize: UInt64
+    /// The newer checkpoint's tree size.
     public var newSize: UInt64
     /// Subtree roots (RFC 9162 §2.1.4).
     public var path: [Hash32]
@@ -149,8 +151,11 @@ public struct ConsistencyProof: Sendable, Equatable {
         self.path = path
     }
 
-    /// Which kind of proof a file holds, from its first line.
-    public static func isConsistencyProof(_ text: String) -> Bool { text.hasPrefix(header) }
+    /// Whether a proof file holds a consistency proof, from its first line that is
+    /// not a comment.
+    public static func isConsistencyProof(_ text: String) -> Bool {
+        text.split(separator: "\n").first { !$0.hasPrefix("#") } == Substring(header)
+    }
 }
 
 extension TextLines {

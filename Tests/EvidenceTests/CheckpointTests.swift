@@ -28,8 +28,17 @@ func memoryLog(_ n: Int, edit: (inout [NewRecord]) -> Void = { _ in }) throws ->
         #expect(!parsed.isSigned(by: SigningKey().publicKey))
         #expect(parsed.groupsMatchRoot)
         // Any change to a signed field breaks the signature.
-        let edited = try Checkpoint(text: cp.text.replacingOccurrences(of: "tree-size: 10", with: "tree-size: 9").replacingOccurrences(of: "sequence: 10", with: "sequence: 9"), file: "cp.txt")
+        let edited = try Checkpoint(text: cp.text.replacingOccurrences(of: "time: 2026-11-22T04:00:00Z", with: "time: 2026-11-21T04:00:00Z"), file: "cp.txt")
         #expect(!edited.isSigned(by: key.publicKey))
+        // The unsigned groups must be exactly those of the tree size: an edited group
+        // line is refused, never trusted (and never traps).
+        #expect(throws: EvidenceError.malformed(file: "cp.txt", line: 9, reason: "groups: expected 0 10 for a tree of 10 records, got 63 1")) {
+            try Checkpoint(text: cp.text.replacingOccurrences(of: "groups: 0 10", with: "groups: 63 1"), file: "cp.txt")
+        }
+        var badGroup = parsed
+        badGroup.groups[3] = MerkleHash.leaf([1])
+        #expect(!badGroup.groupsMatchRoot)
+        #expect(throws: EvidenceError.self) { try badGroup.compare(with: try memoryLog(10)) }
     }
 
     @Test func malformedCheckpointsNameTheFileAndLine() {

@@ -1,3 +1,4 @@
+import ByteCoding
 import Randomness
 import Testing
 @testable import Evidence
@@ -81,6 +82,81 @@ func leaves(_ n: Int) -> [Hash32] { (0..<n).map { MerkleHash.leaf(Array("leaf \(
                     #expect(!MerkleProof.verifyConsistency(oldSize: UInt64(m), newSize: UInt64(n), oldRoot: oldRoot, newRoot: newRoot, proof: bad))
                 }
             }
+        }
+    }
+}
+
+/// Known answers from Certificate Transparency's reference implementation (the
+/// eight leaves of its merkle_tree_test.cc): the checks above compare the code with
+/// itself; these compare it with the rest of the world.
+@Suite struct RFC6962KnownAnswerTests {
+    static let inputs = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"]
+    static let roots = [
+        "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+        "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+        "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+        "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+        "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+        "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+    ]
+    static var leafHashes: [Hash32] { inputs.map { MerkleHash.leaf(Hex.decode($0)!) } }
+
+    func hashes(_ hex: [String]) -> [Hash32] { hex.map { Hash32(hex: $0)! } }
+
+    /// The proof for `ranges` computed from the eight leaves.
+    func proof(_ ranges: [Range<UInt64>]) -> [Hash32] {
+        ranges.map { r in
+            var acc = MerkleAccumulator()
+            for h in Self.leafHashes[Int(r.lowerBound)..<Int(r.upperBound)] { acc.append(leaf: h) }
+            return acc.root
+        }
+    }
+
+    @Test func rootsOfEverySizeMatch() {
+        for n in 1...8 {
+            var acc = MerkleAccumulator()
+            for h in Self.leafHashes.prefix(n) { acc.append(leaf: h) }
+            #expect(acc.root.description == Self.roots[n - 1], "size \(n)")
+        }
+    }
+
+    @Test func inclusionProofsMatch() {
+        let cases: [(UInt64, UInt64, [String])] = [
+            (0, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
+            (5, 8, ["bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                    "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+            (2, 3, ["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"]),
+        ]
+        for (index, size, expected) in cases {
+            let path = proof(MerkleProof.inclusionRanges(leaf: index, size: size))
+            #expect(path == hashes(expected), "leaf \(index) of \(size)")
+            let root = Hash32(hex: Self.roots[Int(size) - 1])!
+            #expect(MerkleProof.verifyInclusion(index: index, size: size, leaf: Self.leafHashes[Int(index)], path: hashes(expected), root: root))
+        }
+    }
+
+    @Test func consistencyProofsMatch() {
+        let cases: [(UInt64, UInt64, [String])] = [
+            (1, 1, []),
+            (1, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
+            (6, 8, ["0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+                    "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+            (2, 5, ["5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
+        ]
+        for (old, new, expected) in cases {
+            #expect(proof(MerkleProof.consistencyRanges(old: old, new: new)) == hashes(expected), "\(old) → \(new)")
+            #expect(MerkleProof.verifyConsistency(
+                oldSize: old, newSize: new, oldRoot: Hash32(hex: Self.roots[Int(old) - 1])!, newRoot: Hash32(hex: Self.roots[Int(new) - 1])!,
+                proof: hashes(expected)))
         }
     }
 }

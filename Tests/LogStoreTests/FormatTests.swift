@@ -60,9 +60,9 @@ import Testing
         b.defineStream(Array("vm-a".utf8), ordinal: 3)
         b.add(time: 1_000, stream: 3, id: Array("evt-0001".utf8), payload: Array("hello".utf8))
         b.add(time: 500, stream: 1, id: Array("evt-0002".utf8), payload: [])
-        let (block, raw, link) = try b.encode(compressor: .init(), dictionary: [], previousLink: HashChain.genesis)
+        let (block, raw, link) = try b.encode(compressor: .init(), dictionary: [], previousLink: HashChain.genesis(logID: [1, 2]))
         guard case let .success(header) = BlockHeader.parse(block, at: 0) else { Issue.record("header"); return }
-        #expect(header.link == link && link == HashChain.link(previous: HashChain.genesis, firstSequence: 42, rawBody: raw))
+        #expect(header.link == link && link == HashChain.link(previous: HashChain.genesis(logID: [1, 2]), firstSequence: 42, rawBody: raw))
         let d = BlockDecoder()
         try d.decode(block, at: 0, header: header, dictionary: [])
         #expect(d.count == 2)

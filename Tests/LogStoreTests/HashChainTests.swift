@@ -21,11 +21,11 @@ import Testing
 
     /// The first block again, holding payload 9,9,9 instead, with valid CRCs and the
     /// link `link` (nil: the correct link for the new content).
-    func forgedFirstBlock(link: [UInt8]?) throws -> [UInt8] {
+    func forgedFirstBlock(link: [UInt8]?, logID: [UInt8]) throws -> [UInt8] {
         var b = BlockBuilder(firstSequence: 1)
         b.defineStream(Array("s".utf8), ordinal: 0)
         b.add(time: 1, stream: 0, id: Array("a".utf8), payload: [9, 9, 9])
-        let encoded = try b.encode(compressor: LZ4Compressor(), dictionary: [], previousLink: HashChain.genesis)
+        let encoded = try b.encode(compressor: LZ4Compressor(), dictionary: [], previousLink: HashChain.genesis(logID: logID))
         guard let link, case var .success(header) = BlockHeader.parse(encoded.block, at: 0) else { return encoded.block }
         header.link = link
         var w = ByteWriter()
@@ -46,7 +46,8 @@ import Testing
         let dir = TemporaryDirectory()
         _ = try twoBlockLog(dir)
         let report = try FileLog.verify(directory: dir.at("log"))
-        #expect(report.isIntact && report.chainHead.count == 64 && report.chainHead != Hex.encode(HashChain.genesis))
+        let genesis = HashChain.genesis(logID: try LogIdentity.read(directory: dir.at("log")).logID)
+        #expect(report.isIntact && report.chainHead.count == 64 && report.chainHead != Hex.encode(genesis))
     }
 
     @Test func aBlockRewrittenWithItsOldLinkIsCaughtAtThatBlock() throws {
@@ -54,7 +55,7 @@ import Testing
         let blocks = try twoBlockLog(dir)
         let bytes = try FileSystem.read(dir.at("log/" + LogFormat.segmentName(base: 1)))
         guard case let .success(original) = BlockHeader.parse(bytes, at: blocks[0].offset) else { Issue.record("header"); return }
-        try replaceFirstBlock(dir, blocks, with: try forgedFirstBlock(link: original.link))
+        try replaceFirstBlock(dir, blocks, with: try forgedFirstBlock(link: original.link, logID: try LogIdentity.read(directory: dir.at("log")).logID))
         let problem = try FileLog.verify(directory: dir.at("log")).problem
         #expect(problem?.offset == blocks[0].offset)
         #expect(problem?.reason.hasPrefix("hash chain broken: the records of sequences 1-1") == true)
@@ -63,7 +64,7 @@ import Testing
     @Test func aBlockRewrittenWithAFreshLinkBreaksTheNextBlock() throws {
         let dir = TemporaryDirectory()
         let blocks = try twoBlockLog(dir)
-        let forged = try forgedFirstBlock(link: nil)
+        let forged = try forgedFirstBlock(link: nil, logID: try LogIdentity.read(directory: dir.at("log")).logID)
         try replaceFirstBlock(dir, blocks, with: forged)
         let problem = try FileLog.verify(directory: dir.at("log")).problem
         #expect(problem?.offset == blocks[0].offset + forged.count)

@@ -7,7 +7,7 @@ import BlockCompression
 /// After ``decode(_:at:header:dictionary:)`` the block's records are available by
 /// index through ``view(_:)`` and the columns below.
 final class BlockDecoder {
-    private(set) var header = BlockHeader(compressed: false, count: 0, rawLength: 0, storedLength: 0, firstSequence: 1, link: HashChain.genesis)
+    private(set) var header = BlockHeader(compressed: false, count: 0, rawLength: 0, storedLength: 0, firstSequence: 1, link: [])
     private(set) var body: [UInt8] = []
     private(set) var times: [Int64] = []
     private(set) var streams: [UInt32] = []

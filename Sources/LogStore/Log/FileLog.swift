@@ -44,7 +44,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
     /// Recent uncompressed block bodies: the next segment's dictionary.
     var recentRaw: [UInt8] = []
     /// The hash-chain link of the last block in the log (``HashChain``).
-    var chainHead = HashChain.genesis
+    var chainHead: [UInt8]
     private(set) var lockFile: SystemFile?
     let compressor: LZ4Compressor
     /// Guards everything above.
@@ -67,6 +67,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
         self.options = options
         self.access = access
         self.identity = identity
+        self.chainHead = HashChain.genesis(logID: identity.logID)
         self.compressor = LZ4Compressor(level: options.compressionLevel)
     }
 

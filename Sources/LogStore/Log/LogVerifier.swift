@@ -45,14 +45,14 @@ extension FileLog {
     /// number, stream number and hash-chain link, and stops at the first damage. Changes nothing.
     /// Index files are checked against what the segments say.
     public static func verify(directory: String) throws -> VerificationReport {
-        _ = try LogIdentity.read(directory: directory)
+        let identity = try LogIdentity.read(directory: directory)
         var report = VerificationReport()
         let names: [String]
         do { names = try FileSystem.list(directory) } catch { throw LogError.io(error) }
         let bases = names.compactMap(LogFormat.segmentBase).sorted()
         var streams: UInt32 = 0
         var expected: UInt64 = 1
-        let chain = ChainCheck()
+        let chain = ChainCheck(head: HashChain.genesis(logID: identity.logID))
         for (i, base) in bases.enumerated() {
             let name = LogFormat.segmentName(base: base)
             let isLast = i == bases.count - 1

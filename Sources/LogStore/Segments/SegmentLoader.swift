@@ -33,7 +33,8 @@ enum SegmentTail: Equatable {
 
 /// The hash-chain link a verifying scan has reached (``HashChain``).
 final class ChainCheck {
-    var head = HashChain.genesis
+    var head: [UInt8]
+    init(head: [UInt8]) { self.head = head }
 }
 
 /// Opens a segment: reads and checks its header, loads its index file if that is

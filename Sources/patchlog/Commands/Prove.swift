@@ -47,20 +47,25 @@ extension Patchlog {
             if let seq, let checkpoint {
                 let cp = try EvidenceFiles.checkpoint(checkpoint)
                 try requireThisLog(cp, checkpoint, log)
-                let proof = try InclusionProof.make(log: log, logID: log.logID, sequence: seq, treeSize: cp.treeSize)
+                let proof = try context(checkpoint) { try InclusionProof.make(log: log, logID: log.logID, sequence: seq, treeSize: cp.treeSize) }
                 text = proof.text(comment: describe(proof.record))
             } else if let from, let to {
                 let old = try EvidenceFiles.checkpoint(from)
                 let new = try EvidenceFiles.checkpoint(to)
                 try requireThisLog(old, from, log)
                 try requireThisLog(new, to, log)
-                text = try ConsistencyProof.make(log: log, logID: log.logID, oldSize: old.treeSize, newSize: new.treeSize).text
+                text = try context("\(from) and \(to)") { try ConsistencyProof.make(log: log, logID: log.logID, oldSize: old.treeSize, newSize: new.treeSize).text }
             } else {
                 return
             }
             let file = try Output.open(out)
             try file.writeNext(Array(text.utf8))
             if out != nil { file.close() }
+        }
+
+        /// Runs `body`, naming the checkpoint(s) a failure is about.
+        private func context<R>(_ checkpoints: String, _ body: () throws -> R) throws -> R {
+            do { return try body() } catch let error as EvidenceError { throw CommandFailure("\(checkpoints): \(error)") }
         }
 
         private func requireThisLog(_ cp: Checkpoint, _ path: String, _ log: FileLog) throws {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Evidence
+import Interchange
+import Replay
 
 extension Patchlog {
     /// `patchlog verify-proof`: an auditor's check of a proof against signed
@@ -45,6 +47,14 @@ extension Patchlog {
                     throw ExitCode(ExitCodes.differs)
                 }
                 print("proven: record \(p.record.sequence) (id \(p.record.id), stream \(p.record.stream)) is in the log \(cp.logID) as signed at \(cp.time) (\(cp.treeSize) records)")
+                // What was proven is the record in the proof's fields, decoded here; the
+                // file's comment lines are for reading and prove nothing.
+                if let event = try? HotpatchLog.event(from: p.record) {
+                    print("event: " + EventJSONEncoder.encode(event))
+                }
+                if text.split(separator: "\n").contains(where: { $0.hasPrefix("#") }) {
+                    print("note: the proof file's # comment lines are not covered by the proof; the event above is")
+                }
             }
         }
     }
