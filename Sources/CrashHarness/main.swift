@@ -6,11 +6,19 @@
 // `writer` mode) that appends batches of known records to a log in DIR and notes each
 // acknowledged append in an ack file, then kills it with SIGKILL: after a random
 // delay, or from inside the store at a chosen write or fsync (a segment roll, an
-// index write, a block write) through SystemIO's fault injection. After every kill
-// it opens the log and checks: it opens; every acknowledged record is there and
-// identical; every record present is whole and exactly what was written; verify
-// finds every checksum and hash-chain link intact; the next writer appends on. It
-// prints one line per mode and exits 1 if any check failed.
+// index write, a block write) through SystemIO's fault injection.
+//
+// A SIGKILL alone loses nothing the process wrote (the page cache survives it), so
+// after every kill the harness also plays a power cut: from the child's sync journal
+// (SystemIO records every successful fsync and rename) it knows how much of each file
+// was durable, and cuts every file back to a random length between that and its
+// current size — unsynced data lost, possibly torn mid-block. Then it checks: verify
+// (read-only, before any recovery) finds no damage; the log opens; under `always` and
+// `batch` every acknowledged record is there and identical (under `none` losing
+// acknowledged records is allowed, and counted); every record present is whole and
+// exactly what was written; verify finds every checksum and hash-chain link intact;
+// the next writer appends on. It prints one line per mode and exits 1 if any check
+// failed.
 import Foundation
 import LogStore
 import Randomness
@@ -36,6 +44,7 @@ func options(sync: SyncMode, segmentBytes: Int) -> LogOptions {
 /// Child: appends batches until killed, writing "k\n" to the ack file after each
 /// append of records up to k returns.
 func writer(dir: String, sync: SyncMode, segmentBytes: Int, seed: UInt64, ackPath: String) throws -> Never {
+    FaultInjection.journalSyncs(to: ackPath + ".journal")
     if let crash = ProcessInfo.processInfo.environment["PATCHLOG_CRASH_AT"] {
         // "write:.idx:3" — kill during the 4th write to a path containing ".idx".
         let p = crash.split(separator: ":")
@@ -58,19 +67,49 @@ func writer(dir: String, sync: SyncMode, segmentBytes: Int, seed: UInt64, ackPat
 }
 
 struct Tally {
-    var trials = 0, crashPoints = 0, ackedRecords: UInt64 = 0, lostAcked: UInt64 = 0
-    var unackedPresent: UInt64 = 0, tornBytesCut = 0, failures: [String] = []
+    var trials = 0, crashPoints = 0, crashPointsFired = 0, ackedRecords: UInt64 = 0, lostAcked: UInt64 = 0
+    var unackedPresent: UInt64 = 0, tornBytesCut = 0, unsyncedBytesDropped = 0, failures: [String] = []
+}
+
+/// Plays a power cut on the log directory: every file is cut back to a random length
+/// between what its last fsync made durable (per the child's journal) and its size.
+func powerCut(dir: String, journal: String, random g: inout SplitMix64, tally: inout Tally) {
+    var durable: [String: Int] = [:]
+    let lines = ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").split(separator: "\n")
+    for line in lines {
+        let p = line.split(separator: " ")
+        if p.count == 3, p[0] == "synced", let size = Int(p[2]) { durable[String(p[1])] = size }
+        if p.count == 3, p[0] == "rename" { durable[String(p[2])] = durable.removeValue(forKey: String(p[1])) }
+    }
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+    for name in names where name != "LOCK" {
+        let path = dir + "/" + name
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil else { continue }
+        let safe = min(durable[path] ?? 0, size)
+        guard size > safe else { continue }
+        let cut = safe + g.next(upTo: size - safe + 1)
+        if cut < size, let h = FileHandle(forUpdatingAtPath: path) {
+            try? h.truncate(atOffset: UInt64(cut))
+            try? h.close()
+            tally.unsyncedBytesDropped += size - cut
+        }
+    }
 }
 
 /// Opens the log after a kill and checks every promise; returns what it found.
 func check(dir: String, maxAcked: UInt64, sync: SyncMode, segmentBytes: Int, tally: inout Tally) {
     do {
+        // Before anything repairs it: what the crash left must not look damaged.
+        let before = try FileLog.verify(directory: dir)
+        if let problem = before.problem { tally.failures.append("\(sync): verify right after the crash: \(problem)") }
         let log = try FileLog.open(at: dir, options: options(sync: sync, segmentBytes: segmentBytes))
         tally.tornBytesCut += log.recovery.droppedBytes
         let count = log.count
         if count < maxAcked {
             tally.lostAcked += maxAcked - count
-            tally.failures.append("\(sync): \(maxAcked - count) acknowledged records missing (log has \(count), acked \(maxAcked))")
+            if sync != .none {
+                tally.failures.append("\(sync): \(maxAcked - count) acknowledged records missing (log has \(count), acked \(maxAcked))")
+            }
         }
         tally.unackedPresent += count > maxAcked ? count - maxAcked : 0
         var k: UInt64 = 0
@@ -97,13 +136,14 @@ func trials(dir: String, count: Int, seed: UInt64, segmentBytes: Int) throws -> 
     var g = SplitMix64(seed: seed)
     var allGood = true
     let crashPoints = ["write:.seg:", "write:.idx:", "sync:.seg:", "sync:.idx:"]
-    print("| sync | trials | of them armed to die inside a write or fsync | acknowledged records | acknowledged but lost | unacknowledged but present (whole) | torn bytes cut | failures |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| sync | kills | armed to die inside a write or fsync (fired) | acknowledged records | acknowledged but lost | unacknowledged but present (whole) | unsynced bytes dropped by the power cut | torn bytes cut by recovery | failures |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for sync in [SyncMode.always, .batch, .none] {
         let logDir = dir + "/log-\(sync)"
         let ackPath = dir + "/acks-\(sync)"
         try? FileManager.default.removeItem(atPath: logDir)
         try? FileManager.default.removeItem(atPath: ackPath)
+        try? FileManager.default.removeItem(atPath: ackPath + ".journal")
         var tally = Tally()
         for trial in 0..<count {
             let p = Process()
@@ -124,9 +164,13 @@ func trials(dir: String, count: Int, seed: UInt64, segmentBytes: Int) throws -> 
             let acked = (try? String(contentsOfFile: ackPath, encoding: .utf8))?.split(separator: "\n").last.flatMap { UInt64($0) } ?? 0
             tally.trials += 1
             tally.ackedRecords = acked
+            let journal = ackPath + ".journal"
+            let fired = ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.hasPrefix("crash ") }.count
+            tally.crashPointsFired = fired
+            powerCut(dir: logDir, journal: journal, random: &g, tally: &tally)
             check(dir: logDir, maxAcked: acked, sync: sync, segmentBytes: segmentBytes, tally: &tally)
         }
-        print("| \(sync) | \(tally.trials) | \(tally.crashPoints) | \(tally.ackedRecords) | \(tally.lostAcked) | \(tally.unackedPresent) | \(tally.tornBytesCut) | \(tally.failures.count) |")
+        print("| \(sync) | \(tally.trials) | \(tally.crashPoints) (\(tally.crashPointsFired)) | \(tally.ackedRecords) | \(tally.lostAcked) | \(tally.unackedPresent) | \(tally.unsyncedBytesDropped) | \(tally.tornBytesCut) | \(tally.failures.count) |")
         for f in tally.failures.prefix(5) { print("    FAILED: \(f)") }
         if !tally.failures.isEmpty { allGood = false }
     }

@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// Test-only faults: makes the next writes or syncs of files whose path contains a
@@ -26,8 +27,28 @@ public enum FaultInjection {
 
     /// The `errno` to arm for a crash instead of an error: the process kills itself
     /// with `SIGKILL` in the middle of the call (after writing part of the bytes, or
-    /// before the `fsync`), as a power cut or `kill -9` would. For crash tests.
+    /// before the `fsync`). For crash tests; with ``journalSyncs(to:)`` the harness
+    /// can also drop what was never synced, as a power cut would.
     public static let killProcess: Int32 = -9
+
+    private static let journal = Atomic<Int32>(-1)
+
+    /// Test-only: appends a line to the file at `path` for every successful `fsync`
+    /// (`synced PATH SIZE`), every rename (`rename FROM TO`) and every self-kill
+    /// (`crash PATH`), so that a crash harness knows which bytes were durable when the
+    /// process died and which crash points fired.
+    public static func journalSyncs(to path: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        journal.store(fd, ordering: .sequentiallyConsistent)
+    }
+
+    /// Appends `line` to the sync journal, if one is kept.
+    static func note(_ line: @autoclosure () -> String) {
+        let fd = journal.load(ordering: .relaxed)
+        guard fd >= 0 else { return }
+        let bytes = Array((line() + "\n").utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+    }
 
     /// Makes the next `times` calls of `operation` on matching paths fail with `errno`
     /// (or, with ``killProcess``, kills the process during the `times`-th call).

@@ -64,6 +64,7 @@ public enum FileSystem {
         if Glibc.rename(source, destination) != 0 {
             throw SystemError(errno: errno, operation: "rename", path: destination)
         }
+        FaultInjection.note("rename \(source) \(destination)")
     }
 
     /// Writes `bytes` to `path` so that a reader sees either the old file or the whole

@@ -148,7 +148,10 @@ public final class SystemFile {
                 }
                 done += n
             }
-            if fault == FaultInjection.killProcess { kill(getpid(), SIGKILL) }
+            if fault == FaultInjection.killProcess {
+                FaultInjection.note("crash write \(path)")
+                kill(getpid(), SIGKILL)
+            }
             if let fault { return .failure(SystemError(errno: fault, operation: "write", path: path)) }
             return .success(())
         }
@@ -158,11 +161,15 @@ public final class SystemFile {
     /// Makes everything written so far durable (`fsync(2)`).
     public func sync() throws(SystemError) {
         if let fault = FaultInjection.fault(for: .sync, path: path) {
-            if fault == FaultInjection.killProcess { kill(getpid(), SIGKILL) }
+            if fault == FaultInjection.killProcess {
+                FaultInjection.note("crash sync \(path)")
+                kill(getpid(), SIGKILL)
+            }
             throw SystemError(errno: fault, operation: "fsync", path: path)
         }
         let fd = self.fd
         _ = try retryingInterrupts("fsync", path) { fsync(fd) }
+        FaultInjection.note("synced \(path) \((try? size()) ?? 0)")
     }
 
     /// Cuts the file to `size` bytes (`ftruncate(2)`).
