@@ -5,7 +5,8 @@ import LogStore
 import Replay
 
 /// In-process timings on an existing log (the fleet of tools/bench): one VM's
-/// state, every install of one KB, the full replay to the fleet's state, and the CSV
+/// state, every install of one KB (the install events, as the peers' query returns
+/// them, and with effective times from a fleet fold), the full replay to the fleet's state, and the CSV
 /// export. Printed as `name seconds` lines for tools/bench to read.
 struct FleetBench {
     let directory: String
@@ -24,7 +25,8 @@ struct FleetBench {
             out += "\(name) \(StoreBench.median(try (0..<runs).map { _ in try bench.time(body) }))\n"
         }
         try measure("state") { _ = try replayer.state(ofVM: vm, at: at) }
-        try measure("kb") { _ = try replayer.installs(of: kb) }
+        try measure("kb") { try Exporter(log: log).export(format: .csv, filter: ExportFilter(kb: kb, type: .install)) { _ in } }
+        try measure("kb-effective") { _ = try replayer.installs(of: kb) }
         try measure("replay") { _ = try replayer.fleet() }
         try measure("export-csv") { try Exporter(log: log).export(format: .csv, filter: ExportFilter()) { _ in } }
         out += "events \(store.count)\n"

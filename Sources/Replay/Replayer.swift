@@ -94,7 +94,7 @@ public struct Replayer {
         var counts: [Int] = []
         var outOfOrder: [Bool] = []
         let limit = at.nanoseconds
-        try store.scan { view in
+        try store.scan(from: 1, includingIDs: false) { view in
             guard view.sequence <= asRecorded else { return false }
             guard view.time <= limit else { return true }
             let s = Int(view.stream.rawValue)
@@ -113,7 +113,8 @@ public struct Replayer {
             }
             lastTime[s] = view.time
             counts[s] += 1
-            try HotpatchLog.located(view.sequence, view.id) { () throws(EventCodec.DecodeError) in
+            // The scan skips ids; an error reads the record's id back to name it.
+            try HotpatchLog.located(view.sequence, (try? store.read(view.sequence...view.sequence).first?.id) ?? "") { () throws(EventCodec.DecodeError) in
                 try body(&values[s], EventView(view.payload), Timestamp(nanoseconds: view.time), view.sequence)
             }
             return true

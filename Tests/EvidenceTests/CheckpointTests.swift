@@ -1,3 +1,4 @@
+import Foundation
 import LogStore
 import Testing
 @testable import Evidence

@@ -101,7 +101,7 @@ import Testing
                 var rows = CSVWriter()
                 rows.row(Exporter.csvHeader)
                 for (seq, e) in all where e.type == type && Exporter.names(e, kb) {
-                    for row in Exporter.timelineRows(e, sequence: seq, only: kb) { rows.row(row) }
+                    Exporter.writeTimeline(e, sequence: seq, only: kb, into: &rows)
                 }
                 #expect(keyed == rows.text, "\(kb) \(type)")
             }

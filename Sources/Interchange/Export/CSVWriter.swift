@@ -5,6 +5,8 @@
 public struct CSVWriter {
     /// The bytes so far.
     public private(set) var bytes: [UInt8] = []
+    /// Whether the current row has a cell yet.
+    private var inRow = false
 
     /// An empty writer.
     public init() {}
@@ -14,12 +16,52 @@ public struct CSVWriter {
 
     /// Appends one row.
     public mutating func row(_ cells: [String]) {
-        for (i, cell) in cells.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            Self.append(cell, to: &bytes)
-        }
+        for c in cells { cell(c) }
+        endRow()
+    }
+
+    /// Appends one cell to the current row (cells written one by one, without an
+    /// array per row: an export writes millions).
+    public mutating func cell(_ text: String) {
+        separate()
+        Self.append(text, to: &bytes)
+    }
+
+    /// Appends a cell of UTF-8 bytes, neutralised and quoted as needed.
+    public mutating func cell(utf8 text: some Collection<UInt8>) {
+        separate()
+        Self.append(bytes: text, to: &bytes)
+    }
+
+    /// Appends a number cell.
+    public mutating func cell(_ n: UInt64) {
+        separate()
+        let start = bytes.count
+        var v = n
+        repeat {
+            bytes.append(UInt8(48 + v % 10))
+            v /= 10
+        } while v > 0
+        bytes[start...].reverse()
+    }
+
+    /// Appends a cell whose bytes `write` appends; they must need no quoting and
+    /// cannot start a formula (digits, times).
+    public mutating func cell(plain write: (inout [UInt8]) -> Void) {
+        separate()
+        write(&bytes)
+    }
+
+    /// Ends the current row.
+    public mutating func endRow() {
         bytes.append(0x0D)
         bytes.append(0x0A)
+        inRow = false
+    }
+
+    private mutating func separate() {
+        if inRow { bytes.append(UInt8(ascii: ",")) }
+        inRow = true
     }
 
     /// Empties the text (after it has been written out).
@@ -35,22 +77,25 @@ public struct CSVWriter {
     /// Appends one cell, neutralised and quoted as needed.
     static func append(_ cell: String, to out: inout [UInt8]) {
         var cell = cell
-        cell.withUTF8 { u in
-            let first = u.first
-            let neutralise = first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
-                || first == UInt8(ascii: "@") || first == 0x09 || first == 0x0D
-            let quote = u.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }
-            if quote { out.append(UInt8(ascii: "\"")) }
-            if neutralise { out.append(UInt8(ascii: "'")) }
-            if quote {
-                for b in u {
-                    out.append(b)
-                    if b == UInt8(ascii: "\"") { out.append(b) }
-                }
-                out.append(UInt8(ascii: "\""))
-            } else {
-                out.append(contentsOf: u)
+        cell.withUTF8 { append(bytes: $0, to: &out) }
+    }
+
+    /// Appends one cell given as UTF-8 bytes.
+    static func append(bytes u: some Collection<UInt8>, to out: inout [UInt8]) {
+        let first = u.first
+        let neutralise = first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+            || first == UInt8(ascii: "@") || first == 0x09 || first == 0x0D
+        let quote = u.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }
+        if quote { out.append(UInt8(ascii: "\"")) }
+        if neutralise { out.append(UInt8(ascii: "'")) }
+        if quote {
+            for b in u {
+                out.append(b)
+                if b == UInt8(ascii: "\"") { out.append(b) }
             }
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out.append(contentsOf: u)
         }
     }
 }

@@ -74,7 +74,7 @@ public struct Exporter {
                     json.clear()
                 }
             case .csv:
-                for row in Self.timelineRows(event, sequence: sequence, only: filter.kb) { csv.row(row) }
+                Self.writeTimeline(event, sequence: sequence, only: filter.kb, into: &csv)
                 if csv.bytes.count >= 1 << 20 {
                     try output(csv.text)
                     csv.clear()
@@ -128,58 +128,67 @@ public struct Exporter {
         }
     }
 
-    /// The timeline rows of one event: one per patch it names, or one.
-    static func timelineRows(_ event: Event, sequence: UInt64, only kb: KB?) -> [[String]] {
-        let time = event.time.description
-        let seq = String(sequence)
+    /// Writes the timeline rows of one event to `csv`: one per patch it names (only
+    /// `kb`'s, when given), or one. Cells go straight into the writer's bytes.
+    static func writeTimeline(_ event: Event, sequence: UInt64, only kb: KB?, into csv: inout CSVWriter) {
         func row(kb: KB? = nil, kind: PatchKind? = nil, state: String = "", classifications: [String] = [],
                  rebootBehavior: RebootBehavior? = nil, status: String = "", rebootStatus: String = "",
-                 trigger: String = "", activity: String = "", detail: String = "") -> [String] {
-            [seq, time, event.type.name, event.vm ?? "", event.id,
-             kb?.description ?? "", kind?.name ?? "", state, classifications.joined(separator: ";"),
-             rebootBehavior?.name ?? "", status, rebootStatus, trigger, activity, detail]
+                 trigger: String = "", activity: String = "", detail: String = "") {
+            csv.cell(sequence)
+            csv.cell(plain: { event.time.write(into: &$0) })
+            csv.cell(event.type.name)
+            csv.cell(event.vm ?? "")
+            csv.cell(event.id)
+            csv.cell(kb?.description ?? "")
+            csv.cell(kind?.name ?? "")
+            csv.cell(state)
+            csv.cell(classifications.count == 1 ? classifications[0] : classifications.joined(separator: ";"))
+            csv.cell(rebootBehavior?.name ?? "")
+            csv.cell(status)
+            csv.cell(rebootStatus)
+            csv.cell(trigger)
+            csv.cell(activity)
+            csv.cell(detail)
+            csv.endRow()
         }
-        var rows: [[String]] = []
         switch event.body {
         case let .featureRegistration(f):
-            rows.append(row(status: f.state.name, detail: "\(f.subscription) \(f.feature)"))
+            row(status: f.state.name, detail: "\(f.subscription) \(f.feature)")
         case let .providerRegistration(p):
-            rows.append(row(status: p.state.name, detail: "\(p.subscription) \(p.namespace)"))
+            row(status: p.state.name, detail: "\(p.subscription) \(p.namespace)")
         case let .release(r):
             var detail = r.title ?? ""
             if let b = r.baseline { detail += (detail.isEmpty ? "" : "; ") + "baseline \(b)" }
             if let planned = r.planned { detail += (detail.isEmpty ? "" : "; ") + (planned ? "planned" : "unplanned") }
-            rows.append(row(kb: r.kb, kind: r.kind, state: "Released", classifications: r.classifications, detail: detail))
+            row(kb: r.kb, kind: r.kind, state: "Released", classifications: r.classifications, detail: detail)
         case let .vmRegistered(v):
-            rows.append(row(detail: "\(v.image.publisher)/\(v.image.offer)/\(v.image.sku); \(v.platform.name); \(v.patchMode.name); hotpatch \(v.hotpatch ? "on" : "off")"))
+            row(detail: "\(v.image.publisher)/\(v.image.offer)/\(v.image.sku); \(v.platform.name); \(v.patchMode.name); hotpatch \(v.hotpatch ? "on" : "off")")
         case let .vmHotpatch(enabled):
-            rows.append(row(detail: "hotpatch \(enabled ? "enabled" : "disabled")"))
+            row(detail: "hotpatch \(enabled ? "enabled" : "disabled")")
         case let .vmPower(state):
-            rows.append(row(status: state.name))
+            row(status: state.name)
         case let .assessment(a):
-            let base = (status: a.status.name, trigger: a.trigger.name, activity: a.activityId)
             for p in a.available where kb == nil || p.kb == kb {
-                rows.append(row(kb: p.kb, kind: p.kind, state: "Available", classifications: p.classifications, rebootBehavior: p.rebootBehavior,
-                                status: base.status, trigger: base.trigger, activity: base.activity, detail: a.rebootPending ? "reboot pending" : ""))
+                row(kb: p.kb, kind: p.kind, state: "Available", classifications: p.classifications, rebootBehavior: p.rebootBehavior,
+                    status: a.status.name, trigger: a.trigger.name, activity: a.activityId, detail: a.rebootPending ? "reboot pending" : "")
             }
             if a.available.isEmpty {
-                rows.append(row(status: base.status, trigger: base.trigger, activity: base.activity, detail: a.rebootPending ? "reboot pending" : "nothing available"))
+                row(status: a.status.name, trigger: a.trigger.name, activity: a.activityId, detail: a.rebootPending ? "reboot pending" : "nothing available")
             }
         case let .install(i):
             for p in i.patches where kb == nil || p.kb == kb {
-                rows.append(row(kb: p.kb, kind: p.kind, state: p.state.name, classifications: p.classifications, rebootBehavior: p.rebootBehavior,
-                                status: i.status.name, rebootStatus: i.rebootStatus.name, trigger: i.trigger.name, activity: i.activityId,
-                                detail: i.maintenanceWindowExceeded == true ? "maintenance window exceeded" : ""))
+                row(kb: p.kb, kind: p.kind, state: p.state.name, classifications: p.classifications, rebootBehavior: p.rebootBehavior,
+                    status: i.status.name, rebootStatus: i.rebootStatus.name, trigger: i.trigger.name, activity: i.activityId,
+                    detail: i.maintenanceWindowExceeded == true ? "maintenance window exceeded" : "")
             }
             if i.patches.isEmpty {
-                rows.append(row(status: i.status.name, rebootStatus: i.rebootStatus.name, trigger: i.trigger.name, activity: i.activityId))
+                row(status: i.status.name, rebootStatus: i.rebootStatus.name, trigger: i.trigger.name, activity: i.activityId)
             }
         case let .reboot(r):
-            rows.append(row(status: r.status.name, detail: "reason \(r.reason.name)"))
+            row(status: r.status.name, detail: "reason \(r.reason.name)")
         case let .rollback(r):
-            for u in r.uninstalled where kb == nil || u == kb { rows.append(row(kb: u, state: "Uninstalled")) }
-            if kb == nil || r.restoredBaseline == kb { rows.append(row(kb: r.restoredBaseline, kind: .baseline, state: "Restored")) }
+            for u in r.uninstalled where kb == nil || u == kb { row(kb: u, state: "Uninstalled") }
+            if kb == nil || r.restoredBaseline == kb { row(kb: r.restoredBaseline, kind: .baseline, state: "Restored") }
         }
-        return rows
     }
 }

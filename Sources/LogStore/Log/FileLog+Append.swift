@@ -168,7 +168,7 @@ extension FileLog {
             if !pending.isEmpty { try active.file.write(pending, at: pendingAt) }
             if options.sync != .none { try active.file.sync() }
         } catch {
-            restore(snapshot, idsChanged: false)
+            restore(snapshot)
             throw error
         }
     }
@@ -189,8 +189,9 @@ extension FileLog {
     }
 
     /// Puts the log back where `snapshot` was taken: removes the segments created
-    /// since, truncates the one that was last, forgets streams and ids added since.
-    func restore(_ snapshot: Snapshot, idsChanged: Bool) {
+    /// since, truncates the one that was last, forgets streams added since (ids added
+    /// since stay in the id table, where lookups skip them).
+    func restore(_ snapshot: Snapshot) {
         let start = segments[snapshot.segmentCount - 1]
         let created = segments[snapshot.segmentCount...]
         for segment in created {
@@ -214,12 +215,7 @@ extension FileLog {
         recentRaw = snapshot.recentRaw
         chainHead = snapshot.chainHead
         cachedBlock = nil
-        if idsChanged {
-            idTable = IDTable()
-            for segment in segments {
-                for (i, fp) in segment.idHashes.enumerated() { idTable.insert(fp: fp, sequence: segment.base + UInt64(i)) }
-            }
-        }
+        // The id table keeps entries past the new end: lookups skip them (see IDTable).
     }
 
     /// Runs `body`, which appends; if it throws, every record it appended is taken
@@ -233,7 +229,7 @@ extension FileLog {
         do {
             return try body()
         } catch {
-            state.withLock { restore(snapshot, idsChanged: true) }
+            state.withLock { restore(snapshot) }
             throw error
         }
     }

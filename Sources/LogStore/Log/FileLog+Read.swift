@@ -45,8 +45,14 @@ extension FileLog {
     /// returns false. Sees the records appended before the call; appends may go on
     /// meanwhile. Allocates per block, not per record.
     public func scan(from start: UInt64, _ body: (RecordView) throws -> Bool) throws {
+        try scan(from: start, includingIDs: true, body)
+    }
+
+    /// Like ``scan(from:_:)``; without `includingIDs` the views' ids are empty and
+    /// the scan is faster.
+    public func scan(from start: UInt64, includingIDs: Bool, _ body: (RecordView) throws -> Bool) throws {
         let plan = state.withLock { scanPlan(from: start) }
-        try run(plan, from: start, body)
+        try run(plan, from: start, includingIDs: includingIDs, body)
     }
 
     /// The blocks a scan from `start` visits, per segment. Call holding `state`.
@@ -64,14 +70,15 @@ extension FileLog {
         try run(scanPlan(from: start), from: start, body)
     }
 
-    private func run(_ plan: [(Segment, ArraySlice<BlockEntry>)], from start: UInt64, _ body: (RecordView) throws -> Bool) throws {
-        try runDecoded(plan, from: start) { decoder, r in try body(decoder.view(r)) }
+    private func run(_ plan: [(Segment, ArraySlice<BlockEntry>)], from start: UInt64, includingIDs: Bool = true, _ body: (RecordView) throws -> Bool) throws {
+        try runDecoded(plan, from: start, includingIDs: includingIDs) { decoder, r in try body(decoder.view(r)) }
     }
 
     /// Decodes the blocks of `plan` in order and calls `body` with the decoder and the
     /// index of each record from sequence `start` on, until it returns false.
-    private func runDecoded(_ plan: [(Segment, ArraySlice<BlockEntry>)], from start: UInt64, _ body: (BlockDecoder, Int) throws -> Bool) throws {
+    private func runDecoded(_ plan: [(Segment, ArraySlice<BlockEntry>)], from start: UInt64, includingIDs: Bool = true, _ body: (BlockDecoder, Int) throws -> Bool) throws {
         let decoder = BlockDecoder()
+        decoder.skipsIDs = !includingIDs
         let chunkTarget = 1 << 20
         for (segment, blocks) in plan {
             var i = blocks.startIndex

@@ -33,6 +33,10 @@ public protocol LogStore: AnyObject {
     /// until it returns false. Views are valid as long as the caller keeps them.
     func scan(from start: UInt64, _ body: (RecordView) throws -> Bool) throws
 
+    /// Like ``scan(from:_:)``; without `includingIDs` the views' ids may be empty
+    /// (a store may skip decoding them, which makes a full replay faster).
+    func scan(from start: UInt64, includingIDs: Bool, _ body: (RecordView) throws -> Bool) throws
+
     /// The key of a stream number handed out in a ``RecordView``.
     func streamKey(_ id: StreamID) -> String?
 
@@ -44,6 +48,11 @@ public protocol LogStore: AnyObject {
 }
 
 extension LogStore {
+    /// Scans with ids (stores that cannot skip them).
+    public func scan(from start: UInt64, includingIDs: Bool, _ body: (RecordView) throws -> Bool) throws {
+        try scan(from: start, body)
+    }
+
     /// Every record of `stream`, in sequence order.
     public func read(stream: String) throws -> [StoredRecord] {
         try read(stream: stream, timeAtMost: .max)
