@@ -17,6 +17,9 @@ import Testing
         #expect(Digest.sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(Digest.sha256Hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(Digest.sha256Hex(Array(repeating: UInt8(ascii: "a"), count: 1000)).hasPrefix("41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"))
+        // FNV-1a 64 keeps its 16 zero-padded hex digits (event ids depend on them).
+        #expect(Digest.fnv1a64Hex("") == "cbf29ce484222325")
+        #expect(Digest.fnv1a64Hex("a") == "af63dc4c8601ec8c")
     }
 
     @Test func everyPayloadIsKeptByteForByteAndEveryEventNamesIt() throws {
