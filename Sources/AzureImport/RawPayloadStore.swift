@@ -30,10 +30,14 @@ public final class RawPayloadStore {
         self.partBytes = partBytes
     }
 
+    /// The directory of the payload store of the log in `logDirectory`
+    /// (`logDirectory/sources`), whether or not it exists.
+    public static func path(logDirectory: String) -> String { logDirectory + "/" + directoryName }
+
     /// The payload store of the log in `logDirectory`, created when `create` is set
     /// and it does not exist yet; nil when it does not exist and `create` is not set.
     public static func open(logDirectory: String, access: FileLog.Access, create: Bool) throws -> RawPayloadStore? {
-        let directory = logDirectory + "/" + directoryName
+        let directory = path(logDirectory: logDirectory)
         if FileLog.exists(at: directory) { return RawPayloadStore(store: try FileLog.open(at: directory, access: access)) }
         guard create else { return nil }
         return RawPayloadStore(store: try FileLog.create(at: directory))

@@ -48,6 +48,10 @@ import Testing
         #expect(try store.payload("sha256:0000") == nil)
     }
 
+    @Test func thePayloadStoreIsSourcesInsideTheLogDirectory() {
+        #expect(RawPayloadStore.path(logDirectory: "/var/lib/patchlog") == "/var/lib/patchlog/sources")
+    }
+
     @Test func importingEverySampleTwiceAppendsNothingTheSecondTime() throws {
         let f = AzureFixture()
         var recognised = 0

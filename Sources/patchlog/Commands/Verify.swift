@@ -70,7 +70,7 @@ extension Patchlog {
 
         /// The original payloads of Azure imports, kept in a store of their own.
         private func verifyKeptPayloads() throws {
-            let sources = location.directory + "/" + RawPayloadStore.directoryName
+            let sources = RawPayloadStore.path(logDirectory: location.directory)
             guard FileLog.exists(at: sources) else { return }
             let kept = try FileLog.verify(directory: sources)
             if let problem = kept.problem {
