@@ -86,6 +86,19 @@ import Testing
         #expect(try CLITests.patchlog(["show", "--log", log, "--seq", "1", "--raw"]).status == 1)
     }
 
+    @Test func salvageCopiesTheKeptPayloadsSoTheCopiedEventsStillFindThem() throws {
+        let (dir, log, _, file) = try importedInstall()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let rescued = dir + "/rescued"
+        let r = try CLITests.patchlog(["salvage", "--log", log, "--into", rescued])
+        #expect(r.status == 0 && r.stdout.contains("recovered 2 records; skipped 0 damaged stretch(es); written to \(rescued)"))
+        #expect(r.stdout.contains("sources/: recovered 1 payload records; skipped 0 damaged stretch(es); written to \(rescued)/sources"))
+        let verify = try CLITests.patchlog(["verify", "--log", rescued])
+        #expect(verify.status == 0 && verify.stdout.contains("ok: sources/: 1 payloads each hash to their sha256: name; the 2 events that cite one all find it"))
+        let raw = try CLITests.patchlog(["show", "--log", rescued, "--seq", "2", "--raw"])
+        #expect(raw.status == 0 && Array(raw.stdout.utf8) == Array(FileManager.default.contents(atPath: file)!))
+    }
+
     @Test func standardInputAndTheVMOptionWorkForABareBody() throws {
         let (dir, log) = try newLog()
         defer { try? FileManager.default.removeItem(atPath: dir) }
