@@ -48,6 +48,10 @@ public struct PayloadCheck: Sendable, Equatable {
     public var records: UInt64 = 0
     /// Events of the event log whose `source` names a payload.
     public var citingEvents = 0
+    /// Records of the event log that are not readable events (written with
+    /// `patchlog raw`, or by a newer patchlog): they cite nothing, and `show --raw`
+    /// cannot print a payload for them either.
+    public var unreadableRecords = 0
     /// Kept payloads that no event cites (not damage: a payload whose facts were all
     /// already in the log is kept too).
     public var uncited = 0
@@ -176,17 +180,21 @@ extension RawPayloadStore {
     /// checkpoints cover each event's `source`, and a payload's name is the SHA-256
     /// of its bytes, so this is what makes the payloads tamper-evident. Problems name
     /// the events that cite the payload. `payloads` is nil when the log has no store.
-    /// - Throws: an error naming the record when an event with added members does not decode.
+    /// Records that are not readable events cite nothing; they are counted.
     public static func verify(events: HotpatchLog, payloads: RawPayloadStore?) throws -> PayloadCheck {
         var citations: [String: (sequences: [UInt64], firstID: String)] = [:]
         var order: [String] = []
-        var citing = 0
+        var citing = 0, unreadable = 0
         try events.store.scan { view in
-            let hasExtra = try HotpatchLog.located(view.sequence, view.id) { () throws(EventCodec.DecodeError) in
-                try EventCodec.header(view.payload).hasExtra
+            guard let hasExtra = try? EventCodec.header(view.payload).hasExtra else {
+                unreadable += 1
+                return true
             }
             guard hasExtra else { return true }
-            let event = try HotpatchLog.event(from: view, streamKey: events.store.streamKey(view.stream) ?? "")
+            guard let event = try? HotpatchLog.event(from: view, streamKey: events.store.streamKey(view.stream) ?? "") else {
+                unreadable += 1
+                return true
+            }
             guard let name = sourceName(of: event), isPayloadName(name) else { return true }
             citing += 1
             if citations[name] == nil {
@@ -198,6 +206,7 @@ extension RawPayloadStore {
         }
         var (check, kept) = try payloads?.checkPayloads() ?? (PayloadCheck(), [])
         check.citingEvents = citing
+        check.unreadableRecords = unreadable
         check.uncited = kept.filter { citations[$0] == nil }.count
         for i in check.problems.indices {
             guard let cited = citations[check.problems[i].name] else { continue }

@@ -69,6 +69,9 @@ import Testing
         let user = HotpatchLog(store: InMemoryLog())
         _ = try user.append([Event(id: "e1", time: .at("2025-01-01T00:00:00Z"), vm: "web-01", body: .vmHotpatch(enabled: true), extra: #"{"source":"CMDB"}"#)])
         #expect(try RawPayloadStore.verify(events: user, payloads: nil) == PayloadCheck())
+        // A record that is not an event (patchlog raw) cites nothing and is not an error.
+        try user.store.append(NewRecord(time: 0, stream: "raw", id: "r1", payload: Array("hello".utf8)))
+        #expect(try RawPayloadStore.verify(events: user, payloads: nil) == PayloadCheck(unreadableRecords: 1))
     }
 
     @Test func verifyChecksThatAPayloadsPartsFitTogether() throws {

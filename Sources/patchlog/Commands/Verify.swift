@@ -96,7 +96,8 @@ extension Patchlog {
             if !check.isIntact { throw ExitCode(ExitCodes.damaged) }
             guard payloads != nil || check.citingEvents > 0 else { return }
             print("ok: \(label): \(Terminal.grouped(check.payloads)) payloads each hash to their sha256: name; the \(Terminal.grouped(check.citingEvents)) events that cite one all find it"
-                  + (check.uncited > 0 ? " (\(Terminal.grouped(check.uncited)) payloads cited by no event)" : ""))
+                  + (check.uncited > 0 ? " (\(Terminal.grouped(check.uncited)) payloads cited by no event)" : "")
+                  + (check.unreadableRecords > 0 ? " (\(Terminal.grouped(check.unreadableRecords)) records are not readable events and cite nothing)" : ""))
         }
     }
 }
