@@ -5,7 +5,7 @@ import PackageDescription
 //
 // Modules, one per concern; dependencies point one way (down this list):
 //   patchlog (CLI)    -> AzureImport, Report, Interchange, Replay, Simulator, Evidence, Events, LogStore
-//   AzureImport       -> Interchange, Replay, Events, LogStore (Azure REST payloads and Resource Graph rows in)
+//   AzureImport       -> Interchange, Replay, Events, LogStore, Crypto (Azure REST payloads and Resource Graph rows in)
 //   Report            -> Audit, Replay, Events (the HTML audit report with SVG charts)
 //   Interchange       -> Audit, Replay, Events, LogStore (the edges: JSON Lines in, JSON/CSV out)
 //   Audit             -> Replay, Events (findings and exposure windows, in one pass)
@@ -52,7 +52,10 @@ let package = Package(
         .target(name: "Audit", dependencies: ["Replay", "Events"], swiftSettings: releaseSpeed),
         .target(name: "Report", dependencies: ["Audit", "Replay", "Events"], swiftSettings: releaseSpeed),
         .target(name: "Interchange", dependencies: ["Events", "Replay", "Audit", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
-        .target(name: "AzureImport", dependencies: ["Interchange", "Replay", "Events", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
+        .target(
+            name: "AzureImport",
+            dependencies: ["Interchange", "Replay", "Events", "LogStore", "SystemIO", "ByteCoding", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: releaseSpeed),
         .executableTarget(
             name: "patchlog",
             dependencies: [

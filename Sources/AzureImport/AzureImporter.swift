@@ -92,9 +92,11 @@ public struct AzureImporter {
         let source = RawPayloadStore.name(of: bytes)
         let context = ConversionContext(source: source, observedAt: observedAt, vmOverride: machine)
         let replayer = Replayer(log: log)
+        // A history that does not read is an error of the item (naming the VM and the
+        // record), not a machine the log does not know: that would register it again.
         let enrolment = EnrolmentMemory { vm in
-            guard let state = try? replayer.state(ofVM: vm, at: Timestamp(nanoseconds: .max)), state.registered else { return nil }
-            return state.hotpatchEnabled
+            let state = try replayer.state(ofVM: vm, at: Timestamp(nanoseconds: .max))
+            return state.registered ? state.hotpatchEnabled : nil
         }
         var payload = AzurePayload(context: context, enrolment: enrolment)
         let outcomes = payload.convert(JSONNode(tape: tape, index: 0, path: ""))

@@ -6,10 +6,12 @@ import LogStore
 ///
 /// They live in a log store of their own, `sources/` inside the log directory (the
 /// same format: CRC-32C on every block, LZ4-compressed), not in the event log: the
-/// event log's sequence numbers number events only (events.md), and replay, export
-/// and verify of the events see nothing new. A payload is named `sha256:` + the
+/// event log's sequence numbers number events only (events.md), and replay and
+/// export of the events see nothing new. A payload is named `sha256:` + the
 /// SHA-256 of its bytes (anyone can check it with `sha256sum`); every event it
-/// produced carries that name as its `source` member. The same bytes are stored
+/// produced carries that name as its `source` member, which the event log's
+/// checkpoints cover, so ``verify(events:payloads:)`` checking each payload against
+/// its name makes the payloads as tamper-evident as the events. The same bytes are stored
 /// once. A payload larger than a record may hold is split into parts with ids
 /// `NAME`, `NAME#1`, `NAME#2`…, in order.
 public final class RawPayloadStore {
@@ -30,10 +32,14 @@ public final class RawPayloadStore {
         self.partBytes = partBytes
     }
 
+    /// The directory of the payload store of the log in `logDirectory`
+    /// (`logDirectory/sources`), whether or not it exists.
+    public static func path(logDirectory: String) -> String { logDirectory + "/" + directoryName }
+
     /// The payload store of the log in `logDirectory`, created when `create` is set
     /// and it does not exist yet; nil when it does not exist and `create` is not set.
     public static func open(logDirectory: String, access: FileLog.Access, create: Bool) throws -> RawPayloadStore? {
-        let directory = logDirectory + "/" + directoryName
+        let directory = path(logDirectory: logDirectory)
         if FileLog.exists(at: directory) { return RawPayloadStore(store: try FileLog.open(at: directory, access: access)) }
         guard create else { return nil }
         return RawPayloadStore(store: try FileLog.create(at: directory))

@@ -21,7 +21,11 @@ enum VMResourceConverter {
         }
         let settings = windows?["patchSettings"]
         let hotpatch = try settings?.optionalBool("enableHotpatching") ?? false
-        if let known = enrolment.hotpatch(of: machine.vm) {
+        let logged: Bool?
+        do { logged = try enrolment.hotpatch(of: machine.vm) } catch {
+            throw resource.error("cannot tell whether \(machine.vm) is already registered: its history in the log does not read (\(error))")
+        }
+        if let known = logged {
             guard known != hotpatch else { return out }
             enrolment.record(machine.vm, hotpatch)
             let id = "azure:vm.hotpatch:\(machine.key):\(hotpatch):\(context.source.suffix(16))"
@@ -74,15 +78,17 @@ enum VMResourceConverter {
 /// seen, else what the log says (nil: the machine is not registered).
 final class EnrolmentMemory {
     private var seen: [String: Bool] = [:]
-    private let fromLog: (String) -> Bool?
+    private let fromLog: (String) throws -> Bool?
 
-    /// A memory that asks `fromLog` about machines this import has not seen.
-    init(fromLog: @escaping (String) -> Bool?) { self.fromLog = fromLog }
+    /// A memory that asks `fromLog` about machines this import has not seen;
+    /// `fromLog` throws when the log's history of the machine cannot be read.
+    init(fromLog: @escaping (String) throws -> Bool?) { self.fromLog = fromLog }
 
-    /// Whether `vm` is enrolled, if patchlog knows the machine.
-    func hotpatch(of vm: String) -> Bool? {
+    /// Whether `vm` is enrolled, if patchlog knows the machine; throws what
+    /// `fromLog` throws (a record of the machine that does not read), never guesses.
+    func hotpatch(of vm: String) throws -> Bool? {
         if let known = seen[vm.lowercased()] { return known }
-        return fromLog(vm)
+        return try fromLog(vm)
     }
 
     /// Remembers what a snapshot of `vm` said.

@@ -17,6 +17,9 @@ import Testing
         #expect(Digest.sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(Digest.sha256Hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(Digest.sha256Hex(Array(repeating: UInt8(ascii: "a"), count: 1000)).hasPrefix("41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"))
+        // FNV-1a 64 keeps its 16 zero-padded hex digits (event ids depend on them).
+        #expect(Digest.fnv1a64Hex("") == "cbf29ce484222325")
+        #expect(Digest.fnv1a64Hex("a") == "af63dc4c8601ec8c")
     }
 
     @Test func everyPayloadIsKeptByteForByteAndEveryEventNamesIt() throws {
@@ -43,6 +46,59 @@ import Testing
         try store.keep(bytes)
         #expect(store.store.count == 3)
         #expect(try store.payload("sha256:0000") == nil)
+    }
+
+    @Test func verifyChecksEachPayloadAgainstItsNameAndEachCitationAgainstTheStore() throws {
+        let f = AzureFixture()
+        try f.importing(AzureFixture.sample("VirtualMachine_InstallPatches.json"))
+        let name = try #require(try f.sources.store.readAll().first?.id)
+        let good = try RawPayloadStore.verify(events: f.log, payloads: f.sources)
+        #expect(good.isIntact && good.payloads == 1 && good.citingEvents == 2 && good.uncited == 0)
+        #expect(try f.sources.checkedPayload(name) == f.sources.payload(name))
+        // The same name over other bytes, in a store consistent in itself.
+        let forged = RawPayloadStore(store: InMemoryLog())
+        try forged.store.append(NewRecord(time: 0, stream: RawPayloadStore.stream, id: name, payload: Array("{}".utf8)))
+        let bad = try RawPayloadStore.verify(events: f.log, payloads: forged)
+        #expect(bad.problems.count == 1 && bad.problems.first?.name == name && bad.problems.first?.citedBy == [1, 2])
+        #expect(bad.problems.first?.description.contains("now hash to sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a") == true)
+        #expect(throws: AlteredPayloadError.self) { try forged.checkedPayload(name) }
+        // Not kept at all.
+        let missing = try RawPayloadStore.verify(events: f.log, payloads: nil)
+        #expect(missing.problems == [PayloadProblem(name: name, reason: "not kept in sources/", citedBy: [1, 2], firstCitingID: try f.events()[0].id)])
+        // A `source` member that is not a payload name (the user's own) cites nothing.
+        let user = HotpatchLog(store: InMemoryLog())
+        _ = try user.append([Event(id: "e1", time: .at("2025-01-01T00:00:00Z"), vm: "web-01", body: .vmHotpatch(enabled: true), extra: #"{"source":"CMDB"}"#)])
+        #expect(try RawPayloadStore.verify(events: user, payloads: nil) == PayloadCheck())
+        // A record that is not an event (patchlog raw) cites nothing and is not an error.
+        try user.store.append(NewRecord(time: 0, stream: "raw", id: "r1", payload: Array("hello".utf8)))
+        #expect(try RawPayloadStore.verify(events: user, payloads: nil) == PayloadCheck(unreadableRecords: 1))
+    }
+
+    @Test func verifyChecksThatAPayloadsPartsFitTogether() throws {
+        let bytes = (0..<25).map { UInt8($0) }
+        let parts = RawPayloadStore(store: InMemoryLog(), partBytes: 10)
+        let name = try parts.keep(bytes)
+        #expect(try parts.verifyPayloads() == PayloadCheck(payloads: 1, records: 3))
+        func store(_ records: [(String, ArraySlice<UInt8>)]) throws -> RawPayloadStore {
+            let s = RawPayloadStore(store: InMemoryLog())
+            _ = try s.store.append(records.map { NewRecord(time: 0, stream: RawPayloadStore.stream, id: $0.0, payload: Array($0.1)) })
+            return s
+        }
+        // Out of order but whole: read again whole, and intact.
+        #expect(try store([(name + "#1", bytes[10..<20]), (name, bytes[0..<10]), (name + "#2", bytes[20...])]).verifyPayloads().isIntact)
+        // The middle part missing.
+        let gap = try store([(name, bytes[0..<10]), (name + "#2", bytes[20...])]).verifyPayloads()
+        #expect(gap.problems.map(\.reason) == ["part(s) 2 follow a missing part 1", "its bytes (1 part) now hash to \(RawPayloadStore.name(of: Array(bytes[0..<10]))), not to its name: the payload was altered"])
+        // No first part; a record that is not a part.
+        let headless = try store([(name + "#1", bytes[10..<20]), ("notes", bytes[0..<1])]).verifyPayloads()
+        #expect(headless.problems.map(\.description) == [
+            "notes: record 2 of the payload store is not a payload part (stream source, id \"notes\"); no event cites it",
+            "\(name): parts 1 are kept without the first part; no event cites it",
+        ])
+    }
+
+    @Test func thePayloadStoreIsSourcesInsideTheLogDirectory() {
+        #expect(RawPayloadStore.path(logDirectory: "/var/lib/patchlog") == "/var/lib/patchlog/sources")
     }
 
     @Test func importingEverySampleTwiceAppendsNothingTheSecondTime() throws {

@@ -57,6 +57,16 @@ import Testing
         #expect(f.log.vms.count == 1)
     }
 
+    @Test func aVMWhoseHistoryDoesNotReadIsAnItemErrorNamingTheVMAndTheRecordNotANewRegistration() throws {
+        let f = AzureFixture()
+        // A record in web-01's stream that is not a readable event (there is no event type 15).
+        try f.log.store.append(NewRecord(time: 0, stream: "vm:" + AzureFixture.web01, id: "unreadable", payload: [0x2F]))
+        let error = try #require(throws: AzureImportError.self) { try f.importing(AzureFixture.variant("vm-get-hotpatch-on.json")) }
+        #expect(error.description.contains("cannot tell whether \(AzureFixture.web01) is already registered"))
+        #expect(error.description.contains("record 1 (id \"unreadable\") is not a readable event"))
+        #expect(f.log.store.count == 1 && f.sources.store.count == 0)
+    }
+
     @Test func anArcMachineRegistersUnderItsHybridComputeId() throws {
         let f = AzureFixture()
         try f.importing(AzureFixture.sample("Machines_CreateOrUpdate.json"))

@@ -1,4 +1,5 @@
 import Foundation
+import LogStore
 import Testing
 
 /// `patchlog import --from azure` and `patchlog show`, run as a user would.
@@ -31,6 +32,71 @@ import Testing
         #expect(verify.hasPrefix("ok: 2 records") && verify.contains("ok: sources/: 1 payload records in 1 blocks"))
         #expect(try CLITests.patchlog(["export", "--log", log]).stdout.split(separator: "\n").count == 2)
         #expect(try CLITests.patchlog(["show", "--log", log, "--seq", "3"]).status == 64)
+    }
+
+    /// A log with `VirtualMachine_InstallPatches.json` imported (2 events citing one payload), and the payload's name.
+    func importedInstall() throws -> (dir: String, log: String, name: String, file: String) {
+        let (dir, log) = try newLog()
+        let file = Self.azure + "/samples/VirtualMachine_InstallPatches.json"
+        #expect(try CLITests.patchlog(["import", "--from", "azure", "--log", log, file]).status == 0)
+        let sources = try FileLog.open(at: log + "/sources", access: .reader)
+        defer { sources.close() }
+        return (dir, log, try sources.readAll()[0].id, file)
+    }
+
+    @Test func aKeptPayloadEditedWithConsistentChecksumsIsDamageForVerifyAndShowRawRefusesIt() throws {
+        let (dir, log, name, _) = try importedInstall()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Rewrite sources/ as a new store that is consistent in itself (valid CRCs and
+        // hash chain): the same record id, the payload's bytes edited.
+        let sources = log + "/sources"
+        let old = try FileLog.open(at: sources, access: .reader)
+        var records = try old.readAll().map(\.unsequenced)
+        old.close()
+        #expect(records.count == 1)
+        records[0].payload = Array(String(decoding: records[0].payload, as: UTF8.self).replacingOccurrences(of: "Succeeded", with: "Failed").utf8)
+        try FileManager.default.removeItem(atPath: sources)
+        let forged = try FileLog.create(at: sources)
+        _ = try forged.append(records)
+        forged.close()
+        let verify = try CLITests.patchlog(["verify", "--log", log])
+        #expect(verify.status == 3)
+        #expect(verify.stdout.contains("ok: sources/: 1 payload records in 1 blocks; every checksum and hash-chain link matches"))
+        #expect(verify.stdout.contains("DAMAGED: sources/: \(name): its bytes (1 part) now hash to sha256:"))
+        #expect(verify.stdout.contains("the payload was altered; cited by the events at sequences 1, 2 (the first is azure:install:68f8b292-dfc2-4646-9781-33cc88631968:"))
+        let raw = try CLITests.patchlog(["show", "--log", log, "--seq", "2", "--raw"])
+        #expect(raw.status == 1 && raw.stdout.isEmpty)
+        #expect(raw.stderr.contains("event 2 came from payload \(name) in \(sources), but the bytes kept as \(name) now hash to sha256:"))
+        #expect(try CLITests.patchlog(["show", "--log", log, "--seq", "2"]).status == 0)
+    }
+
+    @Test func anEventCitingAPayloadThatIsNotKeptIsDamage() throws {
+        let (dir, log, name, _) = try importedInstall()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.removeItem(atPath: log + "/sources")
+        let verify = try CLITests.patchlog(["verify", "--log", log])
+        #expect(verify.status == 3)
+        #expect(verify.stdout.contains("DAMAGED: sources/: \(name): not kept in sources/; cited by the events at sequences 1, 2"))
+        // A store that exists but holds another payload only.
+        let other = try FileLog.create(at: log + "/sources")
+        _ = try other.append(NewRecord(time: 0, stream: "source", id: "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", payload: []))
+        other.close()
+        let again = try CLITests.patchlog(["verify", "--log", log])
+        #expect(again.status == 3 && again.stdout.contains("DAMAGED: sources/: \(name): not kept in sources/"))
+        #expect(try CLITests.patchlog(["show", "--log", log, "--seq", "1", "--raw"]).status == 1)
+    }
+
+    @Test func salvageCopiesTheKeptPayloadsSoTheCopiedEventsStillFindThem() throws {
+        let (dir, log, _, file) = try importedInstall()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let rescued = dir + "/rescued"
+        let r = try CLITests.patchlog(["salvage", "--log", log, "--into", rescued])
+        #expect(r.status == 0 && r.stdout.contains("recovered 2 records; skipped 0 damaged stretch(es); written to \(rescued)"))
+        #expect(r.stdout.contains("sources/: recovered 1 payload records; skipped 0 damaged stretch(es); written to \(rescued)/sources"))
+        let verify = try CLITests.patchlog(["verify", "--log", rescued])
+        #expect(verify.status == 0 && verify.stdout.contains("ok: sources/: 1 payloads each hash to their sha256: name; the 2 events that cite one all find it"))
+        let raw = try CLITests.patchlog(["show", "--log", rescued, "--seq", "2", "--raw"])
+        #expect(raw.status == 0 && Array(raw.stdout.utf8) == Array(FileManager.default.contents(atPath: file)!))
     }
 
     @Test func standardInputAndTheVMOptionWorkForABareBody() throws {

@@ -12,8 +12,9 @@ extension Patchlog {
             abstract: "Print the event at a sequence number, or with --raw the original payload it was imported from.",
             discussion: """
                 Without --raw: the event as one line of JSON (events.md). With --raw: the exact bytes \
-                of the Azure payload that produced it (patchlog import --from azure keeps them); an \
-                error if the event was not imported from one.
+                of the Azure payload that produced it (patchlog import --from azure keeps them), after \
+                checking that they still hash to their sha256: name; an error if the event was not \
+                imported from one, or if the bytes no longer match their name.
                 """)
 
         @OptionGroup var location: LogLocation
@@ -38,10 +39,13 @@ extension Patchlog {
             guard let name = RawPayloadStore.sourceName(of: event) else {
                 throw ShowError(message: "event \(seq) (id \"\(event.id)\") names no source payload: it was not imported with --from azure")
             }
-            guard let sources = try RawPayloadStore.open(logDirectory: location.directory, access: .reader, create: false),
-                  let bytes = try sources.payload(name)
-            else {
-                throw ShowError(message: "event \(seq) came from payload \(name), which is not in \(location.directory)/\(RawPayloadStore.directoryName)")
+            let directory = RawPayloadStore.path(logDirectory: location.directory)
+            let bytes: [UInt8]?
+            do { bytes = try RawPayloadStore.open(logDirectory: location.directory, access: .reader, create: false)?.checkedPayload(name) } catch let altered as AlteredPayloadError {
+                throw ShowError(message: "event \(seq) came from payload \(name) in \(directory), but \(altered): not printed")
+            }
+            guard let bytes else {
+                throw ShowError(message: "event \(seq) came from payload \(name), which is not in \(directory)")
             }
             try SystemFile.standardOutput.writeNext(bytes)
         }

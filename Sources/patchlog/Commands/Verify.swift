@@ -2,6 +2,7 @@ import ArgumentParser
 import AzureImport
 import Evidence
 import LogStore
+import Replay
 
 extension Patchlog {
     /// `patchlog verify`: reads every record and checks every checksum and hash-chain
@@ -16,7 +17,10 @@ extension Patchlog {
                 inserted or reordered), naming the first sequence where it differs; 5 the log is \
                 shorter than the checkpoint (truncated); 6 the checkpoint is not valid (wrong key, \
                 altered, another log's); 1 the log cannot be read at all. The original Azure payloads kept \
-                in sources/ are checked too, when there are any.
+                in sources/ are checked too: their checksums and chain, that each one's bytes still hash \
+                to its sha256: name, and that every event's source names a payload that is kept (the \
+                checkpoint covers the events, and through their source names the payloads); a failure \
+                is damage (3).
                 """)
 
         @OptionGroup var location: LogLocation
@@ -68,16 +72,32 @@ extension Patchlog {
             }
         }
 
-        /// The original payloads of Azure imports, kept in a store of their own.
+        /// The original payloads of Azure imports, kept in a store of their own: its
+        /// checksums and chain, then each payload against its `sha256:` name and each
+        /// event's `source` against the payloads kept (the checkpoint covers the
+        /// events, so this extends it to the payloads).
         private func verifyKeptPayloads() throws {
-            let sources = location.directory + "/" + RawPayloadStore.directoryName
-            guard FileLog.exists(at: sources) else { return }
-            let kept = try FileLog.verify(directory: sources)
-            if let problem = kept.problem {
-                print("DAMAGED: \(RawPayloadStore.directoryName)/: \(problem)")
-                throw ExitCode(ExitCodes.damaged)
+            let directory = RawPayloadStore.path(logDirectory: location.directory)
+            let label = RawPayloadStore.directoryName + "/"
+            var payloads: RawPayloadStore?
+            if FileLog.exists(at: directory) {
+                let kept = try FileLog.verify(directory: directory)
+                if let problem = kept.problem {
+                    print("DAMAGED: \(label): \(problem)")
+                    throw ExitCode(ExitCodes.damaged)
+                }
+                print("ok: \(label): \(Terminal.grouped(kept.records)) payload records in \(kept.blocks) blocks; every checksum and hash-chain link matches")
+                payloads = try RawPayloadStore.open(logDirectory: location.directory, access: .reader, create: false)
             }
-            print("ok: \(RawPayloadStore.directoryName)/: \(Terminal.grouped(kept.records)) payload records in \(kept.blocks) blocks; every checksum and hash-chain link matches")
+            let events = try location.open(.reader)
+            defer { events.close() }
+            let check = try RawPayloadStore.verify(events: HotpatchLog(store: events), payloads: payloads)
+            for problem in check.problems { print("DAMAGED: \(label): \(problem)") }
+            if !check.isIntact { throw ExitCode(ExitCodes.damaged) }
+            guard payloads != nil || check.citingEvents > 0 else { return }
+            print("ok: \(label): \(Terminal.grouped(check.payloads)) payloads each hash to their sha256: name; the \(Terminal.grouped(check.citingEvents)) events that cite one all find it"
+                  + (check.uncited > 0 ? " (\(Terminal.grouped(check.uncited)) payloads cited by no event)" : "")
+                  + (check.unreadableRecords > 0 ? " (\(Terminal.grouped(check.unreadableRecords)) records are not readable events and cite nothing)" : ""))
         }
     }
 }
