@@ -4,6 +4,7 @@ import Foundation
 import Interchange
 import LogStore
 import Replay
+import Report
 import Testing
 
 /// Each audit rule has a fixture of its own in Fixtures/audit: `NAME.jsonl` (the
