@@ -123,7 +123,7 @@ extension VMAudit {
     /// The findings of releases not effective within the allowed days of applying:
     /// from the deadline until the window closed (or open).
     mutating func lateReleaseFindings(_ c: AuditContext) {
-        let allowed = Int64(c.policy.effectiveWithinDays) * Duration.day
+        let allowed = Duration.days(c.policy.effectiveWithinDays)
         for w in exposures {
             let deadline = w.start.adding(allowed)
             guard deadline < c.at, deadline < w.end ?? Timestamp(nanoseconds: .max) else { continue }

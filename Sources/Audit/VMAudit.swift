@@ -84,7 +84,7 @@ struct VMAudit {
                 completedReboots += 1
                 if let (r, rs) = rollbackAt {
                     rollbackAt = nil
-                    let grace = Int64(c.policy.rollbackRebootHours) * Duration.hour
+                    let grace = Duration.hours(c.policy.rollbackRebootHours)
                     if t.nanoseconds - r.nanoseconds > grace {
                         findings.append(rollbackFinding(r, rs, end: t, closing: sequence, c))
                     }
@@ -105,15 +105,15 @@ struct VMAudit {
     mutating func finish(_ c: AuditContext) {
         let at = c.at
         addReleases(publishedBy: at, c)
-        let pendingLimit = Int64(c.policy.rebootPendingDays) * Duration.day
+        let pendingLimit = Duration.days(c.policy.rebootPendingDays)
         if let (s, ss) = pendingSince, at.nanoseconds - s.nanoseconds > pendingLimit {
             findings.append(Finding(vm: state.vm, rule: .rebootPending, start: s.adding(pendingLimit), end: nil, evidence: [ss],
                                     detail: "reboot pending since \(s), still pending"))
         }
-        if let (r, rs) = rollbackAt, at.nanoseconds - r.nanoseconds > Int64(c.policy.rollbackRebootHours) * Duration.hour {
+        if let (r, rs) = rollbackAt, at.nanoseconds - r.nanoseconds > Duration.hours(c.policy.rollbackRebootHours) {
             findings.append(rollbackFinding(r, rs, end: nil, closing: 0, c))
         }
-        let assessLimit = Int64(c.policy.notAssessedDays) * Duration.day
+        let assessLimit = Duration.days(c.policy.notAssessedDays)
         if let (a, aseq) = assessedSince, at.nanoseconds - a.nanoseconds > assessLimit {
             findings.append(Finding(vm: state.vm, rule: .notAssessed, start: a.adding(assessLimit), end: nil, evidence: [aseq],
                                     detail: "running and not assessed since \(a)"))

@@ -65,6 +65,12 @@ import Testing
             let printed = try JSONSerialization.jsonObject(with: Data(AuditOutput.findingsJSON(result.findings).utf8)) as! [[String: Any]]
             let got = printed.map { f in f.filter { ["vm", "rule", "kb", "start", "end", "evidence"].contains($0.key) } }
             #expect(Self.canonical(got) == Self.canonical(q["findings"]!), "\(name).expect.jsonl line \(n + 1)")
+            // Every printed form copes with the fixture (no span is too long to print).
+            for grouping in ExposureSummary.Grouping.allCases {
+                let summary = ExposureSummary(result, by: grouping)
+                _ = AuditOutput.exposureJSON(summary, at: at, by: grouping) + AuditOutput.exposureRows(summary, by: grouping, csv: false)
+            }
+            _ = AuditOutput.findingsRows(result.findings, csv: false)
         }
     }
 
