@@ -65,13 +65,20 @@ extension VMAudit {
     /// After an install was folded: the off-peak rule, reboot-less hotpatch installs,
     /// baseline mismatches, and the releases the install shows apply to the VM.
     mutating func installChecks(_ e: EventView, at t: Timestamp, sequence: UInt64, _ c: AuditContext) throws(EventCodec.DecodeError) {
-        if let offset = offsetMinutes, try e.installTrigger() == .platform {
+        if let zone, try e.installTrigger() == .platform {
+            let offset = zone.offsetMinutes(at: t)
             let minutes = t.nanoseconds / 60_000_000_000 + Int64(offset)
             let local = Int((minutes % 1440 + 1440) % 1440)
             if !c.policy.offPeak.contains(minuteOfDay: local) {
-                let zone = state.registration?.timezone ?? "?"
+                let when: String
+                if let name = state.registration?.timezone {
+                    let saving = zone.isDaylightSaving(at: t) ? " daylight saving time" : ""
+                    when = "local time (\(name), \(TimeZones.label(offsetMinutes: offset))\(saving))"
+                } else {
+                    when = "UTC (no time zone registered; Azure's default is UTC)"
+                }
                 findings.append(Finding(vm: state.vm, rule: .installOutsideOffPeak, start: t, end: t, evidence: [sequence, registrationSequence],
-                                        detail: "automatic install at \(OffPeakWindow.clock(local)) local time (\(zone), \(TimeZones.label(offsetMinutes: offset))), outside \(c.policy.offPeak)"))
+                                        detail: "automatic install at \(OffPeakWindow.clock(local)) \(when), outside \(c.policy.offPeak)"))
             }
         }
         _ = try e.forEachInstalledPatch { kb, patchState, _, _ in

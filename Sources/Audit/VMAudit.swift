@@ -20,8 +20,9 @@ struct VMAudit {
     var registrationSequence: UInt64 = 0
     /// The event that last turned enrolment on.
     var enrolmentSequence: UInt64 = 0
-    /// Minutes east of UTC of the VM's time zone, when known.
-    var offsetMinutes: Int?
+    /// The VM's time zone: its registered one when the table knows it, UTC when it
+    /// registered none (Azure's default), nil for an unknown name or no registration.
+    var zone: TimeZones.Zone?
     /// Open spans: since when, and the event that opened them.
     var unsupportedSince: (Timestamp, UInt64)?
     var uniformSince: (Timestamp, UInt64)?
@@ -58,7 +59,7 @@ struct VMAudit {
         case .vmRegistered:
             if registeredAt == nil { registeredAt = t }
             registrationSequence = sequence
-            offsetMinutes = state.registration?.timezone.flatMap(TimeZones.offsetMinutes)
+            if let name = state.registration?.timezone { zone = TimeZones.zone(name) } else { zone = .utc }
             if state.hotpatchEnabled && !wasEnrolled { enrolmentSequence = sequence }
             enrolmentChanged(wasEnrolled: wasEnrolled, at: t, sequence: sequence, c)
             if isRunning && assessedSince == nil { assessedSince = (t, sequence) }

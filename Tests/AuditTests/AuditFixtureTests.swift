@@ -74,6 +74,21 @@ import Testing
         }
     }
 
+    @Test func offPeakDetailNamesDaylightSavingAndUTC() throws {
+        var policy = AuditPolicy()
+        policy.notAssessedDays = 1000
+        let result = try Audit.run(Replayer(log: try Self.log("off-peak-dst")), at: Timestamp(parsing: "2025-08-01"), policy: policy)
+        let details = Dictionary(result.findings.map { ($0.vm, $0.detail) }, uniquingKeysWith: { a, b in a + " | " + b })
+        #expect(details["vm-utc"] == "automatic install at 21:30 UTC (no time zone registered; Azure's default is UTC), outside 22:00-06:00")
+        #expect(details["vm-berlin"] == "automatic install at 21:30 local time (W. Europe Standard Time, UTC+01:00), outside 22:00-06:00")
+        // In July Sydney keeps standard time; New York's summer install is not a finding.
+        #expect(details["vm-sydney"] == "automatic install at 21:30 local time (AUS Eastern Standard Time, UTC+10:00), outside 22:00-06:00")
+        let evening = try Audit.run(Replayer(log: try Self.log("off-peak-dst")), at: Timestamp(parsing: "2025-08-01"),
+                                    policy: { var p = policy; p.offPeak = OffPeakWindow(parsing: "00:00-12:00")!; return p }())
+        let summer = evening.findings.first { $0.vm == "vm-berlin" && $0.start == (try? Timestamp(parsing: "2025-07-10T20:30:00Z")) }
+        #expect(summer?.detail == "automatic install at 22:30 local time (W. Europe Standard Time, UTC+02:00 daylight saving time), outside 00:00-12:00")
+    }
+
     @Test func exposureRunsFromPublicationToEffective() throws {
         let log = try Self.log("not-effective-in-time")
         let result = try Audit.run(Replayer(log: log), at: Timestamp(parsing: "2025-03-01"), policy: AuditPolicy())

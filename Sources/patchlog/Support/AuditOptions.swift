@@ -14,7 +14,7 @@ struct AuditPolicyOptions: ParsableArguments {
     @Option(name: .customLong("not-assessed-days"), help: "A running VM must be assessed at least every this many days.")
     var notAssessedDays = 7
     @Option(name: .customLong("off-peak"), help: ArgumentHelp(
-        "Off-peak hours in the VM's local time (standard time), when automatic installs belong. (default: 22:00-06:00)", valueName: "HH:MM-HH:MM"),
+        "Off-peak hours in the VM's local time (with daylight saving time where its zone observes it; UTC for a VM registered without a zone), when automatic installs belong. (default: 22:00-06:00)", valueName: "HH:MM-HH:MM"),
         transform: { text in
             guard let w = OffPeakWindow(parsing: text) else { throw ValidationError("\"\(text)\" is not a window: expected e.g. 22:00-06:00") }
             return w
