@@ -10,7 +10,8 @@ struct VMAudit {
     var state: VMState
     var findings: [Finding] = []
     var exposures: [ExposureWindow] = []
-    /// KB → index in ``exposures`` (one window per VM and release).
+    /// KB → index in ``exposures`` of the release's latest window on this VM (a
+    /// rollback that uninstalls it opens another).
     var exposureIndex: [KB: Int] = [:]
     /// Indices in ``exposures`` of the open windows.
     var openExposures: [Int] = []
@@ -54,6 +55,8 @@ struct VMAudit {
         addReleases(publishedBy: t, c)
         let wasEnrolled = state.hotpatchEnabled
         let wasRunning = isRunning
+        // What a rollback may uninstall (copied for rollbacks only: they are rare).
+        let installedBefore = e.type == .rollback ? Array(state.installedIndex.keys) : []
         try state.apply(e, time: t, sequence: sequence, catalog: c.catalog)
         switch e.type {
         case .vmRegistered:
@@ -94,6 +97,7 @@ struct VMAudit {
             patchesChanged(at: t, sequence: sequence, c)
         case .rollback:
             if rollbackAt == nil { rollbackAt = (t, sequence) }
+            reopen(uninstalled: installedBefore.filter { state.installedIndex[$0] == nil }, at: t, sequence: sequence, c)
             patchesChanged(at: t, sequence: sequence, c)
         case .featureRegistration, .providerRegistration, .release:
             break

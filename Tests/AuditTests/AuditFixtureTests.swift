@@ -10,7 +10,9 @@ import Testing
 /// Each audit rule has a fixture of its own in Fixtures/audit: `NAME.jsonl` (the
 /// events, in append order, so sequence numbers are line numbers) and
 /// `NAME.expect.jsonl` (a moment, thresholds, and the exact findings: the rule fires
-/// on one VM and not on the others, and at earlier moments it is open or absent).
+/// on one VM and not on the others, and at earlier moments it is open or absent;
+/// optionally `exposures`, the exact windows, as `vm kb category start end closure`
+/// with ` reopened` for a window a rollback reopened).
 @Suite struct AuditFixtureTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/audit").path
@@ -65,6 +67,9 @@ import Testing
             let printed = try JSONSerialization.jsonObject(with: Data(AuditOutput.findingsJSON(result.findings).utf8)) as! [[String: Any]]
             let got = printed.map { f in f.filter { ["vm", "rule", "kb", "start", "end", "evidence"].contains($0.key) } }
             #expect(Self.canonical(got) == Self.canonical(q["findings"]!), "\(name).expect.jsonl line \(n + 1)")
+            if let windows = q["exposures"] as? [String] {
+                #expect(result.exposures.map(Self.windowLine) == windows, "\(name).expect.jsonl line \(n + 1): exposures")
+            }
             // Every printed form copes with the fixture (no span is too long to print).
             for grouping in ExposureSummary.Grouping.allCases {
                 let summary = ExposureSummary(result, by: grouping)
@@ -72,6 +77,22 @@ import Testing
             }
             _ = AuditOutput.findingsRows(result.findings, csv: false)
         }
+    }
+
+    /// A window as an expectation names it: `vm kb category start end closure [reopened]`.
+    static func windowLine(_ w: ExposureWindow) -> String {
+        "\(w.vm) \(w.kb) \(w.category.rawValue) \(w.start) \(w.end.map(\.description) ?? "open") \(w.closure.rawValue)" + (w.reopened ? " reopened" : "")
+    }
+
+    @Test func aRollbackReopensTheWindowOfWhatItUninstalled() throws {
+        let result = try Audit.run(Replayer(log: try Self.log("rollback-exposure")), at: Timestamp(parsing: "2025-05-01"), policy: AuditPolicy())
+        let reopened = result.exposures.filter(\.reopened)
+        #expect(reopened.map(\.evidence) == [[2, 13, 17], [2, 15, 18]])
+        let late = result.findings.filter { $0.rule == .notEffectiveInTime }
+        #expect(late.count == 2 && late.allSatisfy { $0.detail.contains("uninstalled by a rollback at 2025-02-20T00:00:00Z") })
+        // Five hotpatch windows, two of them reopened: the longest is vm-superseded's 49 days without the hotpatch.
+        let hotpatch = ExposureSummary(result, by: .kind).rows.first { $0.category == .hotpatch }!
+        #expect(hotpatch.stats.count == 5 && hotpatch.stats.max == 49 * 24 * 3_600_000_000_000)
     }
 
     @Test func offPeakDetailNamesDaylightSavingAndUTC() throws {
