@@ -6,9 +6,9 @@ import PackageDescription
 // Modules, one per concern; dependencies point one way (down this list):
 //   patchlog (CLI)    -> AzureImport, Report, Interchange, Replay, Simulator, Evidence, Events, LogStore
 //   AzureImport       -> Interchange, Replay, Events, LogStore, Crypto (Azure REST payloads and Resource Graph rows in)
-//   Report            -> Audit, Replay, Events (the HTML audit report with SVG charts)
-//   Interchange       -> Audit, Replay, Events, LogStore (the edges: JSON Lines in, JSON/CSV out)
+//   Report            -> Audit, Interchange, Replay, Events (the HTML audit report with SVG charts; findings and exposure as text, JSON, CSV)
 //   Audit             -> Replay, Events (findings and exposure windows, in one pass)
+//   Interchange       -> Replay, Events, LogStore, SystemIO (the edges: JSON Lines in, JSON/CSV out)
 //   Simulator         -> Events, Randomness (a deterministic fleet history)
 //   Replay            -> Events, LogStore (projections and queries)
 //   Events            -> ByteCoding (the Hotpatch event model and its binary codec)
@@ -50,8 +50,8 @@ let package = Package(
         .target(name: "Events", dependencies: ["ByteCoding"], swiftSettings: releaseSpeed),
         .target(name: "Replay", dependencies: ["Events", "LogStore"], swiftSettings: releaseSpeed),
         .target(name: "Audit", dependencies: ["Replay", "Events"], swiftSettings: releaseSpeed),
-        .target(name: "Report", dependencies: ["Audit", "Replay", "Events"], swiftSettings: releaseSpeed),
-        .target(name: "Interchange", dependencies: ["Events", "Replay", "Audit", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
+        .target(name: "Report", dependencies: ["Audit", "Interchange", "Replay", "Events"], swiftSettings: releaseSpeed),
+        .target(name: "Interchange", dependencies: ["Events", "Replay", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
         .target(
             name: "AzureImport",
             dependencies: ["Interchange", "Replay", "Events", "LogStore", "SystemIO", "ByteCoding", .product(name: "Crypto", package: "swift-crypto")],
@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange", "Randomness"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Replay", "Events", "LogStore", "Interchange"]),
         .testTarget(name: "AzureImportTests", dependencies: ["AzureImport", "Interchange", "Replay", "Events", "LogStore"]),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "Replay", "Events", "LogStore", "Interchange", "Simulator"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Report", "Replay", "Events", "LogStore", "Interchange", "Simulator"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Audit", "Replay", "Events", "LogStore", "Interchange"]),
         .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog", "patchlog-crash"]),
     ]

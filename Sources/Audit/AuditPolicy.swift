@@ -20,12 +20,32 @@ public struct AuditPolicy: Sendable {
 
     /// The defaults.
     public init() {}
+
+    /// The largest day threshold the command line accepts: 36,500 days (100 years).
+    /// The audit itself does not trap on larger ones (its conversions
+    /// saturate), but a threshold beyond a century is a typing mistake.
+    public static let maximumDays = 36_500
+    /// The largest hour threshold the command line accepts: 100 years in hours.
+    public static let maximumHours = maximumDays * 24
 }
 
-/// Nanoseconds in an hour and a day.
+/// Nanoseconds in an hour and a day, and thresholds converted to nanoseconds.
 enum Duration {
     static let hour: Int64 = 3_600_000_000_000
     static let day: Int64 = 24 * hour
+
+    /// `count` days in nanoseconds, saturating at the ends of `Int64` (106,752 days
+    /// and more would overflow: a threshold that large means "never").
+    static func days(_ count: Int) -> Int64 { scaled(count, day) }
+
+    /// `count` hours in nanoseconds, saturating like ``days(_:)``.
+    static func hours(_ count: Int) -> Int64 { scaled(count, hour) }
+
+    /// `count × unit`, saturating instead of trapping on overflow.
+    static func scaled(_ count: Int, _ unit: Int64) -> Int64 {
+        let (product, overflow) = Int64(clamping: count).multipliedReportingOverflow(by: unit)
+        return overflow ? ((count < 0) != (unit < 0) ? .min : .max) : product
+    }
 }
 
 extension Timestamp {

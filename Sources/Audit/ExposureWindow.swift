@@ -31,7 +31,10 @@ public enum ExposureClosure: String, Sendable {
 
 /// How long one VM was exposed to what one Critical or Security release fixes: from
 /// when the release applied to the VM (its publication, or the VM's registration if
-/// that came later) until it was effective there.
+/// that came later) until it was effective there. A rollback that uninstalls the
+/// release exposes the VM again: a new window of the same release opens at the
+/// rollback (``reopened``), so a VM may have several windows of one release, one per
+/// period without it.
 public struct ExposureWindow: Equatable, Sendable {
     /// The VM, as first written.
     public var vm: String
@@ -48,9 +51,12 @@ public struct ExposureWindow: Equatable, Sendable {
     public var end: Timestamp?
     /// How it closed.
     public var closure: ExposureClosure
-    /// Sequence numbers of the release, the event that made it apply, and the events
-    /// that closed it.
+    /// Sequence numbers of the release, the event that made it apply (or the
+    /// rollback that uninstalled it), and the events that closed it.
     public var evidence: [UInt64]
+    /// Whether the window opened when a rollback uninstalled the release (its
+    /// `start` is the rollback, and the rollback is its second piece of evidence).
+    public var reopened = false
 
     /// The window's length as of `at` (an open window counts up to `at`), in nanoseconds.
     public func duration(at: Timestamp) -> Int64 {

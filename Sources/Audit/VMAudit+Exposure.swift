@@ -12,7 +12,7 @@ extension VMAudit {
         while releaseCursor < c.securityReleases.count, c.securityReleases[releaseCursor].publishedAt <= t {
             let entry = c.securityReleases[releaseCursor]
             releaseCursor += 1
-            guard registeredAt != nil else { continue }
+            guard registeredAt != nil, exposureIndex[entry.kb] == nil else { continue }
             switch entry.kind {
             case .baseline: open(entry, evidence: registrationSequence)
             case .hotpatch where state.hotpatchEnabled: open(entry, evidence: enrolmentSequence)
@@ -28,9 +28,27 @@ extension VMAudit {
         open(entry, evidence: evidence)
     }
 
-    private mutating func open(_ entry: SecurityRelease, evidence: UInt64) {
+    /// A rollback uninstalled `kbs` (events.md: each stops being installed at the
+    /// rollback's time): the VM is exposed again to each that is a Critical or
+    /// Security release published by then, so a new window opens at the rollback —
+    /// unless one is still open, or the VM's effective baseline is a newer one that
+    /// supersedes it (a baseline restored by the rollback supersedes it when its
+    /// reboot completes, as any baseline does). The earlier window keeps its end.
+    mutating func reopen(uninstalled kbs: [KB], at t: Timestamp, sequence: UInt64, _ c: AuditContext) {
+        for kb in kbs {
+            guard let entry = c.security[kb], entry.publishedAt <= t else { continue }
+            if let w = exposureIndex[kb], exposures[w].closure == .open { continue }
+            if entry.kind != .other, let b = state.baseline, let index = state.installedIndex[b], state.periods[index].effectiveAt != nil,
+               let published = c.security[b]?.publishedAt, published > entry.publishedAt { continue }
+            open(entry, evidence: sequence, reopenedAt: t)
+        }
+    }
+
+    /// Opens a window of `entry`: from its publication (or the VM's registration), or
+    /// from `reopenedAt` when a rollback uninstalled it. ``exposureIndex`` then points
+    /// to this window, the release's latest on the VM.
+    private mutating func open(_ entry: SecurityRelease, evidence: UInt64, reopenedAt: Timestamp? = nil) {
         let kb = entry.kb
-        guard exposureIndex[kb] == nil else { return }
         let category: ExposureCategory
         switch entry.kind {
         case .hotpatch: category = .hotpatch
@@ -38,9 +56,9 @@ extension VMAudit {
         case .baseline: category = .baseline
         case .other: category = .other
         }
-        let start = max(entry.publishedAt, registeredAt ?? entry.publishedAt)
+        let start = reopenedAt ?? max(entry.publishedAt, registeredAt ?? entry.publishedAt)
         var window = ExposureWindow(vm: state.vm, kb: kb, category: category, publishedAt: entry.publishedAt, start: start,
-                                    end: nil, closure: .open, evidence: [entry.sequence, evidence])
+                                    end: nil, closure: .open, evidence: [entry.sequence, evidence], reopened: reopenedAt != nil)
         exposureIndex[kb] = exposures.count
         if let index = state.installedIndex[kb], let effective = state.periods[index].effectiveAt {
             window.end = max(effective, start)
@@ -123,7 +141,7 @@ extension VMAudit {
     /// The findings of releases not effective within the allowed days of applying:
     /// from the deadline until the window closed (or open).
     mutating func lateReleaseFindings(_ c: AuditContext) {
-        let allowed = Int64(c.policy.effectiveWithinDays) * Duration.day
+        let allowed = Duration.days(c.policy.effectiveWithinDays)
         for w in exposures {
             let deadline = w.start.adding(allowed)
             guard deadline < c.at, deadline < w.end ?? Timestamp(nanoseconds: .max) else { continue }
@@ -134,7 +152,8 @@ extension VMAudit {
             case .open: how = "not effective"
             }
             findings.append(Finding(vm: state.vm, rule: .notEffectiveInTime, kb: w.kb, start: deadline, end: w.end, evidence: w.evidence,
-                                    detail: "\(w.category.rawValue) release \(w.kb) published \(w.publishedAt), applied from \(w.start); \(how), more than \(c.policy.effectiveWithinDays) days later"))
+                                    detail: "\(w.category.rawValue) release \(w.kb) published \(w.publishedAt), " + (w.reopened ? "uninstalled by a rollback at" : "applied from")
+                                        + " \(w.start); \(how), more than \(c.policy.effectiveWithinDays) days later"))
         }
     }
 }

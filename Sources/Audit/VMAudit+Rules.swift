@@ -41,7 +41,7 @@ extension VMAudit {
     }
 
     func rollbackFinding(_ r: Timestamp, _ rs: UInt64, end: Timestamp?, closing: UInt64, _ c: AuditContext) -> Finding {
-        Finding(vm: state.vm, rule: .rollbackWithoutReboot, start: r.adding(Int64(c.policy.rollbackRebootHours) * Duration.hour), end: end,
+        Finding(vm: state.vm, rule: .rollbackWithoutReboot, start: r.adding(Duration.hours(c.policy.rollbackRebootHours)), end: end,
                 evidence: [rs, closing],
                 detail: "rollback at \(r) " + (end.map { "not followed by a completed reboot until \($0)" } ?? "not followed by a completed reboot"))
     }
@@ -55,7 +55,7 @@ extension VMAudit {
     /// finding when it ran longer than allowed.
     mutating func closeAssessmentGap(at t: Timestamp, sequence: UInt64, _ c: AuditContext) {
         guard let (a, aseq) = assessedSince else { return }
-        let limit = Int64(c.policy.notAssessedDays) * Duration.day
+        let limit = Duration.days(c.policy.notAssessedDays)
         if t.nanoseconds - a.nanoseconds > limit {
             findings.append(Finding(vm: state.vm, rule: .notAssessed, start: a.adding(limit), end: t, evidence: [aseq, sequence],
                                     detail: "running and not assessed from \(a) to \(t) (\(DurationText.short(t.nanoseconds - a.nanoseconds)))"))
@@ -65,13 +65,20 @@ extension VMAudit {
     /// After an install was folded: the off-peak rule, reboot-less hotpatch installs,
     /// baseline mismatches, and the releases the install shows apply to the VM.
     mutating func installChecks(_ e: EventView, at t: Timestamp, sequence: UInt64, _ c: AuditContext) throws(EventCodec.DecodeError) {
-        if let offset = offsetMinutes, try e.installTrigger() == .platform {
+        if let zone, try e.installTrigger() == .platform {
+            let offset = zone.offsetMinutes(at: t)
             let minutes = t.nanoseconds / 60_000_000_000 + Int64(offset)
             let local = Int((minutes % 1440 + 1440) % 1440)
             if !c.policy.offPeak.contains(minuteOfDay: local) {
-                let zone = state.registration?.timezone ?? "?"
+                let when: String
+                if let name = state.registration?.timezone {
+                    let saving = zone.isDaylightSaving(at: t) ? " daylight saving time" : ""
+                    when = "local time (\(name), \(TimeZones.label(offsetMinutes: offset))\(saving))"
+                } else {
+                    when = "UTC (no time zone registered; Azure's default is UTC)"
+                }
                 findings.append(Finding(vm: state.vm, rule: .installOutsideOffPeak, start: t, end: t, evidence: [sequence, registrationSequence],
-                                        detail: "automatic install at \(OffPeakWindow.clock(local)) local time (\(zone), \(TimeZones.label(offsetMinutes: offset))), outside \(c.policy.offPeak)"))
+                                        detail: "automatic install at \(OffPeakWindow.clock(local)) \(when), outside \(c.policy.offPeak)"))
             }
         }
         _ = try e.forEachInstalledPatch { kb, patchState, _, _ in
@@ -94,7 +101,7 @@ extension VMAudit {
             pendingSince = (t, sequence)
         } else if !pending, let (s, ss) = pendingSince {
             pendingSince = nil
-            let limit = Int64(c.policy.rebootPendingDays) * Duration.day
+            let limit = Duration.days(c.policy.rebootPendingDays)
             if t.nanoseconds - s.nanoseconds > limit {
                 findings.append(Finding(vm: state.vm, rule: .rebootPending, start: s.adding(limit), end: t, evidence: [ss, sequence],
                                         detail: "reboot pending from \(s) to \(t) (\(DurationText.short(t.nanoseconds - s.nanoseconds)))"))

@@ -10,7 +10,8 @@ struct VMAudit {
     var state: VMState
     var findings: [Finding] = []
     var exposures: [ExposureWindow] = []
-    /// KB → index in ``exposures`` (one window per VM and release).
+    /// KB → index in ``exposures`` of the release's latest window on this VM (a
+    /// rollback that uninstalls it opens another).
     var exposureIndex: [KB: Int] = [:]
     /// Indices in ``exposures`` of the open windows.
     var openExposures: [Int] = []
@@ -20,8 +21,9 @@ struct VMAudit {
     var registrationSequence: UInt64 = 0
     /// The event that last turned enrolment on.
     var enrolmentSequence: UInt64 = 0
-    /// Minutes east of UTC of the VM's time zone, when known.
-    var offsetMinutes: Int?
+    /// The VM's time zone: its registered one when the table knows it, UTC when it
+    /// registered none (Azure's default), nil for an unknown name or no registration.
+    var zone: TimeZones.Zone?
     /// Open spans: since when, and the event that opened them.
     var unsupportedSince: (Timestamp, UInt64)?
     var uniformSince: (Timestamp, UInt64)?
@@ -53,12 +55,14 @@ struct VMAudit {
         addReleases(publishedBy: t, c)
         let wasEnrolled = state.hotpatchEnabled
         let wasRunning = isRunning
+        // What a rollback may uninstall (copied for rollbacks only: they are rare).
+        let installedBefore = e.type == .rollback ? Array(state.installedIndex.keys) : []
         try state.apply(e, time: t, sequence: sequence, catalog: c.catalog)
         switch e.type {
         case .vmRegistered:
             if registeredAt == nil { registeredAt = t }
             registrationSequence = sequence
-            offsetMinutes = state.registration?.timezone.flatMap(TimeZones.offsetMinutes)
+            if let name = state.registration?.timezone { zone = TimeZones.zone(name) } else { zone = .utc }
             if state.hotpatchEnabled && !wasEnrolled { enrolmentSequence = sequence }
             enrolmentChanged(wasEnrolled: wasEnrolled, at: t, sequence: sequence, c)
             if isRunning && assessedSince == nil { assessedSince = (t, sequence) }
@@ -84,7 +88,7 @@ struct VMAudit {
                 completedReboots += 1
                 if let (r, rs) = rollbackAt {
                     rollbackAt = nil
-                    let grace = Int64(c.policy.rollbackRebootHours) * Duration.hour
+                    let grace = Duration.hours(c.policy.rollbackRebootHours)
                     if t.nanoseconds - r.nanoseconds > grace {
                         findings.append(rollbackFinding(r, rs, end: t, closing: sequence, c))
                     }
@@ -93,6 +97,7 @@ struct VMAudit {
             patchesChanged(at: t, sequence: sequence, c)
         case .rollback:
             if rollbackAt == nil { rollbackAt = (t, sequence) }
+            reopen(uninstalled: installedBefore.filter { state.installedIndex[$0] == nil }, at: t, sequence: sequence, c)
             patchesChanged(at: t, sequence: sequence, c)
         case .featureRegistration, .providerRegistration, .release:
             break
@@ -105,15 +110,15 @@ struct VMAudit {
     mutating func finish(_ c: AuditContext) {
         let at = c.at
         addReleases(publishedBy: at, c)
-        let pendingLimit = Int64(c.policy.rebootPendingDays) * Duration.day
+        let pendingLimit = Duration.days(c.policy.rebootPendingDays)
         if let (s, ss) = pendingSince, at.nanoseconds - s.nanoseconds > pendingLimit {
             findings.append(Finding(vm: state.vm, rule: .rebootPending, start: s.adding(pendingLimit), end: nil, evidence: [ss],
                                     detail: "reboot pending since \(s), still pending"))
         }
-        if let (r, rs) = rollbackAt, at.nanoseconds - r.nanoseconds > Int64(c.policy.rollbackRebootHours) * Duration.hour {
+        if let (r, rs) = rollbackAt, at.nanoseconds - r.nanoseconds > Duration.hours(c.policy.rollbackRebootHours) {
             findings.append(rollbackFinding(r, rs, end: nil, closing: 0, c))
         }
-        let assessLimit = Int64(c.policy.notAssessedDays) * Duration.day
+        let assessLimit = Duration.days(c.policy.notAssessedDays)
         if let (a, aseq) = assessedSince, at.nanoseconds - a.nanoseconds > assessLimit {
             findings.append(Finding(vm: state.vm, rule: .notAssessed, start: a.adding(assessLimit), end: nil, evidence: [aseq],
                                     detail: "running and not assessed since \(a)"))

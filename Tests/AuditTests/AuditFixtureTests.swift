@@ -4,12 +4,15 @@ import Foundation
 import Interchange
 import LogStore
 import Replay
+import Report
 import Testing
 
 /// Each audit rule has a fixture of its own in Fixtures/audit: `NAME.jsonl` (the
 /// events, in append order, so sequence numbers are line numbers) and
 /// `NAME.expect.jsonl` (a moment, thresholds, and the exact findings: the rule fires
-/// on one VM and not on the others, and at earlier moments it is open or absent).
+/// on one VM and not on the others, and at earlier moments it is open or absent;
+/// optionally `exposures`, the exact windows, as `vm kb category start end closure`
+/// with ` reopened` for a window a rollback reopened).
 @Suite struct AuditFixtureTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/audit").path
@@ -64,7 +67,47 @@ import Testing
             let printed = try JSONSerialization.jsonObject(with: Data(AuditOutput.findingsJSON(result.findings).utf8)) as! [[String: Any]]
             let got = printed.map { f in f.filter { ["vm", "rule", "kb", "start", "end", "evidence"].contains($0.key) } }
             #expect(Self.canonical(got) == Self.canonical(q["findings"]!), "\(name).expect.jsonl line \(n + 1)")
+            if let windows = q["exposures"] as? [String] {
+                #expect(result.exposures.map(Self.windowLine) == windows, "\(name).expect.jsonl line \(n + 1): exposures")
+            }
+            // Every printed form copes with the fixture (no span is too long to print).
+            for grouping in ExposureSummary.Grouping.allCases {
+                let summary = ExposureSummary(result, by: grouping)
+                _ = AuditOutput.exposureJSON(summary, at: at, by: grouping) + AuditOutput.exposureRows(summary, by: grouping, csv: false)
+            }
+            _ = AuditOutput.findingsRows(result.findings, csv: false)
         }
+    }
+
+    /// A window as an expectation names it: `vm kb category start end closure [reopened]`.
+    static func windowLine(_ w: ExposureWindow) -> String {
+        "\(w.vm) \(w.kb) \(w.category.rawValue) \(w.start) \(w.end.map(\.description) ?? "open") \(w.closure.rawValue)" + (w.reopened ? " reopened" : "")
+    }
+
+    @Test func aRollbackReopensTheWindowOfWhatItUninstalled() throws {
+        let result = try Audit.run(Replayer(log: try Self.log("rollback-exposure")), at: Timestamp(parsing: "2025-05-01"), policy: AuditPolicy())
+        let reopened = result.exposures.filter(\.reopened)
+        #expect(reopened.map(\.evidence) == [[2, 13, 17], [2, 15, 18]])
+        let late = result.findings.filter { $0.rule == .notEffectiveInTime }
+        #expect(late.count == 2 && late.allSatisfy { $0.detail.contains("uninstalled by a rollback at 2025-02-20T00:00:00Z") })
+        // Five hotpatch windows, two of them reopened: the longest is vm-superseded's 49 days without the hotpatch.
+        let hotpatch = ExposureSummary(result, by: .kind).rows.first { $0.category == .hotpatch }!
+        #expect(hotpatch.stats.count == 5 && hotpatch.stats.max == 49 * 24 * 3_600_000_000_000)
+    }
+
+    @Test func offPeakDetailNamesDaylightSavingAndUTC() throws {
+        var policy = AuditPolicy()
+        policy.notAssessedDays = 1000
+        let result = try Audit.run(Replayer(log: try Self.log("off-peak-dst")), at: Timestamp(parsing: "2025-08-01"), policy: policy)
+        let details = Dictionary(result.findings.map { ($0.vm, $0.detail) }, uniquingKeysWith: { a, b in a + " | " + b })
+        #expect(details["vm-utc"] == "automatic install at 21:30 UTC (no time zone registered; Azure's default is UTC), outside 22:00-06:00")
+        #expect(details["vm-berlin"] == "automatic install at 21:30 local time (W. Europe Standard Time, UTC+01:00), outside 22:00-06:00")
+        // In July Sydney keeps standard time; New York's summer install is not a finding.
+        #expect(details["vm-sydney"] == "automatic install at 21:30 local time (AUS Eastern Standard Time, UTC+10:00), outside 22:00-06:00")
+        let evening = try Audit.run(Replayer(log: try Self.log("off-peak-dst")), at: Timestamp(parsing: "2025-08-01"),
+                                    policy: { var p = policy; p.offPeak = OffPeakWindow(parsing: "00:00-12:00")!; return p }())
+        let summer = evening.findings.first { $0.vm == "vm-berlin" && $0.start == (try? Timestamp(parsing: "2025-07-10T20:30:00Z")) }
+        #expect(summer?.detail == "automatic install at 22:30 local time (W. Europe Standard Time, UTC+02:00 daylight saving time), outside 00:00-12:00")
     }
 
     @Test func exposureRunsFromPublicationToEffective() throws {

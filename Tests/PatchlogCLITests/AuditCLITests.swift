@@ -37,6 +37,28 @@ import Testing
         #expect(bad.status == 64 && bad.stderr.contains("22:00-06:00"))
     }
 
+    @Test func thresholdsAreBoundedAndOldEventsDoNotTrap() throws {
+        let dir = CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try Self.logWith("old-pending-reboot", in: dir)
+        // 1,000,000 days in nanoseconds overflows Int64: refused as a usage error, naming the option.
+        for (option, value) in [("--reboot-pending-days", "1000000"), ("--effective-within-days", "36501"),
+                                ("--not-assessed-days", "200000"), ("--rollback-reboot-hours", "876001")] {
+            let r = try CLITests.patchlog(["findings", "--log", log, option, value])
+            #expect(r.status == 64 && r.stderr.contains(option) && r.stderr.contains("100 years"), "\(option): \(r.stderr)")
+        }
+        #expect(try CLITests.patchlog(["findings", "--log", log, "--at", "2026-06-01", "--not-assessed-days", "36500", "--format", "csv"]).status == 0)
+        // A reboot pending since 1986: 40 years, printed in every form.
+        let table = try CLITests.patchlog(["findings", "--log", log, "--at", "2026-06-01", "--not-assessed-days", "36500"])
+        #expect(table.status == 0 && table.stdout.contains("reboot pending from 1986-01-01T00:00:00Z to 2026-01-01T00:00:00Z (14610.0 d)"))
+        for format in ["json", "csv", "table"] {
+            let r = try CLITests.patchlog(["exposure", "--log", log, "--at", "2026-06-01", "--by", "vm", "--format", format])
+            #expect(r.status == 0, "exposure --format \(format): \(r.stderr)")
+        }
+        let report = try CLITests.patchlog(["report", "--log", log, "--at", "2026-06-01", "--out", dir + "/old.html"])
+        #expect(report.status == 0, "\(report.stderr)")
+    }
+
     @Test func exposureGroupsAndCountsRebootsAvoided() throws {
         let dir = CLITests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -136,7 +136,7 @@ public enum QueryOutput {
 
     /// Rows of cells as CSV under `header`, or as a table for people under
     /// `tableHeader` (default `header`) with empty cells shown as `-`.
-    static func table(_ header: [String], _ cells: [[String]], csv: Bool, tableHeader: [String]? = nil) -> String {
+    public static func table(_ header: [String], _ cells: [[String]], csv: Bool, tableHeader: [String]? = nil) -> String {
         if csv {
             var w = CSVWriter()
             w.row(header)

@@ -3,6 +3,7 @@ import Audit
 import Events
 import Interchange
 import Replay
+import Report
 import SystemIO
 
 extension Patchlog {

@@ -14,17 +14,22 @@ struct AuditPolicyOptions: ParsableArguments {
     @Option(name: .customLong("not-assessed-days"), help: "A running VM must be assessed at least every this many days.")
     var notAssessedDays = 7
     @Option(name: .customLong("off-peak"), help: ArgumentHelp(
-        "Off-peak hours in the VM's local time (standard time), when automatic installs belong. (default: 22:00-06:00)", valueName: "HH:MM-HH:MM"),
+        "Off-peak hours in the VM's local time (with daylight saving time where its zone observes it; UTC for a VM registered without a zone), when automatic installs belong. (default: 22:00-06:00)", valueName: "HH:MM-HH:MM"),
         transform: { text in
             guard let w = OffPeakWindow(parsing: text) else { throw ValidationError("\"\(text)\" is not a window: expected e.g. 22:00-06:00") }
             return w
         })
     var offPeak = OffPeakWindow.default
 
+    /// Each threshold must be 0 or more and at most a century (36,500 days, or
+    /// 876,000 hours): larger values are typing mistakes, and would overflow in
+    /// nanoseconds from 106,752 days on.
     func validate() throws {
-        for (name, value) in [("--effective-within-days", effectiveWithinDays), ("--reboot-pending-days", rebootPendingDays),
-                              ("--rollback-reboot-hours", rollbackRebootHours), ("--not-assessed-days", notAssessedDays)] where value < 0 {
-            throw ValidationError("\(name) cannot be negative")
+        let days = AuditPolicy.maximumDays, hours = AuditPolicy.maximumHours
+        for (name, value, limit, unit) in [("--effective-within-days", effectiveWithinDays, days, "days"), ("--reboot-pending-days", rebootPendingDays, days, "days"),
+                                           ("--rollback-reboot-hours", rollbackRebootHours, hours, "hours"), ("--not-assessed-days", notAssessedDays, days, "days")] {
+            if value < 0 { throw ValidationError("\(name) cannot be negative") }
+            if value > limit { throw ValidationError("\(name) \(value) is more than \(limit) \(unit) (100 years)") }
         }
     }
 

@@ -1,8 +1,10 @@
 import Audit
 import Events
+import Interchange
 
 /// The printed forms of `patchlog findings` and `patchlog exposure`: JSON, CSV and
-/// tables (docs/audit.md gives the fields).
+/// tables (docs/audit.md gives the fields), written with Interchange's `JSONText`,
+/// `CSVWriter` and `TextTable` (Interchange itself knows nothing of the audit).
 public enum AuditOutput {
     // MARK: findings
 
