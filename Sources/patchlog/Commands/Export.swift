@@ -25,6 +25,7 @@ extension Patchlog {
                 throw ValidationError("--type \(type) is not an event type; expected one of \(EventType.names.joined(separator: ", "))")
             }
             if let since, let until, until < since { throw ValidationError("--until \(until) is before --since \(since)") }
+            try Output.validate(out)
         }
 
         func run() throws {

@@ -20,12 +20,13 @@ extension Patchlog {
         @Option(help: ArgumentHelp("The HTML file to write.", valueName: "file")) var out: String
         @Option(help: "Report on this VM only.") var vm: String?
         @Flag(help: "Report on the whole fleet (the default).") var fleet = false
-        @Option(help: "With --fleet: how many VM timelines to draw.") var timelines = 12
+        @Option(parsing: .unconditional, help: "With --fleet: how many VM timelines to draw.") var timelines = 12
         @Option(help: "The moment audited. Default: now.", transform: parseTime) var at: Timestamp?
 
         func validate() throws {
             if vm != nil && fleet { throw ValidationError("--vm and --fleet contradict each other: give one") }
             if timelines < 0 { throw ValidationError("--timelines cannot be negative") }
+            try Output.validate(out)
         }
 
         func run() throws {
