@@ -23,6 +23,7 @@ extension Patchlog {
         func run() throws {
             let replayer = try options.replayer()
             warnIfUnknown(vm, in: replayer.log)
+            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let (_, after, d) = try replayer.diff(vm: vm, from: from, to: to, asRecorded: recorded.asRecorded ?? .max)
             var out = "\(after.vm): from \(from) to \(to)\n\n"
             if d.isEmpty { out += "no changes\n" }

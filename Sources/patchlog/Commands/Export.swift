@@ -28,6 +28,17 @@ extension Patchlog {
             try Output.validate(out)
         }
 
+        /// The filters given, as on the command line.
+        private var filterDescription: String {
+            var parts: [String] = []
+            if let vm { parts.append("--vm \(vm)") }
+            if let kb { parts.append("--kb \(kb)") }
+            if let type { parts.append("--type \(type)") }
+            if let since { parts.append("--since \(since)") }
+            if let until { parts.append("--until \(until)") }
+            return parts.joined(separator: " ")
+        }
+
         func run() throws {
             let log = HotpatchLog(store: try location.open(.reader))
             if let vm { warnIfUnknown(vm, in: log) }
@@ -35,6 +46,9 @@ extension Patchlog {
             let handle = try Output.open(out)
             let count = try Exporter(log: log).export(format: format, filter: filter) { chunk in
                 try handle.writeNext(Array(chunk.utf8))
+            }
+            if count == 0 && (vm != nil || kb != nil || type != nil || since != nil || until != nil) {
+                Terminal.note("no event matches " + filterDescription)
             }
             if let out {
                 handle.close()

@@ -31,12 +31,13 @@ extension Patchlog {
 
         func run() throws {
             let replayer = try options.replayer()
+            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
             var result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(options))
             var drawn: [String]
             var chosen: String?
             if let vm {
-                guard let known = replayer.log.knownVM(vm) else { throw CommandFailure("the log has no events of VM \(vm)") }
+                guard let known = replayer.log.knownVM(vm) else { throw CommandFailure("the log has no events of VM \(vm)" + suggestion(for: vm, in: replayer.log)) }
                 result = result.only(vm: known)
                 drawn = [known]
             } else {

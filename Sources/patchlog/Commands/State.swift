@@ -24,6 +24,7 @@ extension Patchlog {
         func run() throws {
             let replayer = try options.replayer()
             warnIfUnknown(vm, in: replayer.log)
+            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
             let state = try replayer.state(ofVM: vm, at: moment, asRecorded: recorded.asRecorded ?? .max)
             let supported = replayer.supportedImage(state)
