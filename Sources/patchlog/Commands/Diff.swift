@@ -17,6 +17,7 @@ extension Patchlog {
         @Option(help: "The later moment.", transform: parseTime) var to: Timestamp
 
         func validate() throws {
+            try validateVM(vm)
             if to < from { throw ValidationError("--to \(to) is before --from \(from)") }
         }
 

@@ -21,6 +21,7 @@ extension Patchlog {
         @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
 
         func validate() throws {
+            try validateVM(vm)
             if let type, EventType(name: type) == nil {
                 throw ValidationError("--type \(type) is not an event type; expected one of \(EventType.names.joined(separator: ", "))")
             }

@@ -59,6 +59,10 @@ extension Patchlog {
                 let new = try EvidenceFiles.checkpoint(to)
                 try requireThisLog(old, from, log)
                 try requireThisLog(new, to, log)
+                guard old.treeSize >= 1 else { throw CommandFailure("--from \(from) covers no records: the older checkpoint of a consistency proof must cover at least one") }
+                guard old.treeSize <= new.treeSize else {
+                    throw CommandFailure("--from \(from) (\(old.treeSize) records) is newer than --to \(to) (\(new.treeSize) records): give the older checkpoint with --from")
+                }
                 text = try ConsistencyProof.make(log: log, logID: log.logID, oldSize: old.treeSize, newSize: new.treeSize).text
             } else {
                 return

@@ -24,6 +24,7 @@ extension Patchlog {
         @Option(help: "The moment audited. Default: now.", transform: parseTime) var at: Timestamp?
 
         func validate() throws {
+            try validateVM(vm)
             if vm != nil && fleet { throw ValidationError("--vm and --fleet contradict each other: give one") }
             if timelines < 0 { throw ValidationError("--timelines cannot be negative") }
             try Output.validate(out)

@@ -18,6 +18,7 @@ extension Patchlog {
         @Option(help: "table or json.") var format: OutputFormat = .table
 
         func validate() throws {
+            try validateVM(vm)
             if format == .csv { throw ValidationError("state prints a table or json, not csv") }
         }
 

@@ -17,6 +17,11 @@ func parseKB(_ text: String) throws -> KB {
     return kb
 }
 
+/// Refuses an empty `--vm` (it would match nothing, silently).
+func validateVM(_ vm: String?) throws {
+    if let vm, vm.allSatisfy(\.isWhitespace) { throw ValidationError("--vm is empty: expected a VM's resource id") }
+}
+
 /// Options of the commands that replay: the log, and the supported image list.
 struct ReplayOptions: ParsableArguments {
     @OptionGroup var location: LogLocation
