@@ -10,9 +10,10 @@ import Testing
 /// events), `@EMPTY` a fresh log, `@MISSING` a path where nothing is, `@NOTALOG` a
 /// directory holding one unrelated file, `@FILE` a text file ("hello"), `@DIR` an
 /// empty directory, `@KEY`/`@PUB` a key pair, `@OTHERPUB` another public key, `@CP`
-/// a checkpoint of `@LOG` (29 records) signed with `@KEY`, `@CPEMPTY` one of
-/// `@EMPTY`, `@PROOF` an inclusion proof of record 1 against `@CP`, `@FIX` the
-/// Fixtures folder.
+/// a checkpoint of `@LOG` (29 records) signed with `@KEY`, `@CP10` one of its first
+/// 10 records, `@CPEMPTY` one of `@EMPTY`, `@PROOF` an inclusion proof of record 1
+/// against `@CP`, `@CONSISTENCY` a consistency proof from `@CP10` to `@CP`, `@FIX`
+/// the Fixtures folder.
 struct BadInputCase: Sendable, CustomTestStringConvertible {
     enum Stream: Sendable { case stderr, stdout }
 
@@ -43,6 +44,8 @@ final class BadInputFixture: Sendable {
 
     private init() {
         root = CLITests.temporaryDirectory()
+        // Made once per test process; removed when it exits.
+        atexit { try? FileManager.default.removeItem(atPath: BadInputFixture.shared.root) }
         let log = root + "/log", empty = root + "/empty"
         func run(_ args: [String]) {
             let r = try! CLITests.patchlog(args)
@@ -60,11 +63,14 @@ final class BadInputFixture: Sendable {
         run(["checkpoint", "--log", log, "--key", root + "/signing.key", "--out", root + "/cp.txt"])
         run(["checkpoint", "--log", empty, "--key", root + "/signing.key", "--out", root + "/cp-empty.txt"])
         run(["prove", "--log", log, "--seq", "1", "--checkpoint", root + "/cp.txt", "--out", root + "/proof.txt"])
+        run(["checkpoint", "--log", log, "--key", root + "/signing.key", "--size", "10", "--out", root + "/cp10.txt"])
+        run(["prove", "--log", log, "--from", root + "/cp10.txt", "--to", root + "/cp.txt", "--out", root + "/consistency.txt"])
         places = [
             "@LOG": log, "@EMPTY": empty, "@MISSING": root + "/missing", "@NOTALOG": root + "/notalog",
             "@FILE": root + "/file.txt", "@DIR": root + "/dir", "@KEY": root + "/signing.key", "@PUB": root + "/signing.pub",
             "@OTHERPUB": root + "/other.pub", "@CPEMPTY": root + "/cp-empty.txt", "@CP": root + "/cp.txt",
             "@PROOF": root + "/proof.txt", "@FIX": CLITests.fixtures,
+            "@CP10": root + "/cp10.txt", "@CONSISTENCY": root + "/consistency.txt",
         ]
     }
 
@@ -167,6 +173,11 @@ final class BadInputFixture: Sendable {
         .init(["export", "--log", "@LOG", "--vm", "vm-nope"], 0, "no event matches --vm vm-nope"),
         .init(["report", "--log", "@LOG", "--vm", "web-02", "--out", "@DIR/r.html"], 1, "the log has no events of VM web-02; did you mean \(vm)?"),
         .init(["report", "--log", "@LOG", "--vm", "vm-nope", "--out", "@DIR/r.html"], 1, "the log has no events of VM vm-nope"),
+        .init(["state", "--log", "@LOG", "--vm", ""], 64, "--vm is empty: expected a VM's resource id"),
+        .init(["history", "--log", "@LOG", "--vm", " "], 64, "--vm is empty"),
+        .init(["diff", "--log", "@LOG", "--vm", "", "--from", "2025-01-01", "--to", "2025-02-01"], 64, "--vm is empty"),
+        .init(["export", "--log", "@LOG", "--vm", ""], 64, "--vm is empty"),
+        .init(["report", "--log", "@LOG", "--vm", "", "--out", "@DIR/r.html"], 64, "--vm is empty"),
         .init(["when", "--log", "@LOG", "--kb", "KB123"], 0, "the log has no release of KB123 and no VM has it installed"),
         .init(["when", "--log", "@LOG", "--kb", "KB9999999", "--format", "json"], 0, "the log has no release of KB9999999"),
         .init(["when", "--log", "@LOG", "--kb", "KB5050003", "--at", "2025-01-01"], 0, "no VM has KB5050003 installed at 2025-01-01T00:00:00Z"),
