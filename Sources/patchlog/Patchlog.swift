@@ -22,4 +22,18 @@ struct Patchlog: ParsableCommand {
             Info.self, Verify.self, Keygen.self, CheckpointCommand.self, Prove.self, VerifyProof.self, Show.self, Salvage.self, Raw.self,
         ]
     )
+
+    /// Runs the command. Mistakes on the command line (and `ExitCode`s) are reported
+    /// by swift-argument-parser, with the usage; any other error is reported as
+    /// `patchlog: message` with exit code 1, like the notes.
+    static func main() {
+        var command: any ParsableCommand
+        do { command = try parseAsRoot() } catch { exit(withError: error) }
+        do { try command.run() } catch {
+            // swift-argument-parser's own errors (help, version, usage, exit codes).
+            if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { exit(withError: error) }
+            Terminal.note(message(for: error))
+            exit(withError: ExitCode.failure)
+        }
+    }
 }

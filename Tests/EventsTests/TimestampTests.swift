@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("2025-13-01", "month 13"), ("2025-02-29", "day 29"), ("2025-02-19T25:00:00Z", "time out of range"),
+        ("2025-13-01", "month 13"), ("2025-02-29", "day 29"), ("2025-02-19T25:00:00Z", "hour 25"), ("2025-02-19T23:60:00Z", "minute 60"), ("2025-02-19T23:59:61Z", "second 61"),
         ("2025-02-19T02:13:45", "missing offset (Z or ±HH:MM)"), ("yesterday", "date must be YYYY-MM-DD"),
         ("2025-02-19T02:13:45.Z", "no digits after the decimal point"), ("2025-02-19T02:13:45Zjunk", "unexpected text after the offset"),
         ("9999-12-31", "out of range (years 1678 to 2261)"), ("2300-01-01T00:00:00Z", "out of range (years 1678 to 2261)"),

@@ -73,7 +73,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
               let minute = digits(i + 3, 2), i + 5 < b.endIndex, b[i + 5] == 58,
               let second = digits(i + 6, 2)
         else { throw fail("time must be HH:MM:SS") }
-        guard hour < 24, minute < 60, second < 61 else { throw fail("time out of range") }
+        guard hour < 24 else { throw fail("hour \(hour)") }
+        guard minute < 60 else { throw fail("minute \(minute)") }
+        guard second < 61 else { throw fail("second \(second)") }
         i += 8
         var nanos = 0
         if i < b.endIndex && b[i] == 46 {

@@ -23,6 +23,10 @@ public final class LineReader {
             do { file = try SystemFile.open(path, access: .readOnly) } catch {
                 throw EventInputError(field: nil, message: "cannot open the file for reading (\(error))", file: path)
             }
+            if FileSystem.isDirectory(path) {
+                file.close()
+                throw EventInputError(field: nil, message: "is a directory; expected a JSON Lines file", file: path)
+            }
         }
         self.chunkSize = chunkSize
         chunk = [UInt8](repeating: 0, count: chunkSize)

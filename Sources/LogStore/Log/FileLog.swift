@@ -76,6 +76,9 @@ public final class FileLog: LogStore, @unchecked Sendable {
     /// Makes a new, empty log in `directory` (created if missing; it must not hold
     /// anything else) and opens it as the writer.
     public static func create(at directory: String, options: LogOptions = LogOptions()) throws -> FileLog {
+        if FileSystem.exists(directory) && !FileSystem.isDirectory(directory) {
+            throw LogError.notALog(directory: directory, reason: "it is a file, not a directory (a log is a directory: give a new or empty one)")
+        }
         do {
             try FileSystem.createDirectory(directory)
             let existing = try FileSystem.list(directory)

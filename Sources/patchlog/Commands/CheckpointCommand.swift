@@ -17,11 +17,15 @@ extension Patchlog {
         @Option(help: ArgumentHelp("The private key (from `patchlog keygen`).", valueName: "file"))
         var key: String
 
-        @Option(help: ArgumentHelp("Cover only the first N records (default: all).", valueName: "n"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Cover only the first N records (default: all).", valueName: "n"))
         var size: UInt64?
 
         @Option(help: ArgumentHelp("Write the checkpoint to this file instead of standard output.", valueName: "file"))
         var out: String?
+
+        func validate() throws {
+            try Output.validate(out)
+        }
 
         func run() throws {
             let signing = try SigningKey(text: try EvidenceFiles.text(key, what: "private key"), file: key)

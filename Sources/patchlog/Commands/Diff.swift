@@ -17,12 +17,14 @@ extension Patchlog {
         @Option(help: "The later moment.", transform: parseTime) var to: Timestamp
 
         func validate() throws {
+            try validateVM(vm)
             if to < from { throw ValidationError("--to \(to) is before --from \(from)") }
         }
 
         func run() throws {
             let replayer = try options.replayer()
             warnIfUnknown(vm, in: replayer.log)
+            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let (_, after, d) = try replayer.diff(vm: vm, from: from, to: to, asRecorded: recorded.asRecorded ?? .max)
             var out = "\(after.vm): from \(from) to \(to)\n\n"
             if d.isEmpty { out += "no changes\n" }

@@ -21,10 +21,23 @@ extension Patchlog {
         @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
 
         func validate() throws {
+            try validateVM(vm)
             if let type, EventType(name: type) == nil {
                 throw ValidationError("--type \(type) is not an event type; expected one of \(EventType.names.joined(separator: ", "))")
             }
             if let since, let until, until < since { throw ValidationError("--until \(until) is before --since \(since)") }
+            try Output.validate(out)
+        }
+
+        /// The filters given, as on the command line.
+        private var filterDescription: String {
+            var parts: [String] = []
+            if let vm { parts.append("--vm \(vm)") }
+            if let kb { parts.append("--kb \(kb)") }
+            if let type { parts.append("--type \(type)") }
+            if let since { parts.append("--since \(since)") }
+            if let until { parts.append("--until \(until)") }
+            return parts.joined(separator: " ")
         }
 
         func run() throws {
@@ -34,6 +47,9 @@ extension Patchlog {
             let handle = try Output.open(out)
             let count = try Exporter(log: log).export(format: format, filter: filter) { chunk in
                 try handle.writeNext(Array(chunk.utf8))
+            }
+            if count == 0 && (vm != nil || kb != nil || type != nil || since != nil || until != nil) {
+                Terminal.note("no event matches " + filterDescription)
             }
             if let out {
                 handle.close()

@@ -24,6 +24,7 @@ extension Patchlog {
 
         func run() throws {
             let replayer = try options.replayer()
+            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
             let result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(options))
             let findings = result.findings(since: span.since, until: span.until)

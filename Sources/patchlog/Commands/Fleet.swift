@@ -18,6 +18,7 @@ extension Patchlog {
 
         func run() throws {
             let replayer = try options.replayer()
+            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
             let rows = try replayer.fleet(at: moment, asRecorded: recorded.asRecorded ?? .max)
                 .map { QueryOutput.fleetRow($0, supportedImage: replayer.supportedImage($0)) }

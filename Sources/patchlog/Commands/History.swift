@@ -17,6 +17,7 @@ extension Patchlog {
         @Option(help: "Up to this moment.", transform: parseTime) var until: Timestamp?
 
         func validate() throws {
+            try validateVM(vm)
             if let since, let until, until < since { throw ValidationError("--until \(until) is before --since \(since)") }
         }
 

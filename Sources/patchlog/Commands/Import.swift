@@ -69,7 +69,20 @@ extension Patchlog {
         private func runAzure() throws {
             let store = try location.open(.writer, options: write.logOptions)
             defer { store.close() }
+            let sourcesDirectory = location.directory + "/" + RawPayloadStore.directoryName
+            let hadSources = FileLog.exists(at: sourcesDirectory)
             guard let sources = try RawPayloadStore.open(logDirectory: location.directory, access: .writer, create: true) else { return }
+            // A payload store made for this import and left empty (the payload was not
+            // read or not kept) goes again: a failed import leaves the log directory as it was.
+            defer {
+                if !hadSources && sources.store.count == 0, let created = sources.store as? FileLog {
+                    created.close()
+                    if let names = try? FileSystem.list(sourcesDirectory) {
+                        for n in names { try? FileSystem.remove(sourcesDirectory + "/" + n) }
+                    }
+                    try? FileSystem.removeDirectory(sourcesDirectory)
+                }
+            }
             let importer = AzureImporter(log: HotpatchLog(store: store), sources: sources,
                                          observedAt: Timestamp(nanoseconds: wallClockNanoseconds()), vm: vm)
             let name = file == "-" ? "standard input" : file

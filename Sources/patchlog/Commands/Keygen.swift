@@ -12,6 +12,12 @@ extension Patchlog {
         @Option(help: ArgumentHelp("Where to write the keys: PREFIX.key and PREFIX.pub.", valueName: "prefix"))
         var out: String
 
+        func validate() throws {
+            if out.isEmpty || out.hasSuffix("/") || FileSystem.isDirectory(out) {
+                throw ValidationError("--out \(out) is a directory, not a prefix: expected e.g. \(out.hasSuffix("/") || out.isEmpty ? out : out + "/")checkpoint-signing (writes .key and .pub after it)")
+            }
+        }
+
         func run() throws {
             let key = SigningKey()
             try write(key.text, to: out + ".key", mode: 0o600)

@@ -17,7 +17,7 @@ extension Patchlog {
 
         @OptionGroup var location: LogLocation
 
-        @Option(help: ArgumentHelp("The record to prove.", valueName: "n"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The record to prove.", valueName: "n"))
         var seq: UInt64?
 
         @Option(help: ArgumentHelp("The checkpoint the inclusion proof is for (its tree size).", valueName: "file"))
@@ -39,6 +39,8 @@ extension Patchlog {
             if !inclusion && !consistency { throw ValidationError("give --seq N --checkpoint FILE, or --from OLD --to NEW") }
             if inclusion && (seq == nil || checkpoint == nil) { throw ValidationError("an inclusion proof needs both --seq and --checkpoint") }
             if consistency && (from == nil || to == nil) { throw ValidationError("a consistency proof needs both --from and --to") }
+            if seq == 0 { throw ValidationError("--seq counts from 1") }
+            try Output.validate(out)
         }
 
         func run() throws {
@@ -47,6 +49,9 @@ extension Patchlog {
             if let seq, let checkpoint {
                 let cp = try EvidenceFiles.checkpoint(checkpoint)
                 try requireThisLog(cp, checkpoint, log)
+                guard seq <= cp.treeSize else {
+                    throw CommandFailure("--seq \(seq) is past the end of checkpoint \(checkpoint): it covers " + (cp.treeSize == 0 ? "no records" : "records 1...\(cp.treeSize)"))
+                }
                 let proof = try context(checkpoint) { try InclusionProof.make(log: log, logID: log.logID, sequence: seq, treeSize: cp.treeSize) }
                 text = proof.text(comment: describe(proof.record))
             } else if let from, let to {
@@ -54,6 +59,10 @@ extension Patchlog {
                 let new = try EvidenceFiles.checkpoint(to)
                 try requireThisLog(old, from, log)
                 try requireThisLog(new, to, log)
+                guard old.treeSize >= 1 else { throw CommandFailure("--from \(from) covers no records: the older checkpoint of a consistency proof must cover at least one") }
+                guard old.treeSize <= new.treeSize else {
+                    throw CommandFailure("--from \(from) (\(old.treeSize) records) is newer than --to \(to) (\(new.treeSize) records): give the older checkpoint with --from")
+                }
                 text = try context("\(from) and \(to)") { try ConsistencyProof.make(log: log, logID: log.logID, oldSize: old.treeSize, newSize: new.treeSize).text }
             } else {
                 return

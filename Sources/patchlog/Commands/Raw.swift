@@ -70,11 +70,12 @@ extension Patchlog {
 
         @OptionGroup var location: LogLocation
 
-        @Option(help: "First sequence number.") var from: UInt64 = 1
-        @Option(help: "Last sequence number.") var to: UInt64?
+        @Option(parsing: .unconditional, help: "First sequence number.") var from: UInt64 = 1
+        @Option(parsing: .unconditional, help: "Last sequence number.") var to: UInt64?
         @Option(help: "Only this stream.") var stream: String?
 
         func validate() throws {
+            if from == 0 { throw ValidationError("--from counts from 1") }
             if let to, to < from { throw ValidationError("--to \(to) is before --from \(from)") }
             if stream != nil && (from != 1 || to != nil) { throw ValidationError("--stream reads a whole stream; it does not combine with --from/--to") }
         }

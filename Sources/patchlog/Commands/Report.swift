@@ -20,22 +20,25 @@ extension Patchlog {
         @Option(help: ArgumentHelp("The HTML file to write.", valueName: "file")) var out: String
         @Option(help: "Report on this VM only.") var vm: String?
         @Flag(help: "Report on the whole fleet (the default).") var fleet = false
-        @Option(help: "With --fleet: how many VM timelines to draw.") var timelines = 12
+        @Option(parsing: .unconditional, help: "With --fleet: how many VM timelines to draw.") var timelines = 12
         @Option(help: "The moment audited. Default: now.", transform: parseTime) var at: Timestamp?
 
         func validate() throws {
+            try validateVM(vm)
             if vm != nil && fleet { throw ValidationError("--vm and --fleet contradict each other: give one") }
             if timelines < 0 { throw ValidationError("--timelines cannot be negative") }
+            try Output.validate(out)
         }
 
         func run() throws {
             let replayer = try options.replayer()
+            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
             var result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(options))
             var drawn: [String]
             var chosen: String?
             if let vm {
-                guard let known = replayer.log.knownVM(vm) else { throw CommandFailure("the log has no events of VM \(vm)") }
+                guard let known = replayer.log.knownVM(vm) else { throw CommandFailure("the log has no events of VM \(vm)" + suggestion(for: vm, in: replayer.log)) }
                 result = result.only(vm: known)
                 drawn = [known]
             } else {

@@ -19,7 +19,7 @@ extension Patchlog {
 
         @OptionGroup var location: LogLocation
 
-        @Option(help: ArgumentHelp("The event's sequence number (from 1).", valueName: "n"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The event's sequence number (from 1).", valueName: "n"))
         var seq: UInt64
 
         @Flag(help: "Print the original payload, byte for byte, instead of the event.")
@@ -32,7 +32,8 @@ extension Patchlog {
         func run() throws {
             let store = try location.open(.reader)
             guard seq <= store.count, let record = try store.read(seq...seq).first else {
-                throw ValidationError("the log has \(store.count) events; there is no event \(seq)")
+                throw CommandFailure(store.count == 0 ? "--seq \(seq): the log is empty"
+                                     : "--seq \(seq) is past the end of the log: it has \(store.count) events (1...\(store.count))")
             }
             let event = try HotpatchLog.event(from: record)
             guard raw else { return emit(EventJSONEncoder.encode(event) + "\n") }

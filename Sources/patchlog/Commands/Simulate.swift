@@ -13,17 +13,18 @@ extension Patchlog {
             abstract: "Generate a deterministic Hotpatch history of a fleet (events.md JSON Lines), from January 2025.",
             discussion: "The same options give the same bytes. Writes JSON Lines to --out (or standard output), or appends straight into the log given by --log.")
 
-        @Option(help: "Number of VMs.") var vms: Int = 500
-        @Option(help: "Number of months.") var months: Int = 12
-        @Option(help: "The seed.") var seed: UInt64 = 1
-        @Option(help: "Fraction of events appended at the end, out of time order (0...1).") var late: Double = 0
+        @Option(parsing: .unconditional, help: "Number of VMs.") var vms: Int = 500
+        @Option(parsing: .unconditional, help: "Number of months.") var months: Int = 12
+        @Option(parsing: .unconditional, help: "The seed.") var seed: UInt64 = 1
+        @Option(parsing: .unconditional, help: "Fraction of events appended at the end, out of time order (0...1).") var late: Double = 0
         @Option(help: ArgumentHelp("Write JSON Lines to this file.", valueName: "file")) var out: String?
         @Option(help: ArgumentHelp("Append into this log (created if missing).", valueName: "dir")) var log: String?
 
         func validate() throws {
-            guard vms >= 1 else { throw ValidationError("--vms must be at least 1") }
-            guard (1...120).contains(months) else { throw ValidationError("--months must be 1...120") }
-            guard (0...1).contains(late) else { throw ValidationError("--late is a fraction, 0...1") }
+            guard vms >= 1 else { throw ValidationError("--vms must be at least 1, got \(vms)") }
+            guard (1...120).contains(months) else { throw ValidationError("--months must be 1...120, got \(months)") }
+            guard (0...1).contains(late) else { throw ValidationError("--late is a fraction, 0...1, got \(late)") }
+            try Output.validate(out)
             if out != nil && log != nil { throw ValidationError("--out and --log contradict each other: give one") }
         }
 

@@ -18,12 +18,14 @@ extension Patchlog {
         @Option(help: "table or json.") var format: OutputFormat = .table
 
         func validate() throws {
+            try validateVM(vm)
             if format == .csv { throw ValidationError("state prints a table or json, not csv") }
         }
 
         func run() throws {
             let replayer = try options.replayer()
             warnIfUnknown(vm, in: replayer.log)
+            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
             let state = try replayer.state(ofVM: vm, at: moment, asRecorded: recorded.asRecorded ?? .max)
             let supported = replayer.supportedImage(state)

@@ -18,13 +18,19 @@ extension Patchlog {
 
         func run() throws {
             let replayer = try options.replayer()
+            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let rows = try replayer.installs(of: kb, at: at, asRecorded: recorded.asRecorded ?? .max)
+            if rows.isEmpty {
+                if try replayer.catalog(asRecorded: recorded.asRecorded ?? .max).entries[kb] == nil {
+                    Terminal.note("the log has no release of \(kb) and no VM has it installed: is it the right KB?")
+                } else if format == .table {
+                    Terminal.note("no VM has \(kb) installed" + (at.map { " at \($0)" } ?? ""))
+                }
+            }
             switch format {
             case .json: emit(QueryOutput.whenJSON(rows) + "\n")
             case .csv: emit(QueryOutput.whenRows(rows, csv: true))
-            case .table:
-                if rows.isEmpty { Terminal.note("no VM has \(kb) installed" + (at.map { " at \($0)" } ?? "")) }
-                emit(QueryOutput.whenRows(rows, csv: false))
+            case .table: emit(QueryOutput.whenRows(rows, csv: false))
             }
         }
     }

@@ -5,13 +5,13 @@ import Events
 /// The thresholds of the audit rules, shared by `findings`, `exposure` and `report`
 /// (docs/audit.md).
 struct AuditPolicyOptions: ParsableArguments {
-    @Option(name: .customLong("effective-within-days"), help: "A Critical or Security release must be effective within this many days of applying to a VM.")
+    @Option(name: .customLong("effective-within-days"), parsing: .unconditional, help: "A Critical or Security release must be effective within this many days of applying to a VM.")
     var effectiveWithinDays = 30
-    @Option(name: .customLong("reboot-pending-days"), help: "A reboot may be pending this many days.")
+    @Option(name: .customLong("reboot-pending-days"), parsing: .unconditional, help: "A reboot may be pending this many days.")
     var rebootPendingDays = 7
-    @Option(name: .customLong("rollback-reboot-hours"), help: "A rollback must be followed by a completed reboot within this many hours.")
+    @Option(name: .customLong("rollback-reboot-hours"), parsing: .unconditional, help: "A rollback must be followed by a completed reboot within this many hours.")
     var rollbackRebootHours = 24
-    @Option(name: .customLong("not-assessed-days"), help: "A running VM must be assessed at least every this many days.")
+    @Option(name: .customLong("not-assessed-days"), parsing: .unconditional, help: "A running VM must be assessed at least every this many days.")
     var notAssessedDays = 7
     @Option(name: .customLong("off-peak"), help: ArgumentHelp(
         "Off-peak hours in the VM's local time (with daylight saving time where its zone observes it; UTC for a VM registered without a zone), when automatic installs belong. (default: 22:00-06:00)", valueName: "HH:MM-HH:MM"),
@@ -28,7 +28,7 @@ struct AuditPolicyOptions: ParsableArguments {
         let days = AuditPolicy.maximumDays, hours = AuditPolicy.maximumHours
         for (name, value, limit, unit) in [("--effective-within-days", effectiveWithinDays, days, "days"), ("--reboot-pending-days", rebootPendingDays, days, "days"),
                                            ("--rollback-reboot-hours", rollbackRebootHours, hours, "hours"), ("--not-assessed-days", notAssessedDays, days, "days")] {
-            if value < 0 { throw ValidationError("\(name) cannot be negative") }
+            if value < 0 { throw ValidationError("\(name) cannot be negative, got \(value)") }
             if value > limit { throw ValidationError("\(name) \(value) is more than \(limit) \(unit) (100 years)") }
         }
     }

@@ -17,6 +17,11 @@ func parseKB(_ text: String) throws -> KB {
     return kb
 }
 
+/// Refuses an empty `--vm` (it would match nothing, silently).
+func validateVM(_ vm: String?) throws {
+    if let vm, vm.allSatisfy(\.isWhitespace) { throw ValidationError("--vm is empty: expected a VM's resource id") }
+}
+
 /// Options of the commands that replay: the log, and the supported image list.
 struct ReplayOptions: ParsableArguments {
     @OptionGroup var location: LogLocation
@@ -51,7 +56,7 @@ struct ReplayOptions: ParsableArguments {
 
 /// `--as-recorded N`: what the log knew when it held N events.
 struct AsRecordedOption: ParsableArguments {
-    @Option(name: .customLong("as-recorded"), help: ArgumentHelp(
+    @Option(name: .customLong("as-recorded"), parsing: .unconditional, help: ArgumentHelp(
         "Fold only the events appended up to sequence number N: what the log knew then.", valueName: "N"))
     var asRecorded: UInt64?
 
@@ -70,7 +75,26 @@ func emit(_ text: String) {
     try? SystemFile.standardOutput.writeNext(Array(text.utf8))
 }
 
-/// Warns on standard error when the log has no events of a VM.
+/// Warns on standard error when the log has no events of a VM, naming the VMs whose
+/// resource id ends in that name (a VM is matched by its whole id, in any case).
 func warnIfUnknown(_ vm: String, in log: HotpatchLog) {
-    if log.knownVM(vm) == nil { Terminal.note("the log has no events of VM \(vm)") }
+    guard log.knownVM(vm) == nil else { return }
+    Terminal.note("the log has no events of VM \(vm)" + suggestion(for: vm, in: log))
+}
+
+/// `; did you mean …?` when `vm` is the last part of known VMs' resource ids.
+func suggestion(for vm: String, in log: HotpatchLog) -> String {
+    let name = vm.lowercased()
+    guard !name.isEmpty, !name.contains("/") else { return "" }
+    let matches = log.vms.filter { $0.lowercased().hasSuffix("/" + name) }
+    guard !matches.isEmpty else { return "" }
+    let shown = matches.prefix(3).joined(separator: ", ") + (matches.count > 3 ? " and \(matches.count - 3) more" : "")
+    return "; did you mean \(shown)? (--vm takes the VM's whole resource id, in any case)"
+}
+
+/// Warns on standard error when `--as-recorded N` is past the end of the log: the
+/// answer is then the log as it is now, not as it was at sequence N.
+func warnIfPastEnd(_ asRecorded: UInt64?, in log: HotpatchLog) {
+    guard let n = asRecorded, n > log.store.count else { return }
+    Terminal.note("--as-recorded \(n) is past the end of the log (\(log.store.count) events): this is what the log holds now")
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import SystemIO
 
 /// Output helpers: notes and errors go to standard error, results to standard output.
@@ -51,6 +52,13 @@ struct CommandFailure: Error, CustomStringConvertible {
 /// Where a command writes its output: the file given with `--out`, else standard output.
 enum Output {
     /// Opens `path` for writing (created or emptied), or standard output for nil.
+    /// Refuses an `--out` that names a directory, before any work is done.
+    static func validate(_ path: String?, option: String = "--out") throws {
+        guard let path else { return }
+        if path.isEmpty { throw ValidationError("\(option) is empty: expected a file name") }
+        if FileSystem.isDirectory(path) { throw ValidationError("\(option) \(path) is a directory: expected a file to write") }
+    }
+
     static func open(_ path: String?) throws -> SystemFile {
         guard let path else { return SystemFile.standardOutput }
         do { return try FileSystem.create(path) } catch { throw CommandFailure("cannot write \(path): \(error)") }
