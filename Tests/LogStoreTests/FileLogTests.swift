@@ -294,3 +294,20 @@ import Testing
         #expect(onDisk * 8 < raw, "on disk \(onDisk) bytes for \(raw) bytes of records")
     }
 }
+
+@Suite struct InterruptedCreateTests {
+    @Test func aCreateCutShortBeforeTheIdentityWasRenamedCanBeDoneAgain() throws {
+        let dir = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.at("log"), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dir.at("log/LOG.tmp"), contents: Data([1, 2, 3]))
+        #expect(!FileLog.exists(at: dir.at("log")))
+        let log = try FileLog.create(at: dir.at("log"))
+        #expect(try log.append([NewRecord(time: 1, stream: "s", id: "a", payload: [1])]) == [.appended(1)])
+        #expect(!FileManager.default.fileExists(atPath: dir.at("log/LOG.tmp")))
+        // Anything else in the directory still makes it not a log.
+        try FileManager.default.createDirectory(atPath: dir.at("other"), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dir.at("other/notes.txt"), contents: Data("x".utf8))
+        FileManager.default.createFile(atPath: dir.at("other/LOG.tmp"), contents: Data([1]))
+        #expect(throws: LogError.self) { _ = try FileLog.create(at: dir.at("other")) }
+    }
+}

@@ -85,9 +85,14 @@ public final class FileLog: LogStore, @unchecked Sendable {
             if existing.contains(LogFormat.identityName) {
                 throw LogError.notALog(directory: directory, reason: "it already holds a log")
             }
-            if !existing.isEmpty {
-                throw LogError.notALog(directory: directory, reason: "it is not empty (\(existing.prefix(3).joined(separator: ", ")))")
+            // A create cut short by a crash leaves only the identity's temporary file:
+            // that directory is still empty for our purposes.
+            let leftover = LogFormat.identityName + ".tmp"
+            let others = existing.filter { $0 != leftover }
+            if !others.isEmpty {
+                throw LogError.notALog(directory: directory, reason: "it is not empty (\(others.prefix(3).joined(separator: ", ")))")
             }
+            if existing.contains(leftover) { try FileSystem.remove(directory + "/" + leftover) }
             let identity = LogIdentity(version: LogFormat.version, logID: randomBytes(16), created: wallClockNanoseconds())
             try FileSystem.writeAtomically(identity.encode(), to: directory + "/" + LogFormat.identityName, directory: directory)
         } catch let error as SystemError {
