@@ -59,6 +59,13 @@ public enum FileSystem {
         }
     }
 
+    /// Removes the empty directory at `path`; nothing if it is already gone (`rmdir(2)`).
+    public static func removeDirectory(_ path: String) throws(SystemError) {
+        if rmdir(path) != 0 && errno != ENOENT {
+            throw SystemError(errno: errno, operation: "rmdir", path: path)
+        }
+    }
+
     /// Replaces `destination` with `source` in one step (`rename(2)`).
     public static func rename(_ source: String, to destination: String) throws(SystemError) {
         if Glibc.rename(source, destination) != 0 {
