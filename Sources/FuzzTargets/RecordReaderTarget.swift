@@ -53,7 +53,16 @@ enum RecordReaderTarget {
         return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".seg"
     }
 
+    /// Runs the input as it is, then (if that changes it) with its checksums fixed
+    /// (see ``ChecksumFixup``), so that mutations reach what the checksums guard.
     static func run(_ bytes: [UInt8]) {
+        runAsIs(bytes)
+        let isIndex = bytes.starts(with: Array("PLOGIDX".utf8))
+        let fixed = isIndex ? ChecksumFixup.index(bytes) : ChecksumFixup.segment(bytes)
+        if fixed != bytes { runAsIs(fixed) }
+    }
+
+    static func runAsIs(_ bytes: [UInt8]) {
         let t = template
         let directory = t.work
         for name in (try? FileSystem.list(directory)) ?? [] where name != "LOG" {
