@@ -24,6 +24,8 @@ public enum FuzzSeeds {
             return seeds
         case .jsonlImport:
             return [("sample", Array(SampleEvents.jsonl.utf8))]
+        case .evidenceText:
+            return EvidenceTextTarget.seeds
         }
     }
 

@@ -22,6 +22,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// The bytes as a JSON Lines file imported into a log; exported and imported
     /// again when the import succeeds.
     case jsonlImport = "jsonl-import"
+    /// The bytes as the text of a checkpoint, a proof or a key file, parsed (and
+    /// proofs checked) and written out again.
+    case evidenceText = "evidence-text"
 
     /// The directory name under `Fixtures/fuzz/` and the executable's suffix.
     public var name: String { rawValue }
@@ -40,6 +43,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .recordReader: RecordReaderTarget.run(bytes)
         case .eventCodec: EventCodecTarget.run(bytes)
         case .jsonlImport: JSONLImportTarget.run(bytes)
+        case .evidenceText: EvidenceTextTarget.run(bytes)
         }
     }
 }
