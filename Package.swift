@@ -74,6 +74,13 @@ let package = Package(
         ),
         .executableTarget(name: "patchlog-crash", dependencies: ["LogStore", "SystemIO", "Randomness"], path: "Sources/CrashHarness"),
         .executableTarget(name: "patchlog-bench", dependencies: ["LogStore", "Events", "Replay", "Interchange", "Randomness", "Simulator"], path: "Sources/Bench"),
+        // Fuzzing (tools/fuzz): what one input does, per target, and a libFuzzer
+        // executable per target (a replayer of files in normal builds).
+        .target(name: "FuzzTargets", dependencies: ["LogStore", "Events", "Replay", "Interchange", "Evidence", "SystemIO"]),
+        .executableTarget(name: "fuzz-record-reader", dependencies: ["FuzzTargets"], path: "Sources/FuzzRecordReader"),
+        .executableTarget(name: "fuzz-event-codec", dependencies: ["FuzzTargets"], path: "Sources/FuzzEventCodec"),
+        .executableTarget(name: "fuzz-jsonl-import", dependencies: ["FuzzTargets"], path: "Sources/FuzzJSONLImport"),
+        .executableTarget(name: "fuzz-evidence-text", dependencies: ["FuzzTargets"], path: "Sources/FuzzEvidenceText"),
         .target(name: "Randomness", swiftSettings: releaseSpeed),
         .target(name: "Simulator", dependencies: ["Events", "Randomness"], swiftSettings: releaseSpeed),
         .testTarget(name: "BlockCompressionTests", dependencies: ["BlockCompression"]),
@@ -86,6 +93,7 @@ let package = Package(
         .testTarget(name: "AzureImportTests", dependencies: ["AzureImport", "Interchange", "Replay", "Events", "LogStore"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Report", "Replay", "Events", "LogStore", "Interchange", "Simulator"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Audit", "Replay", "Events", "LogStore", "Interchange"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog", "patchlog-crash"]),
     ]
 )

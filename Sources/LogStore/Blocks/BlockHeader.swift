@@ -61,6 +61,12 @@ struct BlockHeader: Equatable {
                 return .failure(DecodeFailure("block length out of range"))
             }
             guard first >= 1 else { return .failure(DecodeFailure("sequence number 0")) }
+            // The sequence after the block (first + count) must be a sequence number
+            // too: it is where the next block starts, and `lastSequence` is computed
+            // from it (a damaged header near 2^64 would trap in that addition).
+            guard first <= UInt64.max - UInt64(count) else {
+                return .failure(DecodeFailure("sequence number \(first) out of range"))
+            }
             return .success(BlockHeader(
                 compressed: flags & LogFormat.blockFlagCompressed != 0, count: count,
                 rawLength: raw, storedLength: stored, firstSequence: first, link: link))

@@ -1,0 +1,113 @@
+import Events
+import LogStore
+import Replay
+import SystemIO
+
+/// The record reader's fuzz target: the input becomes a segment file of a log whose
+/// identity file (`LOG`) is valid, and everything that reads a log runs on it —
+/// opening as reader, reading every record and decoding its event, reading by
+/// stream, scanning, `FileLog.verify`, `FileLog.salvage`, and opening as the writer
+/// (which repairs a torn tail) and appending.
+///
+/// An input that begins with `PLOGIDX` is instead the index file (`.idx`) of a valid
+/// segment (the template's), so the index loader is fuzzed too.
+///
+/// The file is named after the base sequence in the input's header (bytes 12..<20),
+/// so inputs are not all refused for a name that does not match.
+enum RecordReaderTarget {
+    /// A small valid log made once per process: its files are the seeds, and its
+    /// identity file and segment are copied next to each input.
+    struct Template {
+        let identity: [UInt8]
+        let segment: [UInt8]
+        let index: [UInt8]
+        let work: String
+    }
+
+    static let options = LogOptions(blockBytes: 256, sync: .none, dictionaryBytes: 1024)
+
+    static let template: Template = {
+        let directory = FuzzScratch.root + "/template"
+        try? FuzzScratch.removeTree(directory)
+        let log = try! FileLog.create(at: directory, options: options)
+        let events = SampleEvents.events
+        let hotpatch = HotpatchLog(store: log)
+        // Three appends, so the segment holds several blocks of different sizes.
+        _ = try! hotpatch.append(Array(events.prefix(4)))
+        _ = try! hotpatch.append(Array(events.dropFirst(4).prefix(1)))
+        _ = try! hotpatch.append(Array(events.dropFirst(5)))
+        log.close()
+        let segment = directory + "/" + segmentName(base: 1)
+        let template = Template(
+            identity: try! FileSystem.read(directory + "/LOG"),
+            segment: try! FileSystem.read(segment),
+            index: try! FileSystem.read(segment.dropLast(4) + ".idx"),
+            work: FuzzScratch.directory("record-reader"))
+        FuzzScratch.write(template.identity, to: template.work + "/LOG")
+        return template
+    }()
+
+    /// `NNNNNNNNNNNNNNNNNNNN.seg`: the base zero-padded to 20 digits (docs/log-format.md).
+    static func segmentName(base: UInt64) -> String {
+        let digits = String(base)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".seg"
+    }
+
+    /// Runs the input as it is, then (if that changes it) with its checksums fixed
+    /// (see ``ChecksumFixup``), so that mutations reach what the checksums guard.
+    static func run(_ bytes: [UInt8]) {
+        runAsIs(bytes)
+        let isIndex = bytes.starts(with: Array("PLOGIDX".utf8))
+        let fixed = isIndex ? ChecksumFixup.index(bytes) : ChecksumFixup.segment(bytes, logID: Array(template.identity[12..<28]))
+        if fixed != bytes { runAsIs(fixed) }
+    }
+
+    static func runAsIs(_ bytes: [UInt8]) {
+        let t = template
+        let directory = t.work
+        for name in (try? FileSystem.list(directory)) ?? [] where name != "LOG" {
+            try? FileSystem.remove(directory + "/" + name)
+        }
+        if bytes.starts(with: Array("PLOGIDX".utf8)) {
+            let segment = directory + "/" + segmentName(base: 1)
+            FuzzScratch.write(t.segment, to: segment)
+            FuzzScratch.write(bytes, to: segment.dropLast(4) + ".idx")
+        } else {
+            var base: UInt64 = 1
+            if bytes.count >= 20 {
+                base = bytes[12..<20].reversed().reduce(0) { $0 << 8 | UInt64($1) }
+            }
+            FuzzScratch.write(bytes, to: directory + "/" + segmentName(base: base))
+        }
+        exercise(directory)
+    }
+
+    /// Everything that reads the log in `directory`; errors are expected and ignored.
+    static func exercise(_ directory: String) {
+        if let reader = try? FileLog.open(at: directory, options: options, access: .reader) {
+            if let records = try? reader.readAll() {
+                for record in records { _ = try? HotpatchLog.event(from: record) }
+                for stream in Set(records.map(\.stream)) {
+                    _ = try? reader.read(stream: stream)
+                    _ = try? reader.read(stream: stream, timeAtMost: records[records.count / 2].time)
+                }
+                if reader.count > 2 { _ = try? reader.read(2...reader.count - 1) }
+            }
+            try? reader.scan(from: 1) { view in
+                if let key = reader.streamKey(view.stream) { _ = try? HotpatchLog.event(from: view, streamKey: key) }
+                return true
+            }
+            reader.close()
+        }
+        _ = try? FileLog.verify(directory: directory)
+        _ = try? FileLog.salvage(directory: directory) { record in _ = try? HotpatchLog.event(from: record) }
+        if let writer = try? FileLog.open(at: directory, options: options, access: .writer) {
+            _ = try? writer.readAll()
+            var event = SampleEvents.events[0]
+            event.id = "fuzz-appended"
+            _ = try? HotpatchLog(store: writer).append([event])
+            writer.close()
+            _ = try? FileLog.verify(directory: directory)
+        }
+    }
+}
