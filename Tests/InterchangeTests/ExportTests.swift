@@ -85,6 +85,30 @@ import Testing
     }
 }
 
+@Suite struct ChunkedExportTests {
+    /// An export formats chunks of records two at a time; the output must be that of
+    /// one pass in order, whatever the chunk size and filter.
+    @Test func chunksAreWrittenInOrderAndMakeTheSameOutput() throws {
+        let inputs = ["demo/sample-history.jsonl", "replay/baseline-and-rollback.jsonl", "replay/when-at.jsonl", "replay/late-events-count.jsonl"]
+            .map { ExportTests.fixtures + "/" + $0 }
+        let log = try ExportTests().importing(inputs)
+        for format in [ExportFormat.csv, .jsonl] {
+            for filter in [ExportFilter(), ExportFilter(type: .install), ExportFilter(since: Timestamp(nanoseconds: 1_740_000_000_000_000_000))] {
+                var outputs: [String] = []
+                for size: UInt64 in [1, 2, 3, 7, 16_384] {
+                    var exporter = Exporter(log: log)
+                    exporter.chunkSize = size
+                    var out = ""
+                    try exporter.export(format: format, filter: filter) { out += $0 }
+                    outputs.append(out)
+                }
+                #expect(Set(outputs).count == 1, "\(format) \(filter)")
+                #expect(outputs[0].utf8.split(separator: 10).count > 10)
+            }
+        }
+    }
+}
+
 @Suite struct KeyedExportTests {
     /// Installs and rollbacks of one KB are read through the store's key index; the
     /// answer must be what a scan of every event gives.

@@ -1,3 +1,4 @@
+import Dispatch
 import Events
 import LogStore
 import Replay
@@ -40,6 +41,9 @@ public struct Exporter {
     /// The log.
     public let log: HotpatchLog
 
+    /// Records formatted per task, two tasks at a time.
+    var chunkSize: UInt64 = 16_384
+
     /// An exporter of `log`.
     public init(log: HotpatchLog) { self.log = log }
 
@@ -56,31 +60,54 @@ public struct Exporter {
         let store = log.store
         let vmStream = filter.vm.map { store.streamID(log.streamKey(forVM: $0)) }
         if let vmStream, vmStream == nil { return 0 } // no such VM: nothing to export
-        var keys: [StreamID: String] = [:]
-        var csv = CSVWriter()
-        var json = JSONText()
-        if format == .csv { csv.row(Self.csvHeader) }
-        var count = 0
-        /// Writes one event that passed the filters on the stream and times.
-        func emit(_ event: Event, sequence: UInt64) throws {
-            if let kb = filter.kb, !Self.names(event, kb) { return }
-            count += 1
-            switch format {
-            case .jsonl:
-                EventJSONEncoder.write(event, into: &json)
-                json.newline()
-                if json.bytes.count >= 1 << 20 {
-                    try output(json.string)
-                    json.clear()
-                }
-            case .csv:
-                Self.writeTimeline(event, sequence: sequence, only: filter.kb, into: &csv)
-                if csv.bytes.count >= 1 << 20 {
-                    try output(csv.text)
-                    csv.clear()
-                }
-            }
+        let rules = Rules(format: format, filter: filter, vmStream: vmStream ?? nil)
+        var header = CSVWriter()
+        if format == .csv {
+            header.row(Self.csvHeader)
+            try output(header.text)
         }
+        if let kb = filter.kb, let type = filter.type, type == .install || type == .rollback, let key = HotpatchLog.key(for: kb) {
+            // The installs and rollbacks that name a KB are found by their record key:
+            // only the blocks holding them are read.
+            var part = Part()
+            for record in try store.read(key: key) where rules.passes(stream: store.streamID(record.stream), time: record.time, payload: record.payload[...]) {
+                try rules.emit(try HotpatchLog.event(from: record), sequence: record.sequence, into: &part)
+                if part.size >= 1 << 20 { try output(part.take()) }
+            }
+            try output(part.take())
+            return part.count
+        }
+        // Everything else is one pass in sequence order, in chunks of records formatted
+        // two at a time (one per core) and written in order: the output is the same as
+        // a single pass, and memory stays two chunks whatever the log's size.
+        let total = store.count
+        let chunk = chunkSize
+        var count = 0
+        var next: UInt64 = 1
+        while next <= total {
+            let ranges = (0..<UInt64(2)).map { i in min(next + i * chunk, total + 1)..<min(next + (i + 1) * chunk, total + 1) }.filter { !$0.isEmpty }
+            let parts = ranges.map { _ in PartBox() }
+            nonisolated(unsafe) let work = (store, rules, parts, ranges)
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
+                let (store, rules, parts, ranges) = work
+                parts[i].result = Result { try rules.format(store, ranges[i]) }
+            }
+            for box in parts {
+                let part = try box.result!.get()
+                count += part.count
+                try output(part.text)
+            }
+            next = ranges.last!.upperBound
+        }
+        return count
+    }
+
+    /// What an export writes, and how: the filters and the format.
+    private struct Rules {
+        let format: ExportFormat
+        let filter: ExportFilter
+        let vmStream: StreamID?
+
         func passes(stream: StreamID?, time: Int64, payload: ArraySlice<UInt8>) -> Bool {
             if let vmStream, stream != vmStream { return false }
             if let since = filter.since, time < since.nanoseconds { return false }
@@ -88,15 +115,27 @@ public struct Exporter {
             if let type = filter.type, (try? EventCodec.header(payload).type) != type { return false }
             return true
         }
-        if let kb = filter.kb, let type = filter.type, type == .install || type == .rollback, let key = HotpatchLog.key(for: kb) {
-            // The installs and rollbacks that name a KB are found by their record key:
-            // only the blocks holding them are read.
-            for record in try store.read(key: key) where passes(stream: store.streamID(record.stream), time: record.time, payload: record.payload[...]) {
-                try emit(try HotpatchLog.event(from: record), sequence: record.sequence)
+
+        /// Writes one event that passed the filters on the stream and times.
+        func emit(_ event: Event, sequence: UInt64, into part: inout Part) throws {
+            if let kb = filter.kb, !Exporter.names(event, kb) { return }
+            part.count += 1
+            switch format {
+            case .jsonl:
+                EventJSONEncoder.write(event, into: &part.json)
+                part.json.newline()
+            case .csv:
+                Exporter.writeTimeline(event, sequence: sequence, only: filter.kb, into: &part.csv)
             }
-        } else {
+        }
+
+        /// The records of `range` that pass, formatted.
+        func format(_ store: any LogStore, _ range: Range<UInt64>) throws -> Part {
+            var part = Part()
+            var keys: [StreamID: String] = [:]
             var failure: (any Error)?
-            try store.scan { view in
+            try store.scan(from: range.lowerBound) { view in
+                guard view.sequence < range.upperBound else { return false }
                 guard passes(stream: view.stream, time: view.time, payload: view.payload) else { return true }
                 let key: String
                 if let k = keys[view.stream] { key = k } else {
@@ -104,7 +143,7 @@ public struct Exporter {
                     keys[view.stream] = key
                 }
                 do {
-                    try emit(try HotpatchLog.event(from: view, streamKey: key), sequence: view.sequence)
+                    try emit(try HotpatchLog.event(from: view, streamKey: key), sequence: view.sequence, into: &part)
                 } catch {
                     failure = error
                     return false
@@ -112,9 +151,26 @@ public struct Exporter {
                 return true
             }
             if let failure { throw failure }
+            return part
         }
-        try output(format == .csv ? csv.text : json.string)
-        return count
+    }
+
+    /// Formatted output of some records.
+    private struct Part {
+        var csv = CSVWriter()
+        var json = JSONText()
+        var count = 0
+        var size: Int { csv.bytes.count + json.bytes.count }
+        var text: String { csv.bytes.isEmpty ? json.string : csv.text }
+        /// The text so far, and empties it.
+        mutating func take() -> String {
+            defer { csv.clear(); json.clear() }
+            return text
+        }
+    }
+
+    private final class PartBox: @unchecked Sendable {
+        var result: Result<Part, any Error>?
     }
 
     /// Whether an event names `kb`.
