@@ -103,7 +103,7 @@ results[("checkpoint", "patchlog")] = median_runs([patchlog, "checkpoint", "--lo
 results[("verify-cp", "patchlog")] = median_runs([patchlog, "verify", "--log", log, "--checkpoint", cp, "--key", keys + ".pub"], 3)
 results[("replay-cold", "patchlog")] = median_runs([patchlog, "fleet", "--log", log, "--format", "csv"], 3)
 csv = os.path.join(data, "patchlog.csv")
-results[("export", "patchlog")] = timed([patchlog, "export", "--log", log, "--format", "csv", "--out", csv])[:2]
+results[("export", "patchlog")] = median_runs([patchlog, "export", "--log", log, "--format", "csv", "--out", csv], 3)
 w, m, out = timed([bench, "fleet", "--log", log, "--vm", vm, "--at", at, "--kb", kb, "--runs", "5"], stdout=None)
 inproc = dict((l.split()[0], float(l.split()[1])) for l in out.splitlines() if l.strip())
 
@@ -123,8 +123,7 @@ for peer in ["sqlite", "duckdb"]:
             walls.append(w); peaks.append(m); inners.append(inner(out))
         results[(op, peer)] = (statistics.median(walls), max(peaks))
         results[(op + "-inner", peer)] = statistics.median(inners)
-    w, m, out = timed(["python3", peers, peer, "export", db, os.path.join(data, f"{peer}.csv")], stdout=None)
-    results[("export", peer)] = (w, m)
+    results[("export", peer)] = median_runs(["python3", peers, peer, "export", db, os.path.join(data, f"{peer}.csv")], 3)
 
 # memory as the log grows
 growth = []
@@ -168,7 +167,7 @@ print(f"| every install of one KB, in process | {inproc['kb']:.3f} s | {results[
 print(f"| every install of one KB with effective and uninstall times (`when --kb`: a fold of every VM), cold process | {cell('kb-effective-cold','patchlog')} | | | | |")
 print(f"| full replay to the fleet's state, cold process | {cell('replay-cold','patchlog')} | {cell('replay-cold','sqlite')} (ordered scan) | {cell('replay-cold','duckdb')} (ordered scan) | {ratio('replay-cold')} | |")
 print(f"| full replay, in process | {inproc['replay']:.3f} s = {events / inproc['replay'] / 1e6:.1f} M events/s | | | | ≥ 10 M events/s |")
-print(f"| full CSV export | {cell('export','patchlog')} | {cell('export','sqlite')} | {cell('export','duckdb')} (COPY) | {ratio('export')} | ≤ half of DuckDB's COPY |")
+print(f"| full CSV export (median of 3) | {cell('export','patchlog')} | {cell('export','sqlite')} | {cell('export','duckdb')} (COPY) | {ratio('export')} | ≤ half of DuckDB's COPY |")
 print()
 print("patchlog alone (no peer does these), cold process, median:\n")
 print("| operation | wall, peak memory |")
