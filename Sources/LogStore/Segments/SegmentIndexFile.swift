@@ -21,26 +21,26 @@ import SystemIO
 enum SegmentIndexFile {
     /// The index of `segment` as it stands in memory.
     static func encode(_ segment: Segment) -> [UInt8] {
-        var p = ByteWriter(capacity: segment.blocks.count * 12 + segment.idHashes.count * 3)
-        p.varint(segment.blocks.count)
-        var previousEnd = segment.header.size
-        var previousMin: Int64 = 0
-        for b in segment.blocks {
-            p.varint(b.offset - previousEnd)
-            p.varint(b.length)
-            p.varint(b.count)
-            p.zigzag(b.minTime &- previousMin)
-            p.varint(UInt64(bitPattern: b.maxTime &- b.minTime))
-            p.u32(b.crc)
-            p.varint(b.rawLength)
-            previousEnd = b.end
-            previousMin = b.minTime
+        wrap(magic: LogFormat.indexMagic, segment: segment, capacity: segment.blocks.count * 12) { p in
+            p.varint(segment.blocks.count)
+            var previousEnd = segment.header.size
+            var previousMin: Int64 = 0
+            for b in segment.blocks {
+                p.varint(b.offset - previousEnd)
+                p.varint(b.length)
+                p.varint(b.count)
+                p.zigzag(b.minTime &- previousMin)
+                p.varint(UInt64(bitPattern: b.maxTime &- b.minTime))
+                p.u32(b.crc)
+                p.varint(b.rawLength)
+                previousEnd = b.end
+                previousMin = b.minTime
+            }
+            p.varint(segment.definedStreams.count)
+            BlockBuilder.frontCode(segment.definedStreams.map { Array($0.utf8) }, into: &p)
+            segment.streamPostings.encode(into: &p)
+            segment.keyPostings.encode(into: &p)
         }
-        p.varint(segment.definedStreams.count)
-        BlockBuilder.frontCode(segment.definedStreams.map { Array($0.utf8) }, into: &p)
-        segment.streamPostings.encode(into: &p)
-        segment.keyPostings.encode(into: &p)
-        return wrap(p.bytes, magic: LogFormat.indexMagic, segment: segment)
     }
 
     /// The fingerprints file of `segment` as it stands in memory (see docs/log-format.md,
@@ -48,23 +48,27 @@ enum SegmentIndexFile {
     static func encodeIDs(_ segment: Segment) -> [UInt8] {
         // In record order, 4 bytes each: a fingerprint's position is its record's
         // sequence number, which the in-memory ``IDTable`` needs to find the record.
-        var f = ByteWriter(capacity: segment.idHashes.count * 4 + 8)
-        f.varint(segment.idHashes.count)
-        for h in segment.idHashes { f.u32(h) }
-        return wrap(f.bytes, magic: LogFormat.idsMagic, segment: segment)
+        wrap(magic: LogFormat.idsMagic, segment: segment, capacity: segment.idHashes.count * 4 + 8) { f in
+            f.varint(segment.idHashes.count)
+            for h in segment.idHashes { f.u32(h) }
+        }
     }
 
-    /// The header both files share, the payload, and the CRC-32C of everything.
-    private static func wrap(_ payload: [UInt8], magic: [UInt8], segment: Segment) -> [UInt8] {
-        var w = ByteWriter(capacity: LogFormat.indexHeaderSize + payload.count + 4)
+    /// The header both files share, the payload `write` appends, and the CRC-32C of
+    /// everything — built in one buffer (the fingerprints of a full segment are tens of
+    /// megabytes: a copy of them was the peak of an import's memory).
+    private static func wrap(magic: [UInt8], segment: Segment, capacity: Int, _ write: (inout ByteWriter) -> Void) -> [UInt8] {
+        var w = ByteWriter(capacity: LogFormat.indexHeaderSize + capacity + 4)
         w.raw(magic)
         w.u16(LogFormat.version)
         w.u16(0)
         w.u64(segment.base)
         w.u64(UInt64(segment.end))
         w.u32(segment.blocks.last?.crc ?? 0)
-        w.u32(UInt32(payload.count))
-        w.raw(payload)
+        w.u32(0) // the payload's length, set below
+        write(&w)
+        let length = UInt32(w.bytes.count - LogFormat.indexHeaderSize)
+        for i in 0..<4 { w.bytes[LogFormat.indexHeaderSize - 4 + i] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(i))) }
         w.u32(CRC32C.checksum(w.bytes))
         return w.bytes
     }
