@@ -48,6 +48,18 @@ struct BlockPostings {
         indexedBytes = []
     }
 
+    /// Folds the decoded lists into the encoded form (1-2 bytes an entry instead of 4
+    /// and an array per value): a writer calls this every so many blocks, so that a
+    /// large active segment's lists do not grow with every block in arrays.
+    mutating func compact() {
+        guard !recent.isEmpty else { return }
+        var w = ByteWriter()
+        encode(into: &w)
+        var r = ByteReader(w.bytes)
+        guard let folded = try? Self.decode(&r, in: w.bytes, blockCount: Int(UInt32.max)) else { return }
+        self = folded
+    }
+
     /// Forgets blocks from number `count` on.
     mutating func truncate(toBlocks count: Int) {
         materialize()

@@ -70,7 +70,14 @@ final class Segment {
         for s in streams { streamPostings.add(s, block: number) }
         for k in keys { keyPostings.add(k, block: number) }
         idHashes.append(contentsOf: hashes)
+        if blocks.count % Self.compactEvery == 0 {
+            streamPostings.compact()
+            keyPostings.compact()
+        }
     }
+
+    /// How many blocks may pass before the lists are folded into their encoded form.
+    static let compactEvery = 1024
 
     /// The numbers of the blocks holding records of stream `s`, in order.
     func blockNumbers(of s: UInt32) -> [UInt32] { streamPostings.blocks(of: s) }

@@ -43,29 +43,66 @@ enum SegmentIndexFile {
         }
     }
 
-    /// The fingerprints file of `segment` as it stands in memory (see docs/log-format.md,
-    /// "Fingerprints file"): kept apart from the index because only a writer needs it.
-    static func encodeIDs(_ segment: Segment) -> [UInt8] {
-        // In record order, 4 bytes each: a fingerprint's position is its record's
-        // sequence number, which the in-memory ``IDTable`` needs to find the record.
-        wrap(magic: LogFormat.idsMagic, segment: segment, capacity: segment.idHashes.count * 4 + 8) { f in
-            f.varint(segment.idHashes.count)
-            for h in segment.idHashes { f.u32(h) }
+    /// Writes the fingerprints file of `segment` as it stands in memory (see
+    /// docs/log-format.md, "Fingerprints file"; kept apart from the index because only
+    /// a writer needs it) through a temporary file, fsync and rename, a megabyte at a
+    /// time: in record order, 4 bytes each (a fingerprint's position is its record's
+    /// sequence number, which the in-memory ``IDTable`` needs), tens of megabytes for a
+    /// full segment, which an import should not hold twice.
+    static func writeIDs(_ segment: Segment, directory: String) throws(SystemError) {
+        var count = ByteWriter()
+        count.varint(segment.idHashes.count)
+        var head = header(magic: LogFormat.idsMagic, segment: segment, payloadLength: count.bytes.count + 4 * segment.idHashes.count)
+        head.raw(count.bytes)
+        let temporary = segment.idsPath + ".tmp"
+        let file = try SystemFile.open(temporary, access: .readWrite, create: true)
+        do {
+            try file.truncate(to: 0)
+            try file.write(head.bytes, at: 0)
+            var crc = CRC32C.checksum(head.bytes)
+            var offset = head.bytes.count
+            var chunk = ByteWriter(capacity: 1 << 20)
+            for (i, h) in segment.idHashes.enumerated() {
+                chunk.u32(h)
+                if chunk.bytes.count >= 1 << 20 || i == segment.idHashes.count - 1 {
+                    try file.write(chunk.bytes, at: offset)
+                    crc = CRC32C.checksum(chunk.bytes, continuing: crc)
+                    offset += chunk.bytes.count
+                    chunk.bytes.removeAll(keepingCapacity: true)
+                }
+            }
+            var tail = ByteWriter()
+            tail.u32(crc)
+            try file.write(tail.bytes, at: offset)
+            try file.sync()
+            file.close()
+        } catch {
+            file.close()
+            try? FileSystem.remove(temporary)
+            throw error
         }
+        try FileSystem.rename(temporary, to: segment.idsPath)
+        try FileSystem.syncDirectory(directory)
     }
 
-    /// The header both files share, the payload `write` appends, and the CRC-32C of
-    /// everything — built in one buffer (the fingerprints of a full segment are tens of
-    /// megabytes: a copy of them was the peak of an import's memory).
-    private static func wrap(magic: [UInt8], segment: Segment, capacity: Int, _ write: (inout ByteWriter) -> Void) -> [UInt8] {
-        var w = ByteWriter(capacity: LogFormat.indexHeaderSize + capacity + 4)
+    /// The 36-byte header both files share (the payload's length given).
+    private static func header(magic: [UInt8], segment: Segment, payloadLength: Int) -> ByteWriter {
+        var w = ByteWriter(capacity: LogFormat.indexHeaderSize + 4)
         w.raw(magic)
         w.u16(LogFormat.version)
         w.u16(0)
         w.u64(segment.base)
         w.u64(UInt64(segment.end))
         w.u32(segment.blocks.last?.crc ?? 0)
-        w.u32(0) // the payload's length, set below
+        w.u32(UInt32(payloadLength))
+        return w
+    }
+
+    /// The header both files share, the payload `write` appends, and the CRC-32C of
+    /// everything, built in one buffer.
+    private static func wrap(magic: [UInt8], segment: Segment, capacity: Int, _ write: (inout ByteWriter) -> Void) -> [UInt8] {
+        var w = header(magic: magic, segment: segment, payloadLength: 0) // the length is set below
+        w.bytes.reserveCapacity(LogFormat.indexHeaderSize + capacity + 4)
         write(&w)
         let length = UInt32(w.bytes.count - LogFormat.indexHeaderSize)
         for i in 0..<4 { w.bytes[LogFormat.indexHeaderSize - 4 + i] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(i))) }
@@ -89,7 +126,7 @@ enum SegmentIndexFile {
     /// Writes the index and fingerprints of `segment` atomically (temporary file and
     /// rename, fingerprints first).
     static func write(_ segment: Segment, directory: String) throws(SystemError) {
-        try FileSystem.writeAtomically(encodeIDs(segment), to: segment.idsPath, directory: directory)
+        try writeIDs(segment, directory: directory)
         try FileSystem.writeAtomically(encode(segment), to: segment.indexPath, directory: directory)
         segment.indexedLength = segment.end
     }
