@@ -27,12 +27,6 @@ public struct CSVWriter {
         Self.append(text, to: &bytes)
     }
 
-    /// Appends a cell of UTF-8 bytes, neutralised and quoted as needed.
-    public mutating func cell(utf8 text: some Collection<UInt8>) {
-        separate()
-        Self.append(bytes: text, to: &bytes)
-    }
-
     /// Appends a number cell.
     public mutating func cell(_ n: UInt64) {
         separate()

@@ -24,21 +24,28 @@ extension FileLog {
     public func read(stream: String, timeAtMost: Int64) throws -> [StoredRecord] {
         try state.withLock {
             guard let number = streamNumbers[stream] else { return [] }
-            var out: [StoredRecord] = []
-            let decoder = BlockDecoder()
-            for segment in segments {
-                for b in segment.blockNumbers(of: number) {
-                    let entry = segment.blocks[Int(b)]
-                    if entry.minTime > timeAtMost { continue }
-                    let bytes = try segment.readBlock(entry)
-                    try decode(bytes, at: 0, entry: entry, in: segment, into: decoder)
-                    for i in 0..<decoder.count where decoder.streams[i] == number && decoder.times[i] <= timeAtMost {
-                        out.append(materialize(decoder, i))
-                    }
-                }
+            return try records(inBlocks: { $0.blockNumbers(of: number) }, skipping: { $0.minTime > timeAtMost }) { d, i in
+                d.streams[i] == number && d.times[i] <= timeAtMost
             }
-            return out
         }
+    }
+
+    /// The records that `keep` accepts in the blocks `blocks` lists for each segment
+    /// (an inverted index: streams, keys), except those `skipping` rules out from the
+    /// block table, in sequence order. Call holding `state`.
+    private func records(inBlocks blocks: (Segment) -> [UInt32], skipping: (BlockEntry) -> Bool = { _ in false },
+                         where keep: (BlockDecoder, Int) -> Bool) throws -> [StoredRecord] {
+        var out: [StoredRecord] = []
+        let decoder = BlockDecoder()
+        for segment in segments {
+            for b in blocks(segment) {
+                let entry = segment.blocks[Int(b)]
+                if skipping(entry) { continue }
+                try decode(try segment.readBlock(entry), at: 0, entry: entry, in: segment, into: decoder)
+                for i in 0..<decoder.count where keep(decoder, i) { out.append(materialize(decoder, i)) }
+            }
+        }
+        return out
     }
 
     /// Calls `body` with every record from `start` on, in sequence order, until it
@@ -158,18 +165,7 @@ extension FileLog {
     /// only the blocks the index lists for the key.
     public func read(key: UInt32) throws -> [StoredRecord] {
         try state.withLock {
-            var out: [StoredRecord] = []
-            let decoder = BlockDecoder()
-            for segment in segments {
-                for b in segment.keyPostings.blocks(of: key) {
-                    let entry = segment.blocks[Int(b)]
-                    try decode(try segment.readBlock(entry), at: 0, entry: entry, in: segment, into: decoder)
-                    for i in 0..<decoder.count where decoder.keys(i).contains(key) {
-                        out.append(materialize(decoder, i))
-                    }
-                }
-            }
-            return out
+            try records(inBlocks: { $0.keyPostings.blocks(of: key) }) { d, i in d.keys(i).contains(key) }
         }
     }
 }
