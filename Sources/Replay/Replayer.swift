@@ -76,58 +76,57 @@ public struct Replayer {
     /// Folds every VM's events with `time ≤ at` and `sequence ≤ asRecorded` into a
     /// value of its own (made by `start` from the VM id as first written), each in
     /// `(time, sequence)` order, in one sequential pass over the log: `body` gets each
-    /// event's binary form in place. A VM whose events were appended out of time
-    /// order is started again and folded from its own stream, in order. Returns each
-    /// VM's value and how many events it folded, sorted by VM id.
+    /// event's binary form in place. Events appended late (after a later event of the
+    /// same VM) are put in their place as the pass meets them: the log's late records
+    /// are listed first (a pass over times and streams only), and a VM waiting for one
+    /// holds its later events until it arrives (see ``StreamReorder``), so the cost
+    /// does not depend on the order the events were delivered in. Returns each VM's
+    /// value and how many events it folded, sorted by VM id.
     ///
-    /// - Complexity: one scan of the log, plus a read of each out-of-order VM's stream.
+    /// - Complexity: one scan of the log, plus one scan of its time and stream columns.
     public func foldEveryVM<F>(at: Timestamp = Timestamp(nanoseconds: .max), asRecorded: UInt64 = .max, start: (String) -> F,
                                _ body: (inout F, EventView, Timestamp, UInt64) throws(EventCodec.DecodeError) -> Void) throws -> [(F, Int)] {
         let store = log.store
-        // Per stream number: its value, whether the stream is a VM's, the time of the
-        // last event folded, how many were folded, and whether it must be folded again
-        // because of out-of-order events. Arrays indexed by the stream number, so that
-        // a record finds its VM without hashing anything.
+        let through = min(asRecorded, store.count)
+        let limit = at.nanoseconds
+        var reorder = StreamReorder(late: try store.lateRecords(through: through), timeAtMost: limit)
+        // Per stream number: its value, its VM (nil for the catalog and
+        // subscriptions) and how many events were folded. Arrays indexed by the stream
+        // number, so that a record finds its VM without hashing anything.
         var values: [F] = []
         var vms: [String?] = []
-        var lastTime: [Int64] = []
         var counts: [Int] = []
-        var outOfOrder: [Bool] = []
-        let limit = at.nanoseconds
+        func fold(_ s: Int, _ payload: ArraySlice<UInt8>, _ time: Int64, _ sequence: UInt64) throws {
+            counts[s] += 1
+            // The scan skips ids; an error reads the record's id back to name it.
+            try HotpatchLog.located(sequence, (try? store.read(sequence...sequence).first?.id) ?? "") { () throws(EventCodec.DecodeError) in
+                try body(&values[s], EventView(payload), Timestamp(nanoseconds: time), sequence)
+            }
+        }
         try store.scan(from: 1, includingIDs: false) { view in
-            guard view.sequence <= asRecorded else { return false }
+            guard view.sequence <= through else { return false }
             guard view.time <= limit else { return true }
             let s = Int(view.stream.rawValue)
             while s >= values.count {
                 let vm = store.streamKey(StreamID(rawValue: UInt32(values.count))).flatMap(HotpatchLog.vm(ofStream:))
                 values.append(start(vm ?? ""))
                 vms.append(vm)
-                lastTime.append(.min)
                 counts.append(0)
-                outOfOrder.append(false)
             }
-            guard vms[s] != nil, !outOfOrder[s] else { return true }
-            if view.time < lastTime[s] {
-                outOfOrder[s] = true
+            guard vms[s] != nil else { return true }
+            guard reorder.isActive(s) else {
+                try fold(s, view.payload, view.time, view.sequence)
                 return true
             }
-            lastTime[s] = view.time
-            counts[s] += 1
-            // The scan skips ids; an error reads the record's id back to name it.
-            try HotpatchLog.located(view.sequence, (try? store.read(view.sequence...view.sequence).first?.id) ?? "") { () throws(EventCodec.DecodeError) in
-                try body(&values[s], EventView(view.payload), Timestamp(nanoseconds: view.time), view.sequence)
+            switch reorder.route(stream: s, time: view.time, sequence: view.sequence, payload: view.payload) {
+            case .foldNow: try fold(s, view.payload, view.time, view.sequence)
+            case .held: break
+            case .heldLate: try reorder.release(stream: s) { time, sequence, payload in try fold(s, payload, time, sequence) }
             }
             return true
         }
-        for s in outOfOrder.indices where outOfOrder[s] {
-            var value = start(vms[s]!)
-            var count = 0
-            try fold(vm: vms[s]!, at: at, asRecorded: asRecorded, into: &value) { value, view, time, sequence throws(EventCodec.DecodeError) in
-                count += 1
-                try body(&value, view, time, sequence)
-            }
-            values[s] = value
-            counts[s] = count
+        try reorder.releaseAll { s, time, sequence, payload in
+            if s < vms.count, vms[s] != nil { try fold(s, payload, time, sequence) }
         }
         // Sort positions, not the values themselves (moving large structs costs more).
         return values.indices.filter { vms[$0] != nil }

@@ -41,10 +41,14 @@ public struct VMState: Equatable, Sendable {
     public var rollbackPending = false
     /// The last completed reboot.
     public var lastCompletedReboot: Timestamp?
-    /// The latest assessment: when, and its payload (decoded only when asked, so that
-    /// folding an assessment allocates nothing).
+    /// The latest assessment: when, and its payload (decoded only when asked). The
+    /// payload is copied into a buffer of the VM's own, reused from one assessment to
+    /// the next: folding an assessment allocates nothing once it has grown, and the
+    /// state holds on to no block of the log.
     public var lastAssessmentAt: Timestamp?
-    public var lastAssessment: ArraySlice<UInt8>?
+    private var assessmentBytes: [UInt8] = []
+    /// The latest assessment's payload.
+    public var lastAssessment: ArraySlice<UInt8>? { lastAssessmentAt == nil ? nil : assessmentBytes[...] }
     /// The time of the last event folded (to detect out-of-order input).
     public var lastFoldedTime: Timestamp?
     /// How many events were folded.
@@ -98,7 +102,8 @@ public struct VMState: Equatable, Sendable {
             power = state
         case .assessment:
             lastAssessmentAt = t
-            lastAssessment = event.payload
+            assessmentBytes.removeAll(keepingCapacity: true)
+            assessmentBytes.append(contentsOf: event.payload)
         case .install:
             let rebootCompleted = try event.installRebootStatus() == .completed
             _ = try event.forEachInstalledPatch { kb, state, kind, behaviour in

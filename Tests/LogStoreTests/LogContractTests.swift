@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 import Testing
 @testable import LogStore
 
@@ -47,6 +48,33 @@ import Testing
             try FileManager.default.removeItem(atPath: s.dir.at("log/" + name))
         }
         #expect(try FileLog.open(at: s.dir.at("log"), access: .reader).read(key: 1_000_000).count == 30)
+    }
+
+    @Test(arguments: Kind.allCases) func lateRecordsAreThoseBehindAnEarlierRecordOfTheirStream(kind: Kind) throws {
+        let s = try Subject(kind)
+        // Times go forward; every seventh record is sent back a random stretch.
+        var records = SampleRecords.make(count: 400, vms: 6)
+        var g = SplitMix64(seed: 9)
+        for i in stride(from: 3, to: records.count, by: 7) {
+            records[i].time -= Int64.random(in: 0...3_000, using: &g) * 1_000_000_000
+        }
+        _ = try s.store.append(Array(records[..<150]))
+        _ = try s.store.append(Array(records[150...]))
+        // The definition, written out plainly.
+        func expected(through: Int) -> [UInt64] {
+            var latest: [String: Int64] = [:]
+            var out: [UInt64] = []
+            for (i, r) in records.prefix(through).enumerated() {
+                if let l = latest[r.stream], r.time < l { out.append(UInt64(i + 1)) } else { latest[r.stream] = r.time }
+            }
+            return out
+        }
+        for through in [0, 1, 77, 150, 333, 400, 1_000] {
+            let late = try s.store.lateRecords(through: UInt64(through))
+            #expect(late.map(\.sequence) == expected(through: min(through, records.count)), "through \(through)")
+            for r in late { #expect(r.time == records[Int(r.sequence) - 1].time && s.store.streamKey(r.stream) == records[Int(r.sequence) - 1].stream) }
+        }
+        #expect(try !s.store.lateRecords(through: 400).isEmpty)
     }
 
     @Test(arguments: Kind.allCases) func sequenceNumbersStartAtOneWithoutGaps(kind: Kind) throws {

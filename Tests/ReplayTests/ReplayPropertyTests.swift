@@ -14,11 +14,16 @@ import Testing
     static let vms = ["vm-a", "VM-B", "vm-c"]
     static let kbs = (1...6).map { KB(UInt64(5_000_000 + $0)) }
 
-    static func stream(seed: UInt64, count: Int) -> [Event] {
+    /// How late events are delivered: all at the end (a backlog imported after an
+    /// incident), or each some way after later events (exports arriving late).
+    enum Delivery { case backlog, delayed }
+
+    static func stream(seed: UInt64, count: Int, vms: [String] = vms, delivery: Delivery = .backlog) -> [Event] {
         var g = SplitMix64(seed: seed)
         let start: Int64 = 1_735_689_600_000_000_000
         func time() -> Timestamp { Timestamp(nanoseconds: start + Int64.random(in: 0..<40, using: &g) * 3_600_000_000_000) }
         func pick<T>(_ xs: [T]) -> T { xs[Int.random(in: 0..<xs.count, using: &g)] }
+        let vmNames = vms
         var events: [Event] = []
         // Some releases (not every KB has one), possibly late.
         for (i, kb) in kbs.enumerated() where Bool.random(using: &g) {
@@ -26,7 +31,7 @@ import Testing
             events.append(Event(id: "rel-\(i)", time: time(), body: .release(Release(kb: kb, kind: kind, baseline: kind == .hotpatch ? kbs[0] : nil, classifications: ["Security"]))))
         }
         for n in 0..<count {
-            let vm = pick(vms)
+            let vm = pick(vmNames)
             let vmName = Bool.random(using: &g) ? vm : vm.uppercased()
             let body: Event.Body
             switch Int.random(in: 0..<10, using: &g) {
@@ -49,12 +54,20 @@ import Testing
             }
             events.append(Event(id: "e-\(n)", time: time(), vm: vmName, body: body))
         }
-        // Mostly in time order, with a late backlog appended at the end.
+        // Mostly in time order; a fifth delivered late.
         events.sort { $0.time < $1.time }
         let late = events.indices.filter { _ in Int.random(in: 0..<5, using: &g) == 0 }
-        let backlog = late.map { events[$0] }
-        for i in late.reversed() { events.remove(at: i) }
-        return events + backlog
+        switch delivery {
+        case .backlog:
+            let backlog = late.map { events[$0] }
+            for i in late.reversed() { events.remove(at: i) }
+            return events + backlog
+        case .delayed:
+            // Each late event moves 1...60 places on, past events that happened later.
+            var order = events.indices.map { (position: Double($0), event: events[$0]) }
+            for i in late { order[i].position += Double(Int.random(in: 1...60, using: &g)) + 0.5 }
+            return order.sorted { $0.position < $1.position }.map(\.event)
+        }
     }
 
     static func canonical(_ json: Any) -> String {
@@ -97,6 +110,39 @@ import Testing
             let got = QueryOutput.whenJSON(try replayer.installs(of: kb, at: whenAt.map(Timestamp.init(nanoseconds:)), asRecorded: asRecorded))
             let want = reference.when(kb, at: whenAt, asRecorded: asRecorded, vms: Self.vms.map { firstName[$0.lowercased()] ?? $0 }.sorted())
             #expect(Self.canonical(try JSONSerialization.jsonObject(with: Data(got.utf8))) == Self.canonical(want), "seed \(seed) when \(kb)")
+        }
+    }
+
+    /// A full replay (one pass, late events put in place as it meets them) gives
+    /// every VM the state the reference fold gives, with a fifth of the events
+    /// delivered late, at many moments and `--as-recorded` points.
+    @Test(arguments: 1...8)
+    func fleetReplayOfLateDeliveriesMatchesTheReferenceFold(seed: Int) throws {
+        let names = (0..<9).map { "vm-\($0)" }
+        let events = Self.stream(seed: UInt64(seed) &* 104_729, count: 400, vms: names, delivery: seed % 2 == 0 ? .delayed : .backlog)
+        let dir = NSTemporaryDirectory() + "patchlog-prop-fleet-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try FileLog.create(at: dir, options: LogOptions(segmentBytes: 8192, blockBytes: 700, sync: .none))
+        let log = HotpatchLog(store: store)
+        for chunk in stride(from: 0, to: events.count, by: 37) { _ = try log.append(Array(events[chunk..<min(chunk + 37, events.count)])) }
+        let numbered = events.enumerated().map { (seq: UInt64($0.offset + 1), event: $0.element) }
+        let reference = ReferenceFold(events: numbered)
+        let replayer = Replayer(log: log)
+        let supported: (ImageReference) -> Bool = { SupportedImages.defaultList.contains(publisher: $0.publisher, offer: $0.offer, sku: $0.sku) }
+        var g = SplitMix64(seed: UInt64(seed) * 31)
+        for _ in 0..<20 {
+            let at = 1_735_689_600_000_000_000 + Int64.random(in: -1...41, using: &g) * 3_600_000_000_000
+            let asRecorded = Bool.random(using: &g) ? UInt64(events.count) : UInt64.random(in: 1...UInt64(events.count), using: &g)
+            let fleet = try replayer.fleet(at: Timestamp(nanoseconds: at), asRecorded: asRecorded)
+            for state in fleet {
+                let got = QueryOutput.stateJSON(state, at: Timestamp(nanoseconds: at), supportedImage: replayer.supportedImage(state), asRecorded: nil)
+                let want = reference.state(vm: state.vm, at: at, asRecorded: asRecorded, supported: supported)
+                #expect(Self.canonical(try JSONSerialization.jsonObject(with: Data(got.utf8))) == Self.canonical(want),
+                        "seed \(seed) vm \(state.vm) at \(Timestamp(nanoseconds: at)) asRecorded \(asRecorded)")
+            }
+            // Every VM with an event folded by then is in the fleet.
+            let expected = Set(numbered.filter { $0.seq <= asRecorded && $0.event.time.nanoseconds <= at }.compactMap { $0.event.vm?.lowercased() })
+            #expect(Set(fleet.map { $0.vm.lowercased() }) == expected, "seed \(seed) at \(at) asRecorded \(asRecorded)")
         }
     }
 }

@@ -24,6 +24,9 @@ final class BlockDecoder {
     /// When set, ids are skipped, not decoded: views have empty ids (for scans that
     /// never look at them, such as a replay; copying them was a fifth of its time).
     var skipsIDs = false
+    /// When set, only the times and streams are decoded (ids, keys and payloads are
+    /// left out: views must not be asked for), for a pass that needs nothing else.
+    var timelineOnly = false
 
     /// Checks the CRC of the block at `offset` in `bytes` and decodes it. Throws a
     /// reason (for a ``LogError/corrupt(path:offset:reason:)``) if anything is wrong.
@@ -98,6 +101,7 @@ final class BlockDecoder {
                 guard let v = r.varint(), v <= UInt64(UInt32.max) else { return false }
                 streams.append(UInt32(v))
             }
+            if timelineOnly { return true }
             var previousStart = 0
             if skipsIDs {
                 for _ in 0..<n {

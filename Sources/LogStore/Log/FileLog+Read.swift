@@ -62,6 +62,16 @@ extension FileLog {
         try run(plan, from: start, includingIDs: includingIDs, body)
     }
 
+    /// Calls `body` with the sequence number, time and stream of every record from
+    /// `start` on, until it returns false. Decodes only those two columns of each
+    /// block (the scan that follows, if any, checks the block checksums).
+    public func scanTimeline(from start: UInt64, _ body: (UInt64, Int64, StreamID) throws -> Bool) throws {
+        let plan = state.withLock { scanPlan(from: start) }
+        try runDecoded(plan, from: start, includingIDs: false, timelineOnly: true) { decoder, r in
+            try body(decoder.header.firstSequence + UInt64(r), decoder.times[r], StreamID(rawValue: decoder.streams[r]))
+        }
+    }
+
     /// The blocks a scan from `start` visits, per segment. Call holding `state`.
     func scanPlan(from start: UInt64) -> [(Segment, ArraySlice<BlockEntry>)] {
         var plan: [(Segment, ArraySlice<BlockEntry>)] = []
@@ -83,9 +93,11 @@ extension FileLog {
 
     /// Decodes the blocks of `plan` in order and calls `body` with the decoder and the
     /// index of each record from sequence `start` on, until it returns false.
-    private func runDecoded(_ plan: [(Segment, ArraySlice<BlockEntry>)], from start: UInt64, includingIDs: Bool = true, _ body: (BlockDecoder, Int) throws -> Bool) throws {
+    private func runDecoded(_ plan: [(Segment, ArraySlice<BlockEntry>)], from start: UInt64, includingIDs: Bool = true,
+                            timelineOnly: Bool = false, _ body: (BlockDecoder, Int) throws -> Bool) throws {
         let decoder = BlockDecoder()
         decoder.skipsIDs = !includingIDs
+        decoder.timelineOnly = timelineOnly
         let chunkTarget = 1 << 20
         for (segment, blocks) in plan {
             var i = blocks.startIndex
@@ -105,7 +117,7 @@ extension FileLog {
                 }
                 for k in i..<j {
                     let entry = blocks[k]
-                    try decode(chunk, at: entry.offset - chunkStart, entry: entry, in: segment, into: decoder)
+                    try decode(chunk, at: entry.offset - chunkStart, entry: entry, in: segment, into: decoder, checksum: !timelineOnly)
                     for r in 0..<decoder.count {
                         if decoder.header.firstSequence + UInt64(r) < start { continue }
                         if try !body(decoder, r) { return }
@@ -137,7 +149,7 @@ extension FileLog {
         return materialize(readDecoder, Int(seq - segment.blocks[b].firstSequence))
     }
 
-    private func decode(_ bytes: [UInt8], at offset: Int, entry: BlockEntry, in segment: Segment, into decoder: BlockDecoder) throws {
+    private func decode(_ bytes: [UInt8], at offset: Int, entry: BlockEntry, in segment: Segment, into decoder: BlockDecoder, checksum: Bool = true) throws {
         let header: BlockHeader
         switch BlockHeader.parse(bytes, at: offset) {
         case let .success(h): header = h
@@ -147,7 +159,11 @@ extension FileLog {
             throw LogError.corrupt(path: segment.path, offset: entry.offset, reason: "block does not match the index (rebuild it by deleting \(LogFormat.indexName(base: segment.base)))")
         }
         do {
-            try decoder.decode(bytes, at: offset, header: header, dictionary: segment.header.dictionary)
+            if checksum {
+                try decoder.decode(bytes, at: offset, header: header, dictionary: segment.header.dictionary)
+            } else {
+                try decoder.decodeVerified(bytes, at: offset, header: header, dictionary: segment.header.dictionary)
+            }
         } catch {
             throw LogError.corrupt(path: segment.path, offset: entry.offset, reason: error.reason)
         }

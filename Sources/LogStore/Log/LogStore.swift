@@ -37,6 +37,11 @@ public protocol LogStore: AnyObject {
     /// (a store may skip decoding them, which makes a full replay faster).
     func scan(from start: UInt64, includingIDs: Bool, _ body: (RecordView) throws -> Bool) throws
 
+    /// Calls `body` with the sequence number, time and stream of every record from
+    /// `start` on, in sequence order, until it returns false: the cheapest pass over
+    /// the log (a store may skip decoding everything else).
+    func scanTimeline(from start: UInt64, _ body: (UInt64, Int64, StreamID) throws -> Bool) throws
+
     /// The key of a stream number handed out in a ``RecordView``.
     func streamKey(_ id: StreamID) -> String?
 
