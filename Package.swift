@@ -10,7 +10,7 @@ import PackageDescription
 //   Audit             -> Replay, Events (findings and exposure windows, in one pass)
 //   Interchange       -> Replay, Events, LogStore, SystemIO (the edges: JSON Lines in, JSON/CSV out)
 //   Simulator         -> Events, Randomness (a deterministic fleet history)
-//   Replay            -> Events, LogStore (projections and queries)
+//   Replay            -> Events, LogStore, SystemIO (projections and queries)
 //   Events            -> ByteCoding (the Hotpatch event model and its binary codec)
 //   Evidence          -> LogStore (tamper evidence: Merkle tree, proofs, signed checkpoints)
 //   LogStore          -> BlockCompression, SystemIO, ByteCoding, Crypto (storage; knows nothing of Hotpatch)
@@ -48,7 +48,7 @@ let package = Package(
             swiftSettings: releaseSpeed),
         .target(name: "Evidence", dependencies: ["LogStore", "ByteCoding", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: releaseSpeed),
         .target(name: "Events", dependencies: ["ByteCoding"], swiftSettings: releaseSpeed),
-        .target(name: "Replay", dependencies: ["Events", "LogStore"], swiftSettings: releaseSpeed),
+        .target(name: "Replay", dependencies: ["Events", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
         .target(name: "Audit", dependencies: ["Replay", "Events"], swiftSettings: releaseSpeed),
         .target(name: "Report", dependencies: ["Audit", "Interchange", "Replay", "Events"], swiftSettings: releaseSpeed),
         .target(name: "Interchange", dependencies: ["Events", "Replay", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),

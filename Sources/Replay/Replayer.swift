@@ -1,5 +1,7 @@
+import Dispatch
 import Events
 import LogStore
+import SystemIO
 
 /// Point-in-time questions, answered by folding events in `(time, sequence)` order:
 /// the state of one VM (reading only its stream and the catalog), and the state of
@@ -80,57 +82,127 @@ public struct Replayer {
     /// same VM) are put in their place as the pass meets them: the log's late records
     /// are listed first (a pass over times and streams only), and a VM waiting for one
     /// holds its later events until it arrives (see ``StreamReorder``), so the cost
-    /// does not depend on the order the events were delivered in. Returns each VM's
-    /// value and how many events it folded, sorted by VM id.
+    /// does not depend on the order the events were delivered in. With `workers` > 1
+    /// the VMs are shared out among that many threads, each scanning the log and
+    /// folding its own share (`start` and `body` are then called from several threads
+    /// at once, each VM's always from one). Returns each VM's value and how many
+    /// events it folded, sorted by VM id.
     ///
-    /// - Complexity: one scan of the log, plus one scan of its time and stream columns.
-    public func foldEveryVM<F>(at: Timestamp = Timestamp(nanoseconds: .max), asRecorded: UInt64 = .max, start: (String) -> F,
+    /// - Complexity: one scan of the log per worker, plus one scan of its time and
+    ///   stream columns.
+    public func foldEveryVM<F>(at: Timestamp = Timestamp(nanoseconds: .max), asRecorded: UInt64 = .max, workers: Int = Replayer.defaultWorkers,
+                               start: (String) -> F,
                                _ body: (inout F, EventView, Timestamp, UInt64) throws(EventCodec.DecodeError) -> Void) throws -> [(F, Int)] {
         let store = log.store
         let through = min(asRecorded, store.count)
+        let late = try store.lateRecords(through: through)
+        let workers = max(1, workers)
+        var shares = [[(vm: String, value: F, count: Int)]](repeating: [], count: workers)
+        var failures = [(any Error)?](repeating: nil, count: workers)
+        if workers == 1 {
+            shares[0] = try foldShare(0, of: 1, through: through, at: at, late: late, start: start, body)
+        } else {
+            try withoutActuallyEscaping(start) { start in
+                try withoutActuallyEscaping(body) { body in
+                    let job = FoldJob<F>(workers: workers) { k in
+                        try self.foldShare(k, of: workers, through: through, at: at, late: late, start: start, body)
+                    }
+                    DispatchQueue.concurrentPerform(iterations: workers) { k in job.run(k) }
+                    (shares, failures) = job.results
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        return shares.joined().sorted { $0.vm < $1.vm }.map { ($0.value, $0.count) }
+    }
+
+    /// Two threads on a machine with two or more processors: a full replay's fold
+    /// outweighs decoding the log twice.
+    public static var defaultWorkers: Int { min(2, SystemInfo.processorCount) }
+
+    /// The fold of the VMs whose stream number is `k` modulo `workers`.
+    private func foldShare<F>(_ k: Int, of workers: Int, through: UInt64, at: Timestamp, late: [LateRecord], start: (String) -> F,
+                              _ body: (inout F, EventView, Timestamp, UInt64) throws(EventCodec.DecodeError) -> Void) throws -> [(vm: String, value: F, count: Int)] {
+        let store = log.store
         let limit = at.nanoseconds
-        var reorder = StreamReorder(late: try store.lateRecords(through: through), timeAtMost: limit)
-        // Per stream number: its value, its VM (nil for the catalog and
-        // subscriptions) and how many events were folded. Arrays indexed by the stream
-        // number, so that a record finds its VM without hashing anything.
+        var reorder = StreamReorder(late: workers == 1 ? late : late.filter { Int($0.stream.rawValue) % workers == k }, timeAtMost: limit)
+        // Per stream of this share (stream number / workers): its value, its VM (nil
+        // for the catalog and subscriptions) and how many events were folded. Arrays
+        // indexed by the stream number, so that a record finds its VM without hashing.
         var values: [F] = []
         var vms: [String?] = []
         var counts: [Int] = []
-        func fold(_ s: Int, _ payload: ArraySlice<UInt8>, _ time: Int64, _ sequence: UInt64) throws {
-            counts[s] += 1
+        func fold(_ i: Int, _ payload: ArraySlice<UInt8>, _ time: Int64, _ sequence: UInt64) throws {
+            counts[i] += 1
             // The scan skips ids; an error reads the record's id back to name it.
             try HotpatchLog.located(sequence, (try? store.read(sequence...sequence).first?.id) ?? "") { () throws(EventCodec.DecodeError) in
-                try body(&values[s], EventView(payload), Timestamp(nanoseconds: time), sequence)
+                try body(&values[i], EventView(payload), Timestamp(nanoseconds: time), sequence)
             }
         }
         try store.scan(from: 1, includingIDs: false) { view in
             guard view.sequence <= through else { return false }
-            guard view.time <= limit else { return true }
             let s = Int(view.stream.rawValue)
-            while s >= values.count {
-                let vm = store.streamKey(StreamID(rawValue: UInt32(values.count))).flatMap(HotpatchLog.vm(ofStream:))
+            guard view.time <= limit, s % workers == k else { return true }
+            let i = s / workers
+            while i >= values.count {
+                let vm = store.streamKey(StreamID(rawValue: UInt32(values.count * workers + k))).flatMap(HotpatchLog.vm(ofStream:))
                 values.append(start(vm ?? ""))
                 vms.append(vm)
                 counts.append(0)
             }
-            guard vms[s] != nil else { return true }
+            guard vms[i] != nil else { return true }
             guard reorder.isActive(s) else {
-                try fold(s, view.payload, view.time, view.sequence)
+                try fold(i, view.payload, view.time, view.sequence)
                 return true
             }
             switch reorder.route(stream: s, time: view.time, sequence: view.sequence, payload: view.payload) {
-            case .foldNow: try fold(s, view.payload, view.time, view.sequence)
+            case .foldNow: try fold(i, view.payload, view.time, view.sequence)
             case .held: break
-            case .heldLate: try reorder.release(stream: s) { time, sequence, payload in try fold(s, payload, time, sequence) }
+            case .heldLate: try reorder.release(stream: s) { time, sequence, payload in try fold(i, payload, time, sequence) }
             }
             return true
         }
         try reorder.releaseAll { s, time, sequence, payload in
-            if s < vms.count, vms[s] != nil { try fold(s, payload, time, sequence) }
+            let i = s / workers
+            if i < vms.count, vms[i] != nil { try fold(i, payload, time, sequence) }
         }
-        // Sort positions, not the values themselves (moving large structs costs more).
-        return values.indices.filter { vms[$0] != nil }
-            .sorted { vms[$0]! < vms[$1]! }
-            .map { (values[$0], counts[$0]) }
+        return values.indices.compactMap { i in vms[i].map { (vm: $0, value: values[i], count: counts[i]) } }
+    }
+}
+
+/// One full replay shared out among threads: each runs `work` for its share and
+/// keeps its result (or error) in its own slot, read once every thread is done.
+/// `work` captures the replayer and the caller's closures, which the threads only
+/// read, and each VM's value is touched by one thread only: hence the unchecked
+/// `Sendable`.
+private final class FoldJob<F>: @unchecked Sendable {
+    private let work: (Int) throws -> [(vm: String, value: F, count: Int)]
+    private let lock = Condition()
+    private var slots: [Int: Result<[(vm: String, value: F, count: Int)], any Error>] = [:]
+    private let workers: Int
+
+    init(workers: Int, _ work: @escaping (Int) throws -> [(vm: String, value: F, count: Int)]) {
+        self.workers = workers
+        self.work = work
+    }
+
+    func run(_ k: Int) {
+        let result = Result { try work(k) }
+        lock.withLock { slots[k] = result }
+    }
+
+    var results: ([[(vm: String, value: F, count: Int)]], [(any Error)?]) {
+        lock.withLock {
+            var shares: [[(vm: String, value: F, count: Int)]] = []
+            var failures: [(any Error)?] = []
+            for k in 0..<workers {
+                switch slots[k] {
+                case let .success(share)?: shares.append(share); failures.append(nil)
+                case let .failure(error)?: shares.append([]); failures.append(error)
+                case nil: shares.append([]); failures.append(nil)
+                }
+            }
+            return (shares, failures)
+        }
     }
 }
