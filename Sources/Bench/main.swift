@@ -5,7 +5,7 @@ import LogStore
 // patchlog-bench: the benchmarks behind docs/benchmarks.md. Run through tools/bench.
 //   patchlog-bench store [--records N] [--vms N] [--runs N] [--scratch DIR]
 //   patchlog-bench events [--events N] [--vms N] [--runs N] [--scratch DIR]
-//   patchlog-bench fleet --log DIR --vm VM --at T --kb KB [--runs N]
+//   patchlog-bench fleet --log DIR [--vm VM --at T --kb KB] [--runs N] [--only replay,export-csv,...]
 let arguments = Array(CommandLine.arguments.dropFirst())
 let suite = arguments.first ?? "store"
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -30,12 +30,16 @@ case "store":
 case "events":
     print(try EventBench(events: option("--events", 200_000), vms: option("--vms", 2_000), runs: option("--runs", 3), scratch: scratch).run())
 case "fleet":
-    func text(_ name: String) -> String {
-        guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { fatalError("fleet needs \(name)") }
+    func text(_ name: String) -> String? {
+        guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
         return arguments[i + 1]
     }
-    print(try FleetBench(directory: text("--log"), vm: text("--vm"), at: try Timestamp(parsing: text("--at")),
-                         kb: KB(text("--kb"))!, runs: option("--runs", 5)).run(), terminator: "")
+    guard let log = text("--log") else { fatalError("fleet needs --log") }
+    let only = text("--only").map { Set($0.split(separator: ",").map(String.init)) }
+    let needsQuery = only.map { !$0.isDisjoint(with: ["state", "kb", "kb-effective"]) } ?? true
+    if needsQuery && (text("--vm") == nil || text("--at") == nil || text("--kb") == nil) { fatalError("fleet needs --vm, --at and --kb (or --only replay,export-csv)") }
+    print(try FleetBench(directory: log, vm: text("--vm"), at: try Timestamp(parsing: text("--at") ?? "2026-01-01"),
+                         kb: text("--kb").flatMap { KB($0) }, runs: option("--runs", 5), only: only).run(), terminator: "")
 default:
     FileHandle.standardError.write(Data("unknown suite \(suite); known: store, events, fleet\n".utf8))
     exit(64)

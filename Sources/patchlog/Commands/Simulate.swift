@@ -6,17 +6,24 @@ import Replay
 import Simulator
 import SystemIO
 
+extension SimulatedEventIDs: ExpressibleByArgument {}
+
 extension Patchlog {
     /// `patchlog simulate`.
     struct Simulate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Generate a deterministic Hotpatch history of a fleet (events.md JSON Lines), from January 2025.",
-            discussion: "The same options give the same bytes. Writes JSON Lines to --out (or standard output), or appends straight into the log given by --log.")
+            discussion: """
+                The same options give the same bytes. Writes JSON Lines to --out (or standard output), or appends straight into the log \
+                given by --log, in delivery order: events on time at their own time, late ones (--late) a delay of one hour to four \
+                weeks after it. Every assessment and install has its own random GUID activity id.
+                """)
 
         @Option(parsing: .unconditional, help: "Number of VMs.") var vms: Int = 500
         @Option(parsing: .unconditional, help: "Number of months.") var months: Int = 12
         @Option(parsing: .unconditional, help: "The seed.") var seed: UInt64 = 1
-        @Option(parsing: .unconditional, help: "Fraction of events appended at the end, out of time order (0...1).") var late: Double = 0
+        @Option(parsing: .unconditional, help: "Fraction of events delivered late, 1 hour to 4 weeks after their time (log-uniform), after later events (0...1).") var late: Double = 0
+        @Option(help: ArgumentHelp("Event ids: opaque (evt- and a counter) or activity (the Azure importer's, from activity ids; others opaque).", valueName: "opaque|activity")) var ids: SimulatedEventIDs = .opaque
         @Option(help: ArgumentHelp("Write JSON Lines to this file.", valueName: "file")) var out: String?
         @Option(help: ArgumentHelp("Append into this log (created if missing).", valueName: "dir")) var log: String?
 
@@ -29,7 +36,7 @@ extension Patchlog {
         }
 
         func run() throws {
-            let simulator = FleetSimulator(SimulationConfig(vms: vms, months: months, seed: seed, late: late))
+            let simulator = FleetSimulator(SimulationConfig(vms: vms, months: months, seed: seed, late: late, ids: ids))
             var count = 0
             if let log {
                 let store = FileLog.exists(at: log) ? try FileLog.open(at: log, options: LogOptions(sync: .none)) : try FileLog.create(at: log, options: LogOptions(sync: .none))
