@@ -85,7 +85,7 @@ let package = Package(
         .target(name: "Simulator", dependencies: ["Events", "Randomness"], swiftSettings: releaseSpeed),
         .testTarget(name: "BlockCompressionTests", dependencies: ["BlockCompression"]),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO", "ByteCoding", "BlockCompression", "Randomness"]),
-        .testTarget(name: "EventsTests", dependencies: ["Events"]),
+        .testTarget(name: "EventsTests", dependencies: ["Events", "Randomness"]),
         .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "LogStore", "ByteCoding", "Randomness"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Events", "Replay", "LogStore"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange", "Randomness"]),

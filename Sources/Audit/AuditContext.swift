@@ -11,7 +11,7 @@ final class AuditContext {
     /// Critical or Security releases published by `at`, by publication time then sequence.
     let securityReleases: [SecurityRelease]
     /// The same, by KB.
-    let security: [KB: SecurityRelease]
+    let security: KBMap<SecurityRelease>
     let registrations: PreviewRegistrations
 
     init(policy: AuditPolicy, at: Timestamp, catalog: ReleaseCatalog, registrations: PreviewRegistrations) {
@@ -27,7 +27,7 @@ final class AuditContext {
         }
         securityReleases = list.sorted { ($0.publishedAt, $0.sequence) < ($1.publishedAt, $1.sequence) }
             .map { SecurityRelease(kb: $0.release.kb, kind: $0.release.kind, publishedAt: $0.publishedAt, sequence: $0.sequence) }
-        var byKB: [KB: SecurityRelease] = [:]
+        var byKB = KBMap<SecurityRelease>()
         for entry in securityReleases { byKB[entry.kb] = entry }
         security = byKB
     }
@@ -35,7 +35,7 @@ final class AuditContext {
 
 /// What the fold needs of a Critical or Security release: plain values only, so
 /// that reading one per event copies no strings (no reference counting).
-struct SecurityRelease {
+struct SecurityRelease: Sendable {
     let kb: KB
     let kind: PatchKind
     let publishedAt: Timestamp

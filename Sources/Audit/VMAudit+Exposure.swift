@@ -9,6 +9,10 @@ extension VMAudit {
     /// published before the VM was registered apply only when an assessment or
     /// install names them.
     mutating func addReleases(publishedBy t: Timestamp, _ c: AuditContext) {
+        guard t.nanoseconds >= nextReleaseAt else { return }
+        defer {
+            nextReleaseAt = releaseCursor < c.securityReleases.count ? c.securityReleases[releaseCursor].publishedAt.nanoseconds : .max
+        }
         while releaseCursor < c.securityReleases.count, c.securityReleases[releaseCursor].publishedAt <= t {
             let entry = c.securityReleases[releaseCursor]
             releaseCursor += 1

@@ -12,11 +12,13 @@ struct VMAudit {
     var exposures: [ExposureWindow] = []
     /// KB → index in ``exposures`` of the release's latest window on this VM (a
     /// rollback that uninstalls it opens another).
-    var exposureIndex: [KB: Int] = [:]
+    var exposureIndex = KBMap<Int>()
     /// Indices in ``exposures`` of the open windows.
     var openExposures: [Int] = []
     /// The next release of the context's `securityReleases` to consider.
     var releaseCursor = 0
+    /// When the release at `releaseCursor` was published (`.min` before the first look).
+    var nextReleaseAt = Int64.min
     var registeredAt: Timestamp?
     var registrationSequence: UInt64 = 0
     /// The event that last turned enrolment on.

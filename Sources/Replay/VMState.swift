@@ -33,7 +33,7 @@ public struct VMState: Equatable, Sendable {
     /// Every install period, in the order they began.
     public var periods: [InstallPeriod] = []
     /// KB → index in ``periods`` of its current (not uninstalled) period.
-    public var installedIndex: [KB: Int] = [:]
+    public var installedIndex = KBMap<Int>()
     /// The current baseline, and since when.
     public var baseline: KB?
     public var baselineSince: Timestamp?
