@@ -13,7 +13,8 @@ import PackageDescription
 //   Replay            -> Events, LogStore, SystemIO (projections and queries)
 //   Events            -> ByteCoding (the Hotpatch event model and its binary codec)
 //   Evidence          -> LogStore (tamper evidence: Merkle tree, proofs, signed checkpoints)
-//   LogStore          -> BlockCompression, SystemIO, ByteCoding, Crypto (storage; knows nothing of Hotpatch)
+//   LogStore          -> BlockCompression, SystemIO, ByteCoding, CRC32CHardware, Crypto (storage; knows nothing of Hotpatch)
+//   CRC32CHardware    (CRC-32C with the processor's instruction: one small C file)
 //   BlockCompression  -> CLZ4 (the only Swift code that calls liblz4; Debian's liblz4-dev)
 //   SystemIO          (the only Swift code that makes file system calls)
 
@@ -41,10 +42,12 @@ let package = Package(
         ),
         .target(name: "BlockCompression", dependencies: ["CLZ4"], swiftSettings: releaseSpeed),
         .target(name: "SystemIO", swiftSettings: releaseSpeed),
+        // CRC-32C with the processor's instruction: one small C file, called only by LogStore's CRC32C.
+        .target(name: "CRC32CHardware"),
         .target(name: "ByteCoding", swiftSettings: releaseSpeed),
         .target(
             name: "LogStore",
-            dependencies: ["BlockCompression", "SystemIO", "ByteCoding", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["BlockCompression", "SystemIO", "ByteCoding", "CRC32CHardware", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: releaseSpeed),
         .target(name: "Evidence", dependencies: ["LogStore", "ByteCoding", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: releaseSpeed),
         .target(name: "Events", dependencies: ["ByteCoding"], swiftSettings: releaseSpeed),

@@ -8,6 +8,20 @@ import Testing
         #expect(CRC32C.checksum([UInt8](repeating: 0xFF, count: 32)) == 0x62A8_AB43)
         #expect(CRC32C.checksum(Array(0..<32)) == 0x46DD_794E)
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        // The table-driven code gives the same, on machines with the instruction too.
+        #expect(CRC32C.software([UInt8](repeating: 0xFF, count: 32)) == 0x62A8_AB43)
+        #expect(CRC32C.software(Array("123456789".utf8)) == 0xE306_9283)
+    }
+
+    @Test func hardwareAndTableChecksumsAgreeOnEveryLengthAndOffset() {
+        var bytes = [UInt8](repeating: 0, count: 300)
+        for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: i &* 131 &+ 7) }
+        for start in 0..<17 {
+            for end in stride(from: start, through: bytes.count, by: 7) {
+                #expect(CRC32C.checksum(bytes, range: start..<end, continuing: 0x1234_5678)
+                        == CRC32C.software(bytes, range: start..<end, continuing: 0x1234_5678), "\(start)..<\(end)")
+            }
+        }
     }
 
     @Test func crc32cContinuesAcrossPieces() {

@@ -1,13 +1,20 @@
+import CRC32CHardware
+
 /// CRC-32C (Castagnoli, polynomial 0x1EDC6F41, reflected), the checksum of every
 /// block, segment header, index and identity file in a log.
 ///
 /// Written here rather than taken from a library: no package available to this
 /// project provides CRC-32C (swift-crypto has none, Debian's bookworm has no
-/// `libcrc32c-dev`), and the function is small and fully specified. It is
-/// table-driven, eight bytes per step ("slicing-by-8"); checksums cover compressed
-/// blocks only, tens of megabytes per gigabyte of events, so this is far from the
-/// bottleneck. Checked against the RFC 3720 test vectors in the tests.
+/// `libcrc32c-dev`), and the function is small and fully specified. Where the
+/// processor has a CRC-32C instruction (SSE 4.2, ARMv8 CRC) it is used, through the
+/// small C file of `Sources/CRC32CHardware` (about ten times the table's speed: a
+/// point query at 100,000 VMs checks tens of megabytes of index); elsewhere the
+/// table-driven code, eight bytes per step ("slicing-by-8"). Both are checked
+/// against the RFC 3720 test vectors and each other in the tests.
 public enum CRC32C {
+    /// Whether the processor's instruction is used.
+    public static let usesHardware = patchlog_crc32c_hardware_available() != 0
+
     private static let tables: [[UInt32]] = {
         var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
         for i in 0..<256 {
@@ -26,6 +33,19 @@ public enum CRC32C {
 
     /// The CRC-32C of `bytes[range]`, continuing from `crc` (0 to start).
     public static func checksum(_ bytes: [UInt8], range: Range<Int>? = nil, continuing crc: UInt32 = 0) -> UInt32 {
+        let range = range ?? 0..<bytes.count
+        if usesHardware {
+            return bytes.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress, !range.isEmpty else { return crc }
+                return patchlog_crc32c_hardware(crc, base + range.lowerBound, range.count)
+            }
+        }
+        return software(bytes, range: range, continuing: crc)
+    }
+
+    /// The table-driven checksum (what machines without the instruction use; the
+    /// tests compare the two).
+    public static func software(_ bytes: [UInt8], range: Range<Int>? = nil, continuing crc: UInt32 = 0) -> UInt32 {
         let range = range ?? 0..<bytes.count
         return bytes.withUnsafeBufferPointer { buffer in
             tables.withUnsafeBufferPointer { tablesBuffer in

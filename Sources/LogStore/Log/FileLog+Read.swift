@@ -23,7 +23,7 @@ extension FileLog {
     /// Decodes only the blocks the stream index lists for it that begin by then.
     public func read(stream: String, timeAtMost: Int64) throws -> [StoredRecord] {
         try state.withLock {
-            guard let number = streamNumbers[stream] else { return [] }
+            guard let number = streamNumber(stream) else { return [] }
             return try records(inBlocks: { $0.blockNumbers(of: number) }, skipping: { $0.minTime > timeAtMost }) { d, i in
                 d.streams[i] == number && d.times[i] <= timeAtMost
             }

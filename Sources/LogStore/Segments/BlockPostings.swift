@@ -10,42 +10,97 @@ import ByteCoding
 struct BlockPostings {
     /// Value → block numbers, for blocks added since the index file was read.
     private var recent: [UInt32: [UInt32]] = [:]
-    /// Value → where its encoded list starts in `indexedBytes`, and its length.
-    private var indexed: [UInt32: (start: Int, count: Int)] = [:]
+    /// The lists read from an index file, as written there: `indexedCount` entries
+    /// from `indexedStart` in `indexedBytes` (see ``encode(into:)``). Nothing is
+    /// built from them when they are read: a lookup walks the entries' headers (each
+    /// skips its list by its byte length), so opening a log of 100,000 streams builds
+    /// no table of 100,000 entries per segment for a query that wants one.
     private var indexedBytes: [UInt8] = []
+    private var indexedStart = 0
+    private var indexedCount = 0
 
     /// Notes that block number `block` holds `value` (blocks are added in order).
     mutating func add(_ value: UInt32, block: UInt32) {
         if recent[value]?.last != block { recent[value, default: []].append(block) }
     }
 
+    /// Calls `body` with each encoded entry in order: its value, block count, and
+    /// where its list starts; stops when `body` returns false.
+    private func walkIndexed(_ body: (UInt32, Int, Int) -> Bool) {
+        var r = ByteReader(indexedBytes, offset: indexedStart)
+        var value: UInt32 = 0
+        for _ in 0..<indexedCount {
+            // The entries were checked when the file was read (``decode(_:in:blockCount:)``).
+            guard let delta = try? r.varint(), let count = try? r.varint(), let length = try? r.varint() else { return }
+            value &+= UInt32(truncatingIfNeeded: delta)
+            if !body(value, Int(count), r.offset) { return }
+            r.offset += Int(length)
+        }
+    }
+
+    /// Decodes the encoded list of `count` blocks at `start`.
+    private func decodedList(at start: Int, count: Int, into out: inout [UInt32]) {
+        var r = ByteReader(indexedBytes, offset: start)
+        var block: UInt32 = 0
+        for _ in 0..<count {
+            block &+= UInt32(truncatingIfNeeded: (try? r.varint()) ?? 0)
+            out.append(block)
+        }
+    }
+
     /// The numbers of the blocks holding `value`, in order.
+    ///
+    /// - Complexity: O(values in the encoded part) for the walk, plus the list.
     func blocks(of value: UInt32) -> [UInt32] {
         var out: [UInt32] = []
-        if let (start, count) = indexed[value] {
-            var r = ByteReader(indexedBytes, offset: start)
-            var block: UInt32 = 0
-            out.reserveCapacity(count + (recent[value]?.count ?? 0))
-            for _ in 0..<count {
-                block &+= UInt32(truncatingIfNeeded: (try? r.varint()) ?? 0)
-                out.append(block)
-            }
+        walkIndexed { v, count, start in
+            if v == value { decodedList(at: start, count: count, into: &out) }
+            return v < value
         }
         if let more = recent[value] { out.append(contentsOf: more) }
         return out
     }
 
+    /// Calls `body` with every value held and its blocks, by value.
+    func forEachList(_ body: (UInt32, [UInt32]) -> Void) {
+        let later = recent.keys.sorted()
+        var k = 0
+        walkIndexed { v, count, start in
+            while k < later.count && later[k] < v {
+                body(later[k], recent[later[k]]!)
+                k += 1
+            }
+            var list: [UInt32] = []
+            decodedList(at: start, count: count, into: &list)
+            if k < later.count && later[k] == v {
+                list += recent[v]!
+                k += 1
+            }
+            body(v, list)
+            return true
+        }
+        while k < later.count {
+            body(later[k], recent[later[k]]!)
+            k += 1
+        }
+    }
+
     /// Every value held, sorted.
-    var values: [UInt32] { Array(Set(indexed.keys).union(recent.keys)).sorted() }
+    var values: [UInt32] {
+        var out: [UInt32] = []
+        forEachList { v, _ in out.append(v) }
+        return out
+    }
 
     /// Decodes every list (before they are changed).
     mutating func materialize() {
-        guard !indexed.isEmpty else { return }
+        guard indexedCount > 0 else { return }
         var all: [UInt32: [UInt32]] = [:]
-        for v in values { all[v] = blocks(of: v) }
+        forEachList { v, list in all[v] = list }
         recent = all
-        indexed = [:]
         indexedBytes = []
+        indexedStart = 0
+        indexedCount = 0
     }
 
     /// Folds the decoded lists into the encoded form (1-2 bytes an entry instead of 4
@@ -72,41 +127,45 @@ struct BlockPostings {
     /// Writes the lists: `varint n`, then per value (ascending) `varint value delta`,
     /// `varint blocks`, `varint bytes`, and the block numbers as deltas.
     func encode(into p: inout ByteWriter) {
-        let all = values
-        p.varint(all.count)
+        var entries = ByteWriter()
+        var n = 0
         var previousValue: UInt32 = 0
         var list = ByteWriter()
-        for v in all {
-            let blocks = blocks(of: v)
-            p.varint(UInt64(v - previousValue))
+        forEachList { v, blocks in
+            n += 1
+            entries.varint(UInt64(v - previousValue))
             previousValue = v
-            p.varint(blocks.count)
+            entries.varint(blocks.count)
             list.bytes.removeAll(keepingCapacity: true)
             var previousBlock: UInt32 = 0
             for b in blocks {
                 list.varint(UInt64(b - previousBlock))
                 previousBlock = b
             }
-            p.varint(list.bytes.count)
-            p.raw(list.bytes)
+            entries.varint(list.bytes.count)
+            entries.raw(list.bytes)
         }
+        p.varint(n)
+        p.raw(entries.bytes)
     }
 
-    /// Reads lists written by ``encode(into:)`` at `p` in `bytes`, keeping them encoded.
+    /// Reads lists written by ``encode(into:)`` at `p` in `bytes`, keeping them
+    /// encoded; checks that every entry's header is well formed, its values
+    /// ascending and its list within the bytes.
     static func decode(_ p: inout ByteReader, in bytes: [UInt8], blockCount: Int) throws(ByteReader.Truncated) -> BlockPostings {
         var result = BlockPostings()
         let n = try p.count(atMost: p.remaining)
-        result.indexed.reserveCapacity(n)
+        result.indexedStart = p.offset
         var value: UInt32 = 0
-        for _ in 0..<n {
+        for i in 0..<n {
             let delta = try p.count(atMost: Int(UInt32.max))
-            guard UInt64(value) + UInt64(delta) <= UInt64(UInt32.max) else { throw ByteReader.Truncated() }
+            guard UInt64(value) + UInt64(delta) <= UInt64(UInt32.max), i == 0 || delta > 0 else { throw ByteReader.Truncated() }
             value += UInt32(delta)
-            let count = try p.count(atMost: blockCount)
+            _ = try p.count(atMost: blockCount)
             let length = try p.count(atMost: p.remaining)
-            result.indexed[value] = (p.offset, count)
             p.offset += length
         }
+        result.indexedCount = n
         result.indexedBytes = bytes
         return result
     }
