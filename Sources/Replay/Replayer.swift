@@ -151,10 +151,6 @@ public struct Replayer {
                 counts.append(0)
             }
             guard vms[i] != nil else { return true }
-            guard reorder.isActive(s) else {
-                try fold(i, view.payload, view.time, view.sequence)
-                return true
-            }
             switch reorder.route(stream: s, time: view.time, sequence: view.sequence, payload: view.payload) {
             case .foldNow: try fold(i, view.payload, view.time, view.sequence)
             case .held: break

@@ -50,8 +50,18 @@ struct StreamReorder {
         var waiting: Bool { firstUnseen < late.count }
     }
 
-    /// Stream number → index in `queues`, or -1.
-    private var queueOf: [Int32] = []
+    /// What the common case needs of a stream, in one place (one cache line is
+    /// touched per record): its queue, the next late record it will meet, and the
+    /// first late record by `(time, sequence)` not met yet.
+    private struct Hot {
+        var queue: Int32 = -1
+        var nextLateSequence: UInt64 = .max
+        var firstUnseenTime: Int64 = .max
+        var firstUnseenSequence: UInt64 = .max
+    }
+
+    /// Stream number → what routing needs of it.
+    private var hot: [Hot] = []
     private var queues: [Queue] = []
     /// The held payloads, back to back; compacted when most of it is dead.
     private var arena: [UInt8] = []
@@ -68,23 +78,45 @@ struct StreamReorder {
             let byTime = records.sorted { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
             let bySequence = byTime.indices.sorted { byTime[$0].sequence < byTime[$1].sequence }
             let s = Int(stream)
-            if s >= queueOf.count { queueOf.append(contentsOf: repeatElement(-1, count: s - queueOf.count + 1)) }
-            queueOf[s] = Int32(queues.count)
+            if s >= hot.count { hot.append(contentsOf: repeatElement(Hot(), count: s - hot.count + 1)) }
+            hot[s].queue = Int32(queues.count)
             queues.append(Queue(late: byTime, seen: Array(repeating: false, count: byTime.count), bySequence: bySequence))
+            refresh(s)
         }
     }
 
-    /// Whether `stream` has late records still to come or records held.
-    @inline(__always)
-    func isActive(_ stream: Int) -> Bool { stream < queueOf.count && queueOf[stream] >= 0 }
+    /// Copies what routing needs of stream `s` from its queue.
+    private mutating func refresh(_ s: Int) {
+        let q = Int(hot[s].queue)
+        guard q >= 0 else { return }
+        let queue = queues[q]
+        hot[s].nextLateSequence = queue.nextBySequence < queue.bySequence.count ? queue.late[queue.bySequence[queue.nextBySequence]].sequence : .max
+        if queue.waiting {
+            hot[s].firstUnseenTime = queue.late[queue.firstUnseen].time
+            hot[s].firstUnseenSequence = queue.late[queue.firstUnseen].sequence
+        } else {
+            hot[s].firstUnseenTime = .max
+            hot[s].firstUnseenSequence = .max
+        }
+    }
 
     /// Where the record goes; a held record's payload is copied.
+    @inline(__always)
     mutating func route(stream: Int, time: Int64, sequence: UInt64, payload: ArraySlice<UInt8>) -> Route {
-        let q = Int(queueOf[stream])
+        guard stream < hot.count else { return .foldNow }
+        let h = hot[stream]
+        guard h.queue >= 0 else { return .foldNow }
+        // Everything held comes after the first late record not met yet, and so
+        // after a record that comes before it.
+        if sequence != h.nextLateSequence && (time, sequence) < (h.firstUnseenTime, h.firstUnseenSequence) { return .foldNow }
+        return slowRoute(stream: stream, time: time, sequence: sequence, payload: payload)
+    }
+
+    private mutating func slowRoute(stream: Int, time: Int64, sequence: UInt64, payload: ArraySlice<UInt8>) -> Route {
+        let q = Int(hot[stream].queue)
         let record = Held(time: time, sequence: sequence, offset: 0, length: payload.count)
-        let isLate = queues[q].nextBySequence < queues[q].bySequence.count
-            && queues[q].late[queues[q].bySequence[queues[q].nextBySequence]].sequence == sequence
-        if isLate {
+        defer { refresh(stream) }
+        if sequence == hot[stream].nextLateSequence {
             let k = queues[q].bySequence[queues[q].nextBySequence]
             queues[q].nextBySequence += 1
             queues[q].seen[k] = true
@@ -92,22 +124,14 @@ struct StreamReorder {
             hold(record, payload, in: q)
             return .heldLate
         }
-        if queues[q].waiting {
-            let first = queues[q].late[queues[q].firstUnseen]
-            if (time, sequence) > (first.time, first.sequence) {
-                hold(record, payload, in: q)
-                return .held
-            }
-        }
-        // Everything held comes after the first late record not met yet, and so
-        // after this one.
-        return .foldNow
+        hold(record, payload, in: q)
+        return .held
     }
 
     /// Hands `body` the records of `stream` that are now in order (all held records
     /// before the first late record not met yet), in `(time, sequence)` order.
     mutating func release(stream: Int, _ body: (Int64, UInt64, ArraySlice<UInt8>) throws -> Void) rethrows {
-        let q = Int(queueOf[stream])
+        let q = Int(hot[stream].queue)
         var n = 0
         let queue = queues[q]
         for h in queue.held {
@@ -121,19 +145,21 @@ struct StreamReorder {
         }
         queues[q].held.removeFirst(n)
         if !queues[q].waiting && queues[q].held.isEmpty {
-            queueOf[stream] = -1
+            hot[stream] = Hot()
             queues[q] = Queue(late: [], seen: [], bySequence: [])
+        } else {
+            refresh(stream)
         }
     }
 
     /// Hands `body` every record still held, stream by stream (none are, once the
     /// scan has met every late record it was told of).
     mutating func releaseAll(_ body: (Int, Int64, UInt64, ArraySlice<UInt8>) throws -> Void) rethrows {
-        for s in queueOf.indices where queueOf[s] >= 0 {
-            let q = Int(queueOf[s])
+        for s in hot.indices where hot[s].queue >= 0 {
+            let q = Int(hot[s].queue)
             for h in queues[q].held { try body(s, h.time, h.sequence, arena[h.offset..<(h.offset + h.length)]) }
             queues[q].held = []
-            queueOf[s] = -1
+            hot[s] = Hot()
         }
         arena = []
         liveBytes = 0
