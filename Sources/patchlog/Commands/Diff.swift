@@ -7,6 +7,7 @@ extension Patchlog {
     /// `patchlog diff --vm V --from T1 --to T2`.
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "What changed on a VM between two moments: installs, patches that became effective, uninstalls, baseline and enrolment.")
 
         @OptionGroup var options: ReplayOptions

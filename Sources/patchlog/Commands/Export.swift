@@ -7,6 +7,7 @@ extension Patchlog {
     /// `patchlog export`.
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write the log's events as JSON Lines (re-importable) or as a CSV timeline.",
             discussion: "Events come in append order. The CSV has one row per (event, patch), times in UTC, and cells that a spreadsheet would run as a formula prefixed with '.")
 

@@ -12,6 +12,7 @@ extension Patchlog {
     /// `patchlog exposure`.
     struct Exposure: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "exposure",
             abstract: "How long VMs stayed exposed to Critical and Security releases (p50, p90, max), and the reboots Hotpatch avoided.",
             discussion: "A window runs from when a release applied to a VM until it was effective there. Definitions: docs/audit.md.")
 

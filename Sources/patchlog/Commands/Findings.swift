@@ -10,6 +10,7 @@ extension Patchlog {
     /// `patchlog findings`.
     struct Findings: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "findings",
             abstract: "Where the fleet broke the Hotpatch rules, since when, and the events that show it.",
             discussion: "One replay of the log as of --at (default: now). Rules and thresholds: docs/audit.md.")
 

@@ -8,6 +8,7 @@ extension Patchlog {
     /// `patchlog fleet --at T`.
     struct Fleet: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "fleet",
             abstract: "One row per VM at a moment: baseline, hotpatches since it, pending reboot, enrolment, supported image, last assessment.")
 
         @OptionGroup var options: ReplayOptions

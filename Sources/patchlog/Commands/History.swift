@@ -7,6 +7,7 @@ extension Patchlog {
     /// `patchlog history --vm V`.
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "history",
             abstract: "One VM's timeline, in time order, for a person to read.",
             discussion: "Events appended out of time order (a late backlog) are marked 'late'.")
 

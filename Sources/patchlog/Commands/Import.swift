@@ -10,6 +10,7 @@ extension Patchlog {
     /// `patchlog import [--from events|azure] FILE|-`.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Append events from a JSON Lines file (events.md), or from Azure's own records, to the log.",
             discussion: """
                 --from events (the default): all or nothing: every line is checked, and if one is bad \

@@ -6,6 +6,7 @@ extension Patchlog {
     /// `patchlog info`: what a log holds and how small it is.
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "info",
             abstract: "Show a log's segments, records, size on disk, compression ratio and time range.")
 
         @OptionGroup var location: LogLocation

@@ -4,7 +4,7 @@ import LogStore
 extension Patchlog {
     /// `patchlog init`: makes a new, empty log.
     struct Init: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a new, empty log directory.")
+        static let configuration = CommandConfiguration(commandName: "init", abstract: "Create a new, empty log directory.")
 
         @OptionGroup var location: LogLocation
 

@@ -6,6 +6,7 @@ extension Patchlog {
     /// `patchlog keygen`: a key pair for signing checkpoints.
     struct Keygen: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "keygen",
             abstract: "Make an Ed25519 key pair for signing checkpoints.",
             discussion: "Writes PREFIX.key (the private key, readable by you only; keep it away from the log) and PREFIX.pub (give it to auditors). Never overwrites a key.")
 

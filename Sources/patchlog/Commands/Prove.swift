@@ -8,6 +8,7 @@ extension Patchlog {
     /// `patchlog prove`: inclusion and consistency proofs for auditors.
     struct Prove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prove",
             abstract: "Print a proof an auditor checks with `patchlog verify-proof`, without the log.",
             discussion: """
                 --seq N --checkpoint CP: that record N is in the log CP signed (the proof carries the record). \

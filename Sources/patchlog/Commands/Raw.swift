@@ -7,6 +7,7 @@ extension Patchlog {
     /// `patchlog raw`: records as the store sees them, for testing the store itself.
     struct Raw: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "raw",
             abstract: "Append and read raw records (time, stream, id, payload), below the event model.",
             subcommands: [RawAppend.self, RawRead.self])
     }

@@ -9,6 +9,7 @@ extension Patchlog {
     /// `patchlog report --out FILE.html`.
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "Write the audit as one self-contained HTML file: release calendar, VM timelines, findings, exposure charts.",
             discussion: "The file loads nothing from the network (no script, font or image URL) and prints readably. With --fleet, timelines are drawn for the VMs with the most findings (--timelines).")
 

@@ -7,6 +7,7 @@ extension Patchlog {
     /// store of kept Azure payloads beside it.
     struct Salvage: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "salvage",
             abstract: "Read every intact record of a damaged log, skipping and reporting damaged bytes.",
             discussion: """
                 Changes nothing in the log. With --into, copies the intact records into a new log \

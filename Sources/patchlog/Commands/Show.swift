@@ -9,6 +9,7 @@ extension Patchlog {
     /// `patchlog show --seq N [--raw]`.
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Print the event at a sequence number, or with --raw the original payload it was imported from.",
             discussion: """
                 Without --raw: the event as one line of JSON (events.md). With --raw: the exact bytes \

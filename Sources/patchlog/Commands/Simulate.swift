@@ -12,6 +12,7 @@ extension Patchlog {
     /// `patchlog simulate`.
     struct Simulate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "simulate",
             abstract: "Generate a deterministic Hotpatch history of a fleet (events.md JSON Lines), from January 2025.",
             discussion: """
                 The same options give the same bytes. Writes JSON Lines to --out (or standard output), or appends straight into the log \

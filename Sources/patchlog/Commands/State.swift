@@ -8,6 +8,7 @@ extension Patchlog {
     /// `patchlog state --vm V --at T`.
     struct State: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "state",
             abstract: "One VM's state at a moment: installed and effective patches, baseline, pending reboot, enrolment.")
 
         @OptionGroup var options: ReplayOptions

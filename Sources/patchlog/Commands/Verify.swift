@@ -9,6 +9,7 @@ extension Patchlog {
     /// link; with a checkpoint, proves the log still holds what was signed.
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check every checksum and hash-chain link; with --checkpoint, prove the log is unchanged up to it.",
             discussion: """
                 Exit codes: 0 intact (and, with --checkpoint, unchanged up to it); 3 a checksum or \

@@ -7,6 +7,7 @@ extension Patchlog {
     /// `patchlog when --kb K`.
     struct When: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "when",
             abstract: "Where and when a KB was installed, became effective and was uninstalled, across the fleet.")
 
         @OptionGroup var options: ReplayOptions
