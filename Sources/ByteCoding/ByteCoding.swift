@@ -140,7 +140,12 @@ public struct ByteReader {
         try raw(try count(atMost: limit))
     }
 
-    /// The 4-byte little-endian integer at `o`.
+    /// The little-endian `UInt16` at `o` in `bytes` (which must hold it).
+    public static func u16(_ bytes: [UInt8], at o: Int) -> UInt16 {
+        UInt16(bytes[o]) | UInt16(bytes[o + 1]) << 8
+    }
+
+    /// The little-endian `UInt32` at `o` in `bytes` (which must hold it).
     public static func u32(_ bytes: [UInt8], at o: Int) -> UInt32 {
         UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24
     }

@@ -24,7 +24,7 @@ extension FileLog {
     public func read(stream: String, timeAtMost: Int64) throws -> [StoredRecord] {
         try state.withLock {
             guard let number = streamNumber(stream) else { return [] }
-            return try records(inBlocks: { $0.blockNumbers(of: number) }, skipping: { $0.minTime > timeAtMost }) { d, i in
+            return try records(inBlocks: { try $0.blockNumbers(of: number) }, skipping: { $0.minTime > timeAtMost }) { d, i in
                 d.streams[i] == number && d.times[i] <= timeAtMost
             }
         }
@@ -33,12 +33,12 @@ extension FileLog {
     /// The records that `keep` accepts in the blocks `blocks` lists for each segment
     /// (an inverted index: streams, keys), except those `skipping` rules out from the
     /// block table, in sequence order. Call holding `state`.
-    private func records(inBlocks blocks: (Segment) -> [UInt32], skipping: (BlockEntry) -> Bool = { _ in false },
+    private func records(inBlocks blocks: (Segment) throws -> [UInt32], skipping: (BlockEntry) -> Bool = { _ in false },
                          where keep: (BlockDecoder, Int) -> Bool) throws -> [StoredRecord] {
         var out: [StoredRecord] = []
         let decoder = BlockDecoder()
         for segment in segments {
-            for b in blocks(segment) {
+            for b in try blocks(segment) {
                 let entry = segment.blocks[Int(b)]
                 if skipping(entry) { continue }
                 try decode(try segment.readBlock(entry), at: 0, entry: entry, in: segment, into: decoder)
@@ -181,7 +181,7 @@ extension FileLog {
     /// only the blocks the index lists for the key.
     public func read(key: UInt32) throws -> [StoredRecord] {
         try state.withLock {
-            try records(inBlocks: { $0.keyPostings.blocks(of: key) }) { d, i in d.keys(i).contains(key) }
+            try records(inBlocks: { try $0.keyPostings.blocks(of: key) }) { d, i in d.keys(i).contains(key) }
         }
     }
 }

@@ -18,6 +18,9 @@ struct BlockPostings {
     private var indexedBytes: [UInt8] = []
     private var indexedStart = 0
     private var indexedCount = 0
+    /// Lists left in the index file, read a chunk at a time (a sealed segment's
+    /// stream lists, for a reader).
+    private var chunked: ChunkedPostings?
 
     /// Notes that block number `block` holds `value` (blocks are added in order).
     mutating func add(_ value: UInt32, block: UInt32) {
@@ -48,11 +51,20 @@ struct BlockPostings {
         }
     }
 
-    /// The numbers of the blocks holding `value`, in order.
+    /// The numbers of the blocks holding `value`, in order. Throws only for lists
+    /// left in the index file, when their chunk cannot be read or fails its checksum.
     ///
-    /// - Complexity: O(values in the encoded part) for the walk, plus the list.
-    func blocks(of value: UInt32) -> [UInt32] {
+    /// - Complexity: O(values in the encoded part) for the walk, plus the list; for
+    ///   lists in the file, one chunk read.
+    func blocks(of value: UInt32) throws(LogError) -> [UInt32] {
         var out: [UInt32] = []
+        if let chunked, let i = chunked.chunk(holding: value) {
+            let bytes = try chunked.bytes(ofChunk: i)
+            Self.walk(bytes, from: 0, count: chunked.chunks[i].entries, firstValue: chunked.chunks[i].firstValue) { v, count, start in
+                if v == value { Self.decodeList(bytes, at: start, count: count, into: &out) }
+                return v < value
+            }
+        }
         walkIndexed { v, count, start in
             if v == value { decodedList(at: start, count: count, into: &out) }
             return v < value
@@ -61,8 +73,53 @@ struct BlockPostings {
         return out
     }
 
-    /// Calls `body` with every value held and its blocks, by value.
+    /// Walks `count` entries of encoded lists in `bytes` from `start`, the first
+    /// value counted from `firstValue`.
+    private static func walk(_ bytes: [UInt8], from start: Int, count: Int, firstValue: UInt32, _ body: (UInt32, Int, Int) -> Bool) {
+        var r = ByteReader(bytes, offset: start)
+        var value = firstValue
+        for _ in 0..<count {
+            guard let delta = try? r.varint(), let n = try? r.varint(), let length = try? r.varint(),
+                  n <= UInt64(r.remaining), length <= UInt64(r.remaining) else { return }
+            value &+= UInt32(truncatingIfNeeded: delta)
+            if !body(value, Int(n), r.offset) { return }
+            r.offset += Int(length)
+        }
+    }
+
+    private static func decodeList(_ bytes: [UInt8], at start: Int, count: Int, into out: inout [UInt32]) {
+        var r = ByteReader(bytes, offset: start)
+        var block: UInt32 = 0
+        for _ in 0..<count {
+            guard let d = try? r.varint() else { return }
+            block &+= UInt32(truncatingIfNeeded: d)
+            out.append(block)
+        }
+    }
+
+    /// Reads every chunk left in the index file into memory (a writer does this for
+    /// the segments it may change; nothing else of it changes).
+    mutating func loadChunks() throws(LogError) {
+        guard let chunked else { return }
+        var all: [UInt32: [UInt32]] = [:]
+        for i in chunked.chunks.indices {
+            let bytes = try chunked.bytes(ofChunk: i)
+            Self.walk(bytes, from: 0, count: chunked.chunks[i].entries, firstValue: chunked.chunks[i].firstValue) { v, count, start in
+                var list: [UInt32] = []
+                Self.decodeList(bytes, at: start, count: count, into: &list)
+                all[v] = list
+                return true
+            }
+        }
+        self.chunked = nil
+        for (v, list) in recent { all[v, default: []] += list }
+        recent = all
+    }
+
+    /// Calls `body` with every value held and its blocks, by value. Lists left in
+    /// the index file must have been loaded first (``loadChunks()``).
     func forEachList(_ body: (UInt32, [UInt32]) -> Void) {
+        precondition(chunked == nil, "stream lists still in the index file")
         let later = recent.keys.sorted()
         var k = 0
         walkIndexed { v, count, start in
@@ -167,6 +224,66 @@ struct BlockPostings {
         }
         result.indexedCount = n
         result.indexedBytes = bytes
+        return result
+    }
+
+    /// Writes the lists in chunks of ``ChunkedPostings/entriesPerChunk``: the
+    /// directory into `directory` (`varint n`, then per chunk `varint` first value
+    /// minus the previous chunk's, `varint` entries, `varint` byte length, `u32`
+    /// CRC-32C of the chunk), and returns the chunks themselves, back to back (each
+    /// entry as in ``encode(into:)``, the first value counted from the chunk's).
+    func encodeChunked(directory: inout ByteWriter) -> [UInt8] {
+        var data = ByteWriter()
+        var dir = ByteWriter()
+        var chunk = ByteWriter()
+        var chunks = 0
+        var entries = 0
+        var chunkFirst: UInt32 = 0
+        var previousChunkFirst: UInt32 = 0
+        var previousValue: UInt32 = 0
+        var list = ByteWriter()
+        func close() {
+            guard entries > 0 else { return }
+            dir.varint(UInt64(chunkFirst - previousChunkFirst))
+            previousChunkFirst = chunkFirst
+            dir.varint(entries)
+            dir.varint(chunk.bytes.count)
+            dir.u32(CRC32C.checksum(chunk.bytes))
+            data.raw(chunk.bytes)
+            chunk.bytes.removeAll(keepingCapacity: true)
+            chunks += 1
+            entries = 0
+        }
+        forEachList { v, blocks in
+            if entries == ChunkedPostings.entriesPerChunk { close() }
+            if entries == 0 {
+                chunkFirst = v
+                previousValue = v
+            }
+            chunk.varint(UInt64(v - previousValue))
+            previousValue = v
+            chunk.varint(blocks.count)
+            list.bytes.removeAll(keepingCapacity: true)
+            var previousBlock: UInt32 = 0
+            for b in blocks {
+                list.varint(UInt64(b - previousBlock))
+                previousBlock = b
+            }
+            chunk.varint(list.bytes.count)
+            chunk.raw(list.bytes)
+            entries += 1
+        }
+        close()
+        directory.varint(chunks)
+        directory.raw(dir.bytes)
+        return data.bytes
+    }
+
+    /// Lists left in the index file at `path` (see ``encodeChunked(directory:)``),
+    /// read a chunk at a time when asked for.
+    static func chunked(_ postings: ChunkedPostings) -> BlockPostings {
+        var result = BlockPostings()
+        result.chunked = postings
         return result
     }
 }

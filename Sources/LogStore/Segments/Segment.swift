@@ -80,7 +80,7 @@ final class Segment {
     static let compactEvery = 1024
 
     /// The numbers of the blocks holding records of stream `s`, in order.
-    func blockNumbers(of s: UInt32) -> [UInt32] { streamPostings.blocks(of: s) }
+    func blockNumbers(of s: UInt32) throws(LogError) -> [UInt32] { try streamPostings.blocks(of: s) }
 
     /// Removes every block from number `count` on (used to undo a failed append).
     func truncateBlocks(to count: Int, streamsBefore: Int) {

@@ -21,7 +21,8 @@ import SystemIO
 enum SegmentIndexFile {
     /// The index of `segment` as it stands in memory.
     static func encode(_ segment: Segment) -> [UInt8] {
-        wrap(magic: LogFormat.indexMagic, segment: segment, capacity: segment.blocks.count * 12) { p in
+        var chunks: [UInt8] = []
+        var file = wrap(magic: LogFormat.indexMagic, layout: chunkedLayout, segment: segment, capacity: segment.blocks.count * 12) { p in
             p.varint(segment.blocks.count)
             var previousEnd = segment.header.size
             var previousMin: Int64 = 0
@@ -38,10 +39,17 @@ enum SegmentIndexFile {
             }
             p.varint(segment.definedStreams.count)
             BlockBuilder.frontCode(segment.definedStreams.map { Array($0.utf8) }, into: &p)
-            segment.streamPostings.encode(into: &p)
+            chunks = segment.streamPostings.encodeChunked(directory: &p)
             segment.keyPostings.encode(into: &p)
         }
+        file.append(contentsOf: chunks)
+        return file
     }
+
+    /// The index layout (the header's reserved field): 0, the stream lists inside the
+    /// checksummed payload (indexes written before chunking; still read); 1, the
+    /// stream lists in checksummed chunks after it, with a directory in the payload.
+    static let chunkedLayout: UInt16 = 1
 
     /// Writes the fingerprints file of `segment` as it stands in memory (see
     /// docs/log-format.md, "Fingerprints file"; kept apart from the index because only
@@ -86,11 +94,11 @@ enum SegmentIndexFile {
     }
 
     /// The 36-byte header both files share (the payload's length given).
-    private static func header(magic: [UInt8], segment: Segment, payloadLength: Int) -> ByteWriter {
+    private static func header(magic: [UInt8], layout: UInt16 = 0, segment: Segment, payloadLength: Int) -> ByteWriter {
         var w = ByteWriter(capacity: LogFormat.indexHeaderSize + 4)
         w.raw(magic)
         w.u16(LogFormat.version)
-        w.u16(0)
+        w.u16(layout)
         w.u64(segment.base)
         w.u64(UInt64(segment.end))
         w.u32(segment.blocks.last?.crc ?? 0)
@@ -100,8 +108,8 @@ enum SegmentIndexFile {
 
     /// The header both files share, the payload `write` appends, and the CRC-32C of
     /// everything, built in one buffer.
-    private static func wrap(magic: [UInt8], segment: Segment, capacity: Int, _ write: (inout ByteWriter) -> Void) -> [UInt8] {
-        var w = header(magic: magic, segment: segment, payloadLength: 0) // the length is set below
+    private static func wrap(magic: [UInt8], layout: UInt16 = 0, segment: Segment, capacity: Int, _ write: (inout ByteWriter) -> Void) -> [UInt8] {
+        var w = header(magic: magic, layout: layout, segment: segment, payloadLength: 0) // the length is set below
         w.bytes.reserveCapacity(LogFormat.indexHeaderSize + capacity + 4)
         write(&w)
         let length = UInt32(w.bytes.count - LogFormat.indexHeaderSize)
@@ -136,7 +144,19 @@ enum SegmentIndexFile {
     /// Readers pass `withIDs: false`: they never append, so they skip the id
     /// fingerprints, the largest part of an index.
     static func load(into segment: Segment, segmentSize: Int, withIDs: Bool = true, lastBlockCRC: (Int) -> UInt32?) -> Bool {
-        guard let bytes = try? FileSystem.read(segment.indexPath),
+        // The header, then the checksummed payload; chunked stream lists stay in the
+        // file until a query asks for one.
+        guard let file = try? SystemFile.open(segment.indexPath, access: .readOnly) else { return false }
+        defer { file.close() }
+        guard let fileSize = try? file.size(), fileSize >= LogFormat.indexHeaderSize + 4,
+              let head = try? file.read(at: 0, count: LogFormat.indexHeaderSize), head.count == LogFormat.indexHeaderSize,
+              Array(head[0..<8]) == LogFormat.indexMagic
+        else { return false }
+        let layout = ByteReader.u16(head, at: 10)
+        let length = Int(ByteReader.u32(head, at: LogFormat.indexHeaderSize - 4))
+        let checkedEnd = LogFormat.indexHeaderSize + length + 4
+        guard layout <= chunkedLayout, checkedEnd <= fileSize, layout == chunkedLayout || checkedEnd == fileSize,
+              let bytes = try? file.read(at: 0, count: checkedEnd), bytes.count == checkedEnd,
               let (base, covered, lastCRC, payload) = unwrap(bytes, magic: LogFormat.indexMagic),
               base == segment.base, covered <= segmentSize
         else { return false }
@@ -178,12 +198,17 @@ enum SegmentIndexFile {
                 streams.append(String(decoding: key, as: UTF8.self))
                 previous = key
             }
-            // Stream and key lists are kept encoded; only where each one is, is read now.
-            let streamPostings = try BlockPostings.decode(&p, in: bytes, blockCount: blockCount)
+            // Stream and key lists are kept encoded (stream lists in the file, chunk by
+            // chunk); only where each one is, is read now.
+            var streamPostings = layout == chunkedLayout
+                ? BlockPostings.chunked(try ChunkedPostings.decodeDirectory(&p, path: segment.indexPath, dataStart: checkedEnd, fileSize: fileSize))
+                : try BlockPostings.decode(&p, in: bytes, blockCount: blockCount)
             let keyPostings = try BlockPostings.decode(&p, in: bytes, blockCount: blockCount)
             guard p.remaining == 0 else { return false }
             var hashes: [UInt32] = []
             if withIDs {
+                // A writer may change the lists: it holds them all.
+                do { try streamPostings.loadChunks() } catch { return false }
                 // The fingerprints must describe exactly the same prefix.
                 guard let idBytes = try? FileSystem.read(segment.idsPath),
                       let (idBase, idCovered, idLastCRC, idPayload) = unwrap(idBytes, magic: LogFormat.idsMagic),
