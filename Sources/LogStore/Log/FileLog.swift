@@ -208,14 +208,13 @@ public final class FileLog: LogStore, @unchecked Sendable {
         guard let offset = tail.invalidFrom else { return }
         let name = LogFormat.segmentName(base: segment.base)
         guard isLast else {
-            throw LogError.corrupt(path: segment.path, offset: offset, reason: "a sealed segment ends in \(tail.invalidBytes) bytes that are not a whole block")
+            var reason = "a sealed segment ends in \(tail.invalidBytes) bytes that are not a whole block"
+            if case let .garbage(_, _, why) = tail { reason += " (\(why))" }
+            throw LogError.corrupt(path: segment.path, offset: offset, reason: reason)
         }
-        if case let .badFinalBlock(_, _, reason) = tail {
-            let writerActive = access == .reader && WriterLock.isHeld(directory: directory)
-            guard writerActive else {
-                throw LogError.corrupt(path: segment.path, offset: offset, reason: reason + "; run `patchlog salvage` to see what is readable")
-            }
-        }
+        // In the last segment every tail (a partial block, zeros, bytes that are not a
+        // valid block with no valid block after them) is what a crash or power cut can
+        // leave: the writer cuts it, a reader ignores it.
         recovery.droppedBytes += tail.invalidBytes
         recovery.droppedAt = (name, offset)
         if access == .writer {
