@@ -112,4 +112,39 @@ import Testing
         #expect(report.problem?.offset == size && report.problem?.isTail == false)
         #expect(Array(try Data(contentsOf: URL(fileURLWithPath: segment))) == bytes, "nothing was cut")
     }
+
+    @Test func aLastSegmentWhoseHeaderAPowerCutToreIsRemovedUnlessBlocksFollow() throws {
+        let dir = TemporaryDirectory()
+        let records = SampleRecords.make(count: 1_000)
+        do { _ = try FileLog.create(at: dir.at("log"), options: small).append(records) }
+        let before = try FileLog.open(at: dir.at("log"), access: .reader)
+        #expect(before.segments.count > 2)
+        let last = before.segments.last!
+        let kept = Int(last.base - 1)
+        let headerSize = last.header.size
+        for fill in [UInt8(0), 0x5A] {
+            // The header was written but never synced: no block follows it.
+            let copy = dir.at("copy")
+            copyDirectory(dir.at("log"), to: copy)
+            let path = segmentFiles(copy).last!
+            truncateFile(path, to: headerSize)
+            var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            for i in 10..<headerSize { bytes[i] = fill }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(try FileLog.verify(directory: copy).isIntact, "fill \(fill)")
+            #expect(try FileLog.open(at: copy, access: .reader).count == UInt64(kept))
+            let log = try FileLog.open(at: copy, options: small)
+            #expect(log.count == UInt64(kept))
+            #expect(!FileManager.default.fileExists(atPath: path) || fileSize(path) != headerSize)
+            #expect(try log.append(Array(records[kept...])).allSatisfy { if case .appended = $0 { true } else { false } })
+            #expect(try log.readAll().map(\.unsequenced) == records)
+        }
+        // The same header damage with the segment's blocks after it is damage.
+        let path = segmentFiles(dir.at("log")).last!
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        for i in 10..<20 { bytes[i] = 0x5A }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(throws: LogError.self) { _ = try FileLog.open(at: dir.at("log"), options: small) }
+        #expect(try FileLog.verify(directory: dir.at("log")).problem?.offset == 0)
+    }
 }

@@ -167,7 +167,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
             guard let loaded = try SegmentLoader.load(
                 directory: directory, base: base, writable: access == .writer, streamsBefore: UInt32(streamKeys.count))
             else {
-                guard isLast else { throw LogError.corrupt(path: path, offset: 0, reason: "segment header is cut short") }
+                guard isLast else { throw LogError.corrupt(path: path, offset: 0, reason: "segment header is cut short or damaged, and no block follows it") }
                 let size = (try? FileSystem.read(path).count) ?? 0
                 recovery.droppedBytes += size
                 recovery.droppedAt = (LogFormat.segmentName(base: base), 0)

@@ -75,7 +75,7 @@ extension FileLog {
             }
             let loaded = try result.get()
             guard let loaded else {
-                if isLast { report.notes.append("\(name): header cut short by a crash; the next writer removes it") } else {
+                if isLast { report.notes.append("\(name): header cut short or torn by a crash or power cut, and no block after it; the next writer removes it") } else {
                     report.problem = .init(file: name, offset: 0, reason: "segment header is cut short", firstUnreadableSequence: expected)
                 }
                 break

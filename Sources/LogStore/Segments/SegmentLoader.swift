@@ -59,8 +59,9 @@ enum SegmentLoader {
         let indexRebuilt: Bool
     }
 
-    /// Returns nil when the file ends inside the segment header: a segment whose
-    /// creation was cut short, which holds no records.
+    /// Returns nil when the file ends inside the segment header, or when the header
+    /// fails its checks and no valid block follows it: a segment whose creation was
+    /// cut short (by a crash or a power cut), which holds no records.
     static func load(
         directory: String, base: UInt64, writable: Bool, streamsBefore: UInt32, useIndex: Bool = true, chain: ChainCheck? = nil
     ) throws(LogError) -> Loaded? {
@@ -79,7 +80,15 @@ enum SegmentLoader {
             case let .header(h): header = h
             case .incomplete: return nil
             case let .newerVersion(v): throw LogError.newerFormat(path: path, version: v, supported: LogFormat.version)
-            case let .bad(reason): throw LogError.corrupt(path: path, offset: 0, reason: reason)
+            case let .bad(reason):
+                // A header a power cut tore (zeros or stale bytes where it was written
+                // but never synced) leaves a file with no valid block at any offset:
+                // a segment whose creation was cut short, which holds no records (its
+                // header is synced before any block is appended). With a valid block
+                // in it, a bad header is damage.
+                let all = try file.read(at: 0, count: size)
+                if firstValidBlock(in: all, after: 0) == nil { return nil }
+                throw LogError.corrupt(path: path, offset: 0, reason: reason)
             }
             guard header.base == base else {
                 throw LogError.corrupt(path: path, offset: 12, reason: "header says base sequence \(header.base), file name says \(base)")
