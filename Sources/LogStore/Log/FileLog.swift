@@ -33,6 +33,9 @@ public final class FileLog: LogStore, @unchecked Sendable {
     public let access: Access
     /// What opening it found and repaired.
     public private(set) var recovery = RecoveryReport()
+    /// Why ``close()`` could not write the index of the segment being appended to, if
+    /// it could not (the records are durable; the index is rebuilt on the next open).
+    public private(set) var closeError: (any Error)?
 
     let identity: LogIdentity
     var segments: [Segment] = []
@@ -52,6 +55,11 @@ public final class FileLog: LogStore, @unchecked Sendable {
     /// Group commit: appends waiting for the leader to write and sync them.
     let commitQueue = Condition()
     var queue: [CommitRequest] = []
+    /// Index and fingerprints files a segment roll replaced while a snapshot was open:
+    /// each path with a second name that keeps its old bytes (nil: it did not exist).
+    var replacedFiles: [(path: String, kept: String?)] = []
+    /// Per open snapshot, innermost last: the count of ``replacedFiles`` when taken.
+    var snapshotMarks: [Int] = []
     var leaderActive = false
     /// The last block decoded for a point read.
     let readDecoder = BlockDecoder()
@@ -123,15 +131,27 @@ public final class FileLog: LogStore, @unchecked Sendable {
     }
 
     /// Writes the index of the segment being appended to, and releases the writer
-    /// lock. Called when the log is released; calling it earlier ends appends.
+    /// lock. Called when the log is released; calling it earlier ends appends. An
+    /// index that cannot be written (a full disk) is not reported here but kept in
+    /// ``closeError``; ``finish()`` throws it instead.
     public func close() {
-        state.withLock {
+        do { try finish() } catch { closeError = error }
+    }
+
+    /// Like ``close()``, but throws if the index of the segment being appended to
+    /// cannot be written. The records are durable either way and the lock is released;
+    /// a missing or stale index is rebuilt when the log is next opened (the failed
+    /// write leaves no temporary file behind).
+    public func finish() throws {
+        try state.withLock {
             guard let lockFile else { return }
-            if let last = segments.last, last.indexedLength != last.end {
-                try? SegmentIndexFile.write(last, directory: directory)
+            defer {
+                lockFile.close()
+                self.lockFile = nil
             }
-            lockFile.close()
-            self.lockFile = nil
+            if let last = segments.last, last.indexedLength != last.end {
+                do throws(SystemError) { try SegmentIndexFile.write(last, directory: directory) } catch { throw LogError.io(error) }
+            }
         }
     }
 

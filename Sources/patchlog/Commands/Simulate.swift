@@ -50,7 +50,7 @@ extension Patchlog {
                     }
                     _ = try target.append(batch)
                 }
-                store.close()
+                LogLocation.finish(store)
                 Terminal.note("simulated \(Terminal.grouped(count)) events into \(log)")
                 return
             }
