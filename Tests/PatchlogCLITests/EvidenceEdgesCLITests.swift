@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// Issue 13, smaller points: what reaches the terminal, where `--out` writes, and the
+/// exit codes of an altered checkpoint and of a proof asked of a changed log.
+@Suite struct EvidenceEdgesCLITests {
+    typealias CLI = CLITests
+    let dir = CLITests.temporaryDirectory()
+    var log: String { dir + "/log" }
+    var lines: [String] {
+        let text = try! String(contentsOfFile: CLI.fixtures + "/demo/sample-history.jsonl", encoding: .utf8)
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// A log of the sample history, a key pair and a checkpoint of the log.
+    func setUp() throws {
+        #expect(try CLI.patchlog(["init", "--log", log]).status == 0)
+        #expect(try CLI.patchlog(["import", "--log", log, CLI.fixtures + "/demo/sample-history.jsonl"]).status == 0)
+        #expect(try CLI.patchlog(["keygen", "--out", dir + "/k"]).status == 0)
+        #expect(try CLI.patchlog(["checkpoint", "--log", log, "--key", dir + "/k.key", "--out", dir + "/cp"]).status == 0)
+    }
+
+    @Test func controlCharactersInAVMIdAreEscapedInTablesAndExactInJSONAndCSV() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let registration = lines.first { $0.contains("\"vm.registered\"") }!
+        let vmStart = registration.range(of: "\"vm\":\"")!.upperBound
+        let vmEnd = registration[vmStart...].firstIndex(of: "\"")!
+        let original = String(registration[vmStart..<vmEnd])
+        let evil = original + "\u{1B}[2J\u{1B}[31mX\rY"
+        let line = registration.replacingOccurrences(of: "\"vm\":\"" + original + "\"", with: "\"vm\":\"" + original + "\\u001b[2J\\u001b[31mX\\rY\"")
+            .replacingOccurrences(of: "\"id\":\"reg-", with: "\"id\":\"evil-reg-")
+        #expect(line != registration)
+        try (line + "\n").write(toFile: dir + "/evil.jsonl", atomically: true, encoding: .utf8)
+        #expect(try CLI.patchlog(["init", "--log", log]).status == 0)
+        let imported = try CLI.patchlog(["import", "--log", log, dir + "/evil.jsonl"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+
+        let table = try CLI.patchlog(["fleet", "--log", log, "--at", "2025-06-01"])
+        #expect(table.status == 0)
+        #expect(!table.stdout.contains("\u{1B}") && !table.stdout.contains("\r"), "no raw control character reaches the terminal")
+        #expect(table.stdout.contains("\\u{1B}[2J\\u{1B}[31mX\\u{D}Y"), "\(table.stdout)")
+        let state = try CLI.patchlog(["state", "--log", log, "--vm", evil, "--at", "2025-06-01"])
+        #expect(state.status == 0 && !state.stdout.contains("\u{1B}") && state.stdout.contains("\\u{1B}[31mX\\u{D}Y"), "\(state.stdout)")
+
+        let json = try CLI.patchlog(["fleet", "--log", log, "--at", "2025-06-01", "--format", "json"])
+        #expect(!json.stdout.contains("\u{1B}"), "JSON escapes control characters")
+        let rows = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+        #expect(rows?.compactMap { $0["vm"] as? String } == [evil], "JSON keeps the exact id: \(json.stdout)")
+        let csv = try CLI.patchlog(["fleet", "--log", log, "--at", "2025-06-01", "--format", "csv"])
+        #expect(csv.stdout.contains("\u{1B}[31mX\rY"), "CSV keeps the exact value")
+    }
+}
