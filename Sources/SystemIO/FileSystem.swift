@@ -12,6 +12,13 @@ public enum FileSystem {
         return stat(path, &info) == 0
     }
 
+    /// Whether `path` itself is a symbolic link, which is not followed
+    /// (`lstat(2)`): a dangling link counts.
+    public static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+
     /// Whether `path` is a directory (`stat(2)`).
     public static func isDirectory(_ path: String) -> Bool {
         var info = stat()

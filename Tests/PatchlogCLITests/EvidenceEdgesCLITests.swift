@@ -49,4 +49,49 @@ import Testing
         let csv = try CLI.patchlog(["fleet", "--log", log, "--at", "2025-06-01", "--format", "csv"])
         #expect(csv.stdout.contains("\u{1B}[31mX\rY"), "CSV keeps the exact value")
     }
+
+    @Test func outNeverFollowsALinkNorReplacesACheckpointNorLeavesAHalfWrittenFile() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try setUp()
+        let checkpoint = try String(contentsOfFile: dir + "/cp", encoding: .utf8)
+        // A symbolic link: refused, its target untouched.
+        try "precious\n".write(toFile: dir + "/target", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: dir + "/target")
+        var r = try CLI.patchlog(["export", "--log", log, "--format", "csv", "--out", dir + "/link"])
+        #expect(r.status != 0 && r.stderr.contains("\(dir)/link is a symbolic link"), "\(r.stderr)")
+        #expect(try String(contentsOfFile: dir + "/target", encoding: .utf8) == "precious\n")
+        r = try CLI.patchlog(["checkpoint", "--log", log, "--key", dir + "/k.key", "--out", dir + "/link"])
+        #expect(r.status != 0 && r.stderr.contains("\(dir)/link is a symbolic link"))
+        #expect(try String(contentsOfFile: dir + "/target", encoding: .utf8) == "precious\n")
+        // An existing checkpoint: never overwritten, by `checkpoint` or anything else.
+        r = try CLI.patchlog(["checkpoint", "--log", log, "--key", dir + "/k.key", "--out", dir + "/cp"])
+        #expect(r.status != 0 && r.stderr.contains("\(dir)/cp already exists"), "\(r.stderr)")
+        r = try CLI.patchlog(["prove", "--log", log, "--seq", "1", "--checkpoint", dir + "/cp", "--out", dir + "/cp"])
+        #expect(r.status != 0 && r.stderr.contains("\(dir)/cp is a checkpoint"), "\(r.stderr)")
+        r = try CLI.patchlog(["export", "--log", log, "--format", "csv", "--out", dir + "/cp"])
+        #expect(r.status != 0 && r.stderr.contains("\(dir)/cp is a checkpoint"))
+        #expect(try String(contentsOfFile: dir + "/cp", encoding: .utf8) == checkpoint)
+        // A command that fails part way leaves no output file and no temporary file.
+        let parts = dir + "/parts"
+        #expect(try CLI.patchlog(["init", "--log", parts]).status == 0)
+        var ends: [Int] = []
+        for (n, slice) in [lines[0..<10], lines[10..<20], lines[20...]].enumerated() {
+            try (slice.joined(separator: "\n") + "\n").write(toFile: dir + "/part\(n).jsonl", atomically: true, encoding: .utf8)
+            #expect(try CLI.patchlog(["import", "--log", parts, dir + "/part\(n).jsonl"]).status == 0)
+            ends.append((try FileManager.default.attributesOfItem(atPath: parts + "/00000000000000000001.seg")[.size] as! NSNumber).intValue)
+        }
+        let segment = parts + "/00000000000000000001.seg"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
+        bytes[(ends[0] + ends[1]) / 2] ^= 0x40 // inside the second block
+        try bytes.write(to: URL(fileURLWithPath: segment))
+        r = try CLI.patchlog(["export", "--log", parts, "--format", "csv", "--out", dir + "/out.csv"])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.csv"), "no half-written output")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).allSatisfy { !$0.hasSuffix(".tmp") })
+        // And a command that succeeds writes the whole file.
+        r = try CLI.patchlog(["export", "--log", log, "--format", "csv", "--out", dir + "/out.csv"])
+        #expect(r.status == 0)
+        let written = try String(contentsOfFile: dir + "/out.csv", encoding: .utf8)
+        #expect(written == (try CLI.patchlog(["export", "--log", log, "--format", "csv"])).stdout)
+    }
 }

@@ -69,7 +69,7 @@ extension Patchlog {
             }
             let file = try Output.open(out)
             try file.writeNext(Array(text.utf8))
-            if out != nil { file.close() }
+            try file.commit()
         }
 
         /// Runs `body`, naming the checkpoint(s) a failure is about.

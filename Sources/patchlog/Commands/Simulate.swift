@@ -63,7 +63,8 @@ extension Patchlog {
                 if text.bytes.count >= 1 << 20 { try handle.writeNext(text.bytes); text.clear() }
             }
             try handle.writeNext(text.bytes)
-            if out != nil { handle.close(); Terminal.note("simulated \(Terminal.grouped(count)) events into \(out!)") }
+            try handle.commit()
+            if out != nil { Terminal.note("simulated \(Terminal.grouped(count)) events into \(out!)") }
         }
     }
 }
