@@ -94,4 +94,20 @@ import Testing
         let written = try String(contentsOfFile: dir + "/out.csv", encoding: .utf8)
         #expect(written == (try CLI.patchlog(["export", "--log", log, "--format", "csv"])).stdout)
     }
+
+    @Test func anEditedSequenceOrTreeSizeLineMakesTheCheckpointNotValid() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try setUp()
+        let text = try String(contentsOfFile: dir + "/cp", encoding: .utf8)
+        for field in ["sequence", "tree-size"] {
+            let line = text.split(separator: "\n").first { $0.hasPrefix(field + ": ") }!
+            try text.replacingOccurrences(of: line + "\n", with: field + ": 28\n")
+                .write(toFile: dir + "/cp-\(field)", atomically: true, encoding: .utf8)
+            let r = try CLI.patchlog(["verify", "--log", log, "--checkpoint", dir + "/cp-\(field)", "--key", dir + "/k.pub"])
+            #expect(r.status == 6 && r.stdout.contains("CHECKPOINT NOT VALID: \(dir)/cp-\(field)"), "\(field): \(r.status) \(r.stdout) \(r.stderr)")
+        }
+        // A file that is no checkpoint at all is still a plain error.
+        try "hello\n".write(toFile: dir + "/not-cp", atomically: true, encoding: .utf8)
+        #expect(try CLI.patchlog(["verify", "--log", log, "--checkpoint", dir + "/not-cp", "--key", dir + "/k.pub"]).status == 1)
+    }
 }
