@@ -110,4 +110,28 @@ import Testing
         try "hello\n".write(toFile: dir + "/not-cp", atomically: true, encoding: .utf8)
         #expect(try CLI.patchlog(["verify", "--log", log, "--checkpoint", dir + "/not-cp", "--key", dir + "/k.pub"]).status == 1)
     }
+
+    @Test func proveExitsFourOnALogThatNoLongerMatchesTheCheckpoint() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try setUp()
+        #expect(try CLI.patchlog(["checkpoint", "--log", log, "--key", dir + "/k.key", "--size", "10", "--out", dir + "/cp10"]).status == 0)
+        // A forgery with valid checksums and chain: record 12 edited.
+        var edited = lines
+        edited[11] = edited[11].replacingOccurrences(of: "2025-", with: "2024-")
+        let forged = dir + "/forged"
+        try (edited.joined(separator: "\n") + "\n").write(toFile: dir + "/edited.jsonl", atomically: true, encoding: .utf8)
+        #expect(try CLI.patchlog(["init", "--log", forged]).status == 0)
+        try FileManager.default.removeItem(atPath: forged + "/LOG")
+        try FileManager.default.copyItem(atPath: log + "/LOG", toPath: forged + "/LOG")
+        #expect(try CLI.patchlog(["import", "--log", forged, dir + "/edited.jsonl"]).status == 0)
+        #expect(try CLI.patchlog(["verify", "--log", forged, "--checkpoint", dir + "/cp", "--key", dir + "/k.pub"]).status == 4)
+        var r = try CLI.patchlog(["prove", "--log", forged, "--seq", "1", "--checkpoint", dir + "/cp", "--out", dir + "/p"])
+        #expect(r.status == 4 && r.stdout.contains("CHANGED"), "\(r.status) \(r.stdout) \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/p"))
+        r = try CLI.patchlog(["prove", "--log", forged, "--from", dir + "/cp10", "--to", dir + "/cp"])
+        #expect(r.status == 4 && r.stdout.contains("CHANGED"), "\(r.status) \(r.stdout)")
+        // On the log itself both proofs are made.
+        #expect(try CLI.patchlog(["prove", "--log", log, "--seq", "1", "--checkpoint", dir + "/cp"]).status == 0)
+        #expect(try CLI.patchlog(["prove", "--log", log, "--from", dir + "/cp10", "--to", dir + "/cp"]).status == 0)
+    }
 }
