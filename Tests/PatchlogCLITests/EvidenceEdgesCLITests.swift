@@ -134,4 +134,22 @@ import Testing
         #expect(try CLI.patchlog(["prove", "--log", log, "--seq", "1", "--checkpoint", dir + "/cp"]).status == 0)
         #expect(try CLI.patchlog(["prove", "--log", log, "--from", dir + "/cp10", "--to", dir + "/cp"]).status == 0)
     }
+
+    @Test func verifyNamesTheDamagedBlocksFirstSequence() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CLI.patchlog(["init", "--log", log]).status == 0)
+        var ends: [Int] = []
+        for (n, slice) in [lines[0..<10], lines[10..<20], lines[20...]].enumerated() {
+            try (slice.joined(separator: "\n") + "\n").write(toFile: dir + "/part\(n).jsonl", atomically: true, encoding: .utf8)
+            #expect(try CLI.patchlog(["import", "--log", log, dir + "/part\(n).jsonl"]).status == 0)
+            ends.append((try FileManager.default.attributesOfItem(atPath: log + "/00000000000000000001.seg")[.size] as! NSNumber).intValue)
+        }
+        let segment = log + "/00000000000000000001.seg"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
+        bytes[(ends[0] + ends[1]) / 2] ^= 0x40 // inside the second block: records 11-20
+        try bytes.write(to: URL(fileURLWithPath: segment))
+        let r = try CLI.patchlog(["verify", "--log", log])
+        #expect(r.status == 3)
+        #expect(r.stdout.contains("(records from sequence 11 on)"), "\(r.stdout)")
+    }
 }

@@ -70,7 +70,9 @@ extension FileLog {
                 try SegmentLoader.load(directory: directory, base: base, writable: false, streamsBefore: streams, useIndex: false, chain: chain)
             }
             if case let .failure(.corrupt(path, offset, reason)) = result {
-                report.problem = .init(file: lastComponent(path), offset: offset, reason: reason, firstUnreadableSequence: expected)
+                // The damaged block's first sequence: the one after the last block that
+                // checked out (in this segment, or the segment's first).
+                report.problem = .init(file: lastComponent(path), offset: offset, reason: reason, firstUnreadableSequence: max(expected, chain.nextSequence))
                 return report
             }
             let loaded = try result.get()

@@ -45,6 +45,9 @@ enum SegmentTail: Equatable {
 /// The hash-chain link a verifying scan has reached (``HashChain``).
 final class ChainCheck {
     var head: [UInt8]
+    /// The sequence after the last block whose link was checked: where damage found
+    /// next begins (0 before any block).
+    var nextSequence: UInt64 = 0
     init(head: [UInt8]) { self.head = head }
 }
 
@@ -181,6 +184,7 @@ enum SegmentLoader {
             segment.add(entry, newStreams: decoder.newStreams, streams: decoder.streams, keys: decoder.keyValues, idHashes: (0..<decoder.count).map { i in
                 IDHash.hash32(IDHash.hash64(decoder.idBytes[decoder.idStarts[i]..<decoder.idStarts[i + 1]]))
             })
+            chain?.nextSequence = segment.nextSequence
             offset += header.totalLength
         }
         return .clean
