@@ -10,10 +10,20 @@
 //
 // A SIGKILL alone loses nothing the process wrote (the page cache survives it), so
 // after every kill the harness also plays a power cut: from the child's sync journal
-// (SystemIO records every successful fsync and rename) it knows how much of each file
-// was durable, and cuts every file back to a random length between that and its
-// current size — unsynced data lost, possibly torn mid-block. Then it checks: verify
-// (read-only, before any recovery) finds no damage; the log opens; under `always` and
+// (SystemIO records every successful fsync, rename and file creation) it knows how much
+// of each file was durable and which directory entries were, and plays one of four
+// power-cut models, in turn:
+//   - cut: every file is cut back to a random length between what was durable and its
+//     current size (unsynced data lost, possibly torn mid-block);
+//   - zeros: the same bytes read back as zeros, the size kept (a file system that shows
+//     space it allocated but never wrote as zeros);
+//   - garbage: the same bytes read back as random non-zero bytes (stale blocks a file
+//     system shows for a write that never reached the disk);
+//   - lost entry: a segment file created after the last fsync of the directory loses
+//     its name (the file is removed), and the other files are cut as in the first model.
+// Then it checks: verify (read-only, before any recovery) finds no damage (under the
+// zeros and garbage models a last block it cannot tell from damage, with nothing
+// valid after it, is allowed and counted); the log opens; under `always` and
 // `batch` every acknowledged record is there and identical (under `none` losing
 // acknowledged records is allowed, and counted); every record present is whole and
 // exactly what was written; verify finds every checksum and hash-chain link intact;
@@ -69,39 +79,88 @@ func writer(dir: String, sync: SyncMode, segmentBytes: Int, seed: UInt64, ackPat
 struct Tally {
     var trials = 0, crashPoints = 0, crashPointsFired = 0, ackedRecords: UInt64 = 0, lostAcked: UInt64 = 0
     var unackedPresent: UInt64 = 0, tornBytesCut = 0, unsyncedBytesDropped = 0, failures: [String] = []
+    /// Power cuts played per model (``PowerCut`` order).
+    var models = [0, 0, 0, 0]
+    /// Segment files removed because their directory entry was never made durable.
+    var segmentsLost = 0
+    /// Last blocks that verify, before any repair, reported as damage that may be a torn tail.
+    var tailsFlagged = 0
 }
 
-/// Plays a power cut on the log directory: every file is cut back to a random length
-/// between what its last fsync made durable (per the child's journal) and its size.
-func powerCut(dir: String, journal: String, random g: inout SplitMix64, tally: inout Tally) {
+/// What a power cut does to the bytes and names that were not durable.
+enum PowerCut: Int, CaseIterable {
+    /// Unsynced bytes are lost: each file is cut back to a random length.
+    case cut
+    /// Unsynced bytes read back as zeros; the file keeps its size.
+    case zeros
+    /// Unsynced bytes read back as random non-zero bytes; the file keeps its size.
+    case garbage
+    /// A segment created after the last directory fsync loses its name; files are cut.
+    case lostEntry
+}
+
+/// Plays a power cut on the log directory under `model`: every file is cut back to, or
+/// zero-filled or overwritten with garbage from, a random length between what its last
+/// fsync made durable (per the child's journal) and its size; under `lostEntry` a
+/// segment file created after the last fsync of the directory is removed first.
+func powerCut(dir: String, journal: String, model: PowerCut, random g: inout SplitMix64, tally: inout Tally) {
     var durable: [String: Int] = [:]
+    var created: [String: Int] = [:]
+    var lastDirectorySync = -1
     let lines = ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").split(separator: "\n")
-    for line in lines {
+    for (n, line) in lines.enumerated() {
         let p = line.split(separator: " ")
-        if p.count == 3, p[0] == "synced", let size = Int(p[2]) { durable[String(p[1])] = size }
+        if p.count == 3, p[0] == "synced", let size = Int(p[2]) {
+            durable[String(p[1])] = size
+            if p[1] == dir { lastDirectorySync = n }
+        }
         if p.count == 3, p[0] == "rename" { durable[String(p[2])] = durable.removeValue(forKey: String(p[1])) }
+        if p.count == 2, p[0] == "created" { created[String(p[1])] = n }
     }
+    tally.models[model.rawValue] += 1
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
     for name in names where name != "LOCK" {
         let path = dir + "/" + name
         guard let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil else { continue }
+        if model == .lostEntry, name.hasSuffix(".seg"), let at = created[path], at > lastDirectorySync {
+            try? FileManager.default.removeItem(atPath: path)
+            tally.segmentsLost += 1
+            tally.unsyncedBytesDropped += size
+            continue
+        }
         let safe = min(durable[path] ?? 0, size)
         guard size > safe else { continue }
         let cut = safe + g.next(upTo: size - safe + 1)
-        if cut < size, let h = FileHandle(forUpdatingAtPath: path) {
+        guard cut < size, let h = FileHandle(forUpdatingAtPath: path) else { continue }
+        switch model {
+        case .cut, .lostEntry:
             try? h.truncate(atOffset: UInt64(cut))
-            try? h.close()
-            tally.unsyncedBytesDropped += size - cut
+        case .zeros:
+            try? h.truncate(atOffset: UInt64(cut))
+            try? h.truncate(atOffset: UInt64(size))
+        case .garbage:
+            try? h.seek(toOffset: UInt64(cut))
+            try? h.write(contentsOf: Data((cut..<size).map { _ in UInt8(1 + g.next(upTo: 255)) }))
         }
+        try? h.close()
+        tally.unsyncedBytesDropped += size - cut
     }
 }
 
 /// Opens the log after a kill and checks every promise; returns what it found.
-func check(dir: String, maxAcked: UInt64, sync: SyncMode, segmentBytes: Int, tally: inout Tally) {
+func check(dir: String, maxAcked: UInt64, sync: SyncMode, segmentBytes: Int, model: PowerCut, tally: inout Tally) {
     do {
-        // Before anything repairs it: what the crash left must not look damaged.
+        // Before anything repairs it: what the crash left must not look damaged. Stale
+        // bytes or zeros over part of the last block, with nothing valid after them,
+        // cannot be told from a damaged last block: verify may say so, nothing else.
         let before = try FileLog.verify(directory: dir)
-        if let problem = before.problem { tally.failures.append("\(sync): verify right after the crash: \(problem)") }
+        if let problem = before.problem {
+            if problem.isTail && (model == .zeros || model == .garbage) {
+                tally.tailsFlagged += 1
+            } else {
+                tally.failures.append("\(sync) (\(model)): verify right after the crash: \(problem)")
+            }
+        }
         let log = try FileLog.open(at: dir, options: options(sync: sync, segmentBytes: segmentBytes))
         tally.tornBytesCut += log.recovery.droppedBytes
         let count = log.count
@@ -136,8 +195,8 @@ func trials(dir: String, count: Int, seed: UInt64, segmentBytes: Int) throws -> 
     var g = SplitMix64(seed: seed)
     var allGood = true
     let crashPoints = ["write:.seg:", "write:.idx:", "sync:.seg:", "sync:.idx:"]
-    print("| sync | kills | armed to die inside a write or fsync (fired) | acknowledged records | acknowledged but lost | unacknowledged but present (whole) | unsynced bytes dropped by the power cut | torn bytes cut by recovery | failures |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| sync | kills | armed to die inside a write or fsync (fired) | acknowledged records | acknowledged but lost | unacknowledged but present (whole) | unsynced bytes dropped by the power cut | torn bytes cut by recovery | failures | power cuts: cut / zeros / garbage / lost entry | segment files lost (name never durable) | last blocks verify flagged as damage or torn |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for sync in [SyncMode.always, .batch, .none] {
         let logDir = dir + "/log-\(sync)"
         let ackPath = dir + "/acks-\(sync)"
@@ -167,15 +226,16 @@ func trials(dir: String, count: Int, seed: UInt64, segmentBytes: Int) throws -> 
             let journal = ackPath + ".journal"
             let fired = ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.hasPrefix("crash ") }.count
             tally.crashPointsFired = fired
-            powerCut(dir: logDir, journal: journal, random: &g, tally: &tally)
+            let model = PowerCut.allCases[trial % PowerCut.allCases.count]
+            powerCut(dir: logDir, journal: journal, model: model, random: &g, tally: &tally)
             if acked == 0 && !FileLog.exists(at: logDir) {
                 // Killed before the log's identity was durable: nothing was promised, and
                 // the next writer creates the log (a leftover LOG.tmp does not stop it).
                 continue
             }
-            check(dir: logDir, maxAcked: acked, sync: sync, segmentBytes: segmentBytes, tally: &tally)
+            check(dir: logDir, maxAcked: acked, sync: sync, segmentBytes: segmentBytes, model: model, tally: &tally)
         }
-        print("| \(sync) | \(tally.trials) | \(tally.crashPoints) (\(tally.crashPointsFired)) | \(tally.ackedRecords) | \(tally.lostAcked) | \(tally.unackedPresent) | \(tally.unsyncedBytesDropped) | \(tally.tornBytesCut) | \(tally.failures.count) |")
+        print("| \(sync) | \(tally.trials) | \(tally.crashPoints) (\(tally.crashPointsFired)) | \(tally.ackedRecords) | \(tally.lostAcked) | \(tally.unackedPresent) | \(tally.unsyncedBytesDropped) | \(tally.tornBytesCut) | \(tally.failures.count) | \(tally.models.map(String.init).joined(separator: " / ")) | \(tally.segmentsLost) | \(tally.tailsFlagged) |")
         for f in tally.failures.prefix(5) { print("    FAILED: \(f)") }
         if !tally.failures.isEmpty { allGood = false }
     }

@@ -34,9 +34,11 @@ public enum FaultInjection {
     private static let journal = Atomic<Int32>(-1)
 
     /// Test-only: appends a line to the file at `path` for every successful `fsync`
-    /// (`synced PATH SIZE`), every rename (`rename FROM TO`) and every self-kill
-    /// (`crash PATH`), so that a crash harness knows which bytes were durable when the
-    /// process died and which crash points fired.
+    /// (`synced PATH SIZE`; a directory's own path for a directory sync), every rename
+    /// (`rename FROM TO`), every open that may create a file (`created PATH`) and every
+    /// self-kill (`crash PATH`), so that a crash harness knows which bytes and which
+    /// directory entries were durable when the process died and which crash points
+    /// fired.
     public static func journalSyncs(to path: String) {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         journal.store(fd, ordering: .sequentiallyConsistent)

@@ -12,6 +12,13 @@ public enum FileSystem {
         return stat(path, &info) == 0
     }
 
+    /// Whether `path` itself is a symbolic link, which is not followed
+    /// (`lstat(2)`): a dangling link counts.
+    public static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+
     /// Whether `path` is a directory (`stat(2)`).
     public static func isDirectory(_ path: String) -> Bool {
         var info = stat()
@@ -66,6 +73,14 @@ public enum FileSystem {
         }
     }
 
+    /// Gives the file at `source` a second name, `destination`, which must not exist
+    /// (`link(2)`): the bytes stay reachable under it when `source` is replaced.
+    public static func link(_ source: String, to destination: String) throws(SystemError) {
+        if Glibc.link(source, destination) != 0 {
+            throw SystemError(errno: errno, operation: "link", path: destination)
+        }
+    }
+
     /// Replaces `destination` with `source` in one step (`rename(2)`).
     public static func rename(_ source: String, to destination: String) throws(SystemError) {
         if Glibc.rename(source, destination) != 0 {
@@ -75,14 +90,22 @@ public enum FileSystem {
     }
 
     /// Writes `bytes` to `path` so that a reader sees either the old file or the whole
-    /// new one: a temporary file, fsync, rename, then fsync of the directory.
+    /// new one: a temporary file, fsync, rename, then fsync of the directory. If the
+    /// temporary file cannot be written it is removed and `path` is untouched.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, directory: String) throws(SystemError) {
         let temporary = path + ".tmp"
         let file = try SystemFile.open(temporary, access: .readWrite, create: true)
-        try file.truncate(to: 0)
-        try file.write(bytes, at: 0)
-        try file.sync()
-        file.close()
+        do {
+            try file.truncate(to: 0)
+            try file.write(bytes, at: 0)
+            try file.sync()
+            file.close()
+        } catch {
+            // A failed write (a full disk) leaves nothing behind.
+            file.close()
+            try? remove(temporary)
+            throw error
+        }
         try rename(temporary, to: path)
         try syncDirectory(directory)
     }

@@ -89,6 +89,7 @@ public final class SystemFile {
         if create { flags |= O_CREAT }
         if exclusive { flags |= O_EXCL }
         let fd = try retryingInterrupts("open", path) { Glibc.open(path, flags, mode) }
+        if create { FaultInjection.note("created \(path)") }
         return SystemFile(fd: fd, path: path)
     }
 

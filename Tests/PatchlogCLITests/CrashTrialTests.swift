@@ -20,6 +20,7 @@ import Testing
         let rows = text.split(separator: "\n").filter { $0.hasPrefix("| always") || $0.hasPrefix("| batch") || $0.hasPrefix("| none") }
         #expect(rows.count == 3)
         var dropped = 0, fired = 0
+        var models = [0, 0, 0, 0]
         for row in rows {
             let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
             #expect(cells[1] == "12", "12 kills per mode: \(row)")
@@ -28,7 +29,15 @@ import Testing
             #expect((UInt64(cells[3]) ?? 0) > 0, "the writers got appends acknowledged between kills: \(row)")
             dropped += Int(cells[6]) ?? 0
             fired += Int(cells[2].split(separator: "(").last?.dropLast() ?? "") ?? 0
+            // Power-cut models played: cut, zeros, garbage, lost directory entry.
+            #expect(cells.count >= 12, "power-cut model columns: \(row)")
+            if cells.count >= 12 {
+                for (i, n) in cells[9].split(separator: "/").enumerated() where i < 4 {
+                    models[i] += Int(n.trimmingCharacters(in: .whitespaces)) ?? 0
+                }
+            }
         }
+        #expect(models.allSatisfy { $0 > 0 }, "every power-cut model was played: \(models)")
         #expect(dropped > 0, "the power cuts dropped unsynced bytes")
         #expect(fired > 0, "some kills came from inside the store")
     }

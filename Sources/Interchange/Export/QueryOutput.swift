@@ -37,7 +37,7 @@ public enum QueryOutput {
 
     /// `patchlog state` for a person.
     public static func stateTable(_ s: VMState, at: Timestamp, supportedImage: Bool, asRecorded: UInt64?) -> String {
-        var out = "VM            \(s.vm)\n"
+        var out = "VM            \(TextTable.visible(s.vm))\n"
         out += "at            \(at)" + (asRecorded.map { " (as recorded up to sequence \($0))" } ?? "") + "\n"
         guard s.eventCount > 0 else { return out + "no events of this VM at or before that moment\n" }
         out += "registered    \(s.registered ? "yes" : "no")"

@@ -167,6 +167,7 @@ extension FileLog {
             let active = segments.last!
             if !pending.isEmpty { try active.file.write(pending, at: pendingAt) }
             if options.sync != .none { try active.file.sync() }
+            releaseSnapshot()
         } catch {
             restore(snapshot)
             throw error
@@ -178,19 +179,62 @@ extension FileLog {
         let segmentCount: Int
         let blocks: Int
         let end: Int
+        let indexedLength: Int
         let streams: Int
         let recentRaw: [UInt8]
         let chainHead: [UInt8]
+        /// How many entries ``FileLog/replacedFiles`` had: those after it are this
+        /// snapshot's to put back.
+        let replacedMark: Int
     }
 
+    /// Notes where the log stands, and keeps every index or fingerprints file a roll
+    /// replaces until the snapshot is released (``releaseSnapshot()``) or restored
+    /// (``restore(_:)``). Call holding `state`; every snapshot taken must be released
+    /// or restored, innermost first.
     func takeSnapshot() -> Snapshot {
         let last = segments.last!
-        return Snapshot(segmentCount: segments.count, blocks: last.blocks.count, end: last.end, streams: streamKeys.count, recentRaw: recentRaw, chainHead: chainHead)
+        snapshotMarks.append(replacedFiles.count)
+        return Snapshot(
+            segmentCount: segments.count, blocks: last.blocks.count, end: last.end, indexedLength: last.indexedLength,
+            streams: streamKeys.count, recentRaw: recentRaw, chainHead: chainHead, replacedMark: replacedFiles.count)
     }
 
-    /// Puts the log back where `snapshot` was taken: removes the segments created
-    /// since, truncates the one that was last, forgets streams added since (ids added
-    /// since stay in the id table, where lookups skip them).
+    /// Ends the innermost snapshot: what was written since stays. When no snapshot is
+    /// left, the kept copies of replaced files are removed.
+    func releaseSnapshot() {
+        snapshotMarks.removeLast()
+        if snapshotMarks.isEmpty { discardKeptFiles() }
+    }
+
+    /// Before a roll replaces `path` (an index or fingerprints file), keeps its bytes
+    /// under a second name (a hard link ending in `.tmp`, which a writer opening after
+    /// a crash removes), or notes that it did not exist, so that restoring the
+    /// innermost snapshot puts it back. Nothing to do outside a snapshot, or when this
+    /// snapshot already keeps the file.
+    func keepForTakeBack(_ path: String) throws {
+        guard let mark = snapshotMarks.last else { return }
+        if replacedFiles[mark...].contains(where: { $0.path == path }) { return }
+        var kept: String?
+        if FileSystem.exists(path) {
+            let name = path + ".kept-\(replacedFiles.count).tmp"
+            try? FileSystem.remove(name)
+            try FileSystem.link(path, to: name)
+            kept = name
+        }
+        replacedFiles.append((path, kept))
+    }
+
+    private func discardKeptFiles() {
+        for (_, kept) in replacedFiles { if let kept { try? FileSystem.remove(kept) } }
+        replacedFiles.removeAll()
+    }
+
+    /// Puts the log back where `snapshot` was taken and ends it: removes the segments
+    /// created since, truncates the one that was last, puts back the index and
+    /// fingerprints files replaced since, forgets streams added since (ids added since
+    /// stay in the id table, where lookups skip them). Every file in the directory is
+    /// byte for byte as it was.
     func restore(_ snapshot: Snapshot) {
         let start = segments[snapshot.segmentCount - 1]
         let created = segments[snapshot.segmentCount...]
@@ -206,10 +250,20 @@ extension FileLog {
         segments.removeSubrange(snapshot.segmentCount...)
         if start.blocks.count > snapshot.blocks {
             start.truncateBlocks(to: snapshot.blocks, streamsBefore: snapshot.streams)
-            if start.indexedLength > snapshot.end { start.indexedLength = 0 }
         }
         try? start.file.truncate(to: snapshot.end)
         try? start.file.sync()
+        // Index and fingerprints files replaced since go back to the bytes they had
+        // (or away, if they did not exist), newest first.
+        let putBack = replacedFiles[snapshot.replacedMark...]
+        for (path, kept) in putBack.reversed() {
+            if let kept { try? FileSystem.rename(kept, to: path) } else { try? FileSystem.remove(path) }
+        }
+        if !putBack.isEmpty { try? FileSystem.syncDirectory(directory) }
+        replacedFiles.removeSubrange(snapshot.replacedMark...)
+        start.indexedLength = snapshot.indexedLength
+        snapshotMarks.removeLast()
+        if snapshotMarks.isEmpty { discardKeptFiles() }
         for key in streamKeys[snapshot.streams...] { streamNumbers[key] = nil }
         streamKeys.removeSubrange(snapshot.streams...)
         recentRaw = snapshot.recentRaw
@@ -227,7 +281,9 @@ extension FileLog {
         guard access == .writer, lockFile != nil else { throw LogError.readOnly(directory: directory) }
         let snapshot = state.withLock { takeSnapshot() }
         do {
-            return try body()
+            let result = try body()
+            state.withLock { releaseSnapshot() }
+            return result
         } catch {
             state.withLock { restore(snapshot) }
             throw error
@@ -259,6 +315,8 @@ extension FileLog {
     private func roll() throws {
         let old = segments.last!
         try old.file.sync()
+        try keepForTakeBack(old.idsPath)
+        try keepForTakeBack(old.indexPath)
         try SegmentIndexFile.write(old, directory: directory)
         if recentRaw.count < options.dictionaryBytes { try refillRecent(from: old) }
         try createSegment(base: old.nextSequence, streamsBefore: old.streamsAfter, dictionary: recentRaw)

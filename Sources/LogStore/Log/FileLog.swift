@@ -33,6 +33,9 @@ public final class FileLog: LogStore, @unchecked Sendable {
     public let access: Access
     /// What opening it found and repaired.
     public private(set) var recovery = RecoveryReport()
+    /// Why ``close()`` could not write the index of the segment being appended to, if
+    /// it could not (the records are durable; the index is rebuilt on the next open).
+    public private(set) var closeError: (any Error)?
 
     let identity: LogIdentity
     var segments: [Segment] = []
@@ -84,6 +87,11 @@ public final class FileLog: LogStore, @unchecked Sendable {
     /// Group commit: appends waiting for the leader to write and sync them.
     let commitQueue = Condition()
     var queue: [CommitRequest] = []
+    /// Index and fingerprints files a segment roll replaced while a snapshot was open:
+    /// each path with a second name that keeps its old bytes (nil: it did not exist).
+    var replacedFiles: [(path: String, kept: String?)] = []
+    /// Per open snapshot, innermost last: the count of ``replacedFiles`` when taken.
+    var snapshotMarks: [Int] = []
     var leaderActive = false
     /// The last block decoded for a point read.
     let readDecoder = BlockDecoder()
@@ -155,15 +163,27 @@ public final class FileLog: LogStore, @unchecked Sendable {
     }
 
     /// Writes the index of the segment being appended to, and releases the writer
-    /// lock. Called when the log is released; calling it earlier ends appends.
+    /// lock. Called when the log is released; calling it earlier ends appends. An
+    /// index that cannot be written (a full disk) is not reported here but kept in
+    /// ``closeError``; ``finish()`` throws it instead.
     public func close() {
-        state.withLock {
+        do { try finish() } catch { closeError = error }
+    }
+
+    /// Like ``close()``, but throws if the index of the segment being appended to
+    /// cannot be written. The records are durable either way and the lock is released;
+    /// a missing or stale index is rebuilt when the log is next opened (the failed
+    /// write leaves no temporary file behind).
+    public func finish() throws {
+        try state.withLock {
             guard let lockFile else { return }
-            if let last = segments.last, last.indexedLength != last.end {
-                try? SegmentIndexFile.write(last, directory: directory)
+            defer {
+                lockFile.close()
+                self.lockFile = nil
             }
-            lockFile.close()
-            self.lockFile = nil
+            if let last = segments.last, last.indexedLength != last.end {
+                do throws(SystemError) { try SegmentIndexFile.write(last, directory: directory) } catch { throw LogError.io(error) }
+            }
         }
     }
 
@@ -199,7 +219,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
             guard let loaded = try SegmentLoader.load(
                 directory: directory, base: base, writable: access == .writer, streamsBefore: UInt32(streamKeys.count))
             else {
-                guard isLast else { throw LogError.corrupt(path: path, offset: 0, reason: "segment header is cut short") }
+                guard isLast else { throw LogError.corrupt(path: path, offset: 0, reason: "segment header is cut short or damaged, and no block follows it") }
                 let size = (try? FileSystem.read(path).count) ?? 0
                 recovery.droppedBytes += size
                 recovery.droppedAt = (LogFormat.segmentName(base: base), 0)
@@ -237,14 +257,13 @@ public final class FileLog: LogStore, @unchecked Sendable {
         guard let offset = tail.invalidFrom else { return }
         let name = LogFormat.segmentName(base: segment.base)
         guard isLast else {
-            throw LogError.corrupt(path: segment.path, offset: offset, reason: "a sealed segment ends in \(tail.invalidBytes) bytes that are not a whole block")
+            var reason = "a sealed segment ends in \(tail.invalidBytes) bytes that are not a whole block"
+            if case let .garbage(_, _, why) = tail { reason += " (\(why))" }
+            throw LogError.corrupt(path: segment.path, offset: offset, reason: reason)
         }
-        if case let .badFinalBlock(_, _, reason) = tail {
-            let writerActive = access == .reader && WriterLock.isHeld(directory: directory)
-            guard writerActive else {
-                throw LogError.corrupt(path: segment.path, offset: offset, reason: reason + "; run `patchlog salvage` to see what is readable")
-            }
-        }
+        // In the last segment every tail (a partial block, zeros, bytes that are not a
+        // valid block with no valid block after them) is what a crash or power cut can
+        // leave: the writer cuts it, a reader ignores it.
         recovery.droppedBytes += tail.invalidBytes
         recovery.droppedAt = (name, offset)
         if access == .writer {

@@ -13,10 +13,16 @@ public struct VerificationReport: Sendable, Equatable {
         public var reason: String
         /// The first sequence number that cannot be read because of it, if known.
         public var firstUnreadableSequence: UInt64?
+        /// Whether the problem is the tail of the last segment: bytes that are not a
+        /// valid block, with no valid block after them, that no zero run explains. A
+        /// power cut can leave this (stale bytes in a write it tore) as well as damage
+        /// can, and opening the log as the writer cuts it.
+        public var isTail = false
 
         /// `file at offset N: reason`.
         public var description: String {
             "\(file) at offset \(offset): \(reason)" + (firstUnreadableSequence.map { " (records from sequence \($0) on)" } ?? "")
+                + (isTail ? "; nothing valid follows it, so it may also be a write torn by a power cut: opening the log as the writer cuts it" : "")
         }
     }
 
@@ -64,12 +70,14 @@ extension FileLog {
                 try SegmentLoader.load(directory: directory, base: base, writable: false, streamsBefore: streams, useIndex: false, chain: chain)
             }
             if case let .failure(.corrupt(path, offset, reason)) = result {
-                report.problem = .init(file: lastComponent(path), offset: offset, reason: reason, firstUnreadableSequence: expected)
+                // The damaged block's first sequence: the one after the last block that
+                // checked out (in this segment, or the segment's first).
+                report.problem = .init(file: lastComponent(path), offset: offset, reason: reason, firstUnreadableSequence: max(expected, chain.nextSequence))
                 return report
             }
             let loaded = try result.get()
             guard let loaded else {
-                if isLast { report.notes.append("\(name): header cut short by a crash; the next writer removes it") } else {
+                if isLast { report.notes.append("\(name): header cut short or torn by a crash or power cut, and no block after it; the next writer removes it") } else {
                     report.problem = .init(file: name, offset: 0, reason: "segment header is cut short", firstUnreadableSequence: expected)
                 }
                 break
@@ -82,8 +90,8 @@ extension FileLog {
             streams = segment.streamsAfter
             if let offset = loaded.tail.invalidFrom {
                 let writing = WriterLock.isHeld(directory: directory)
-                if case let .badFinalBlock(_, _, reason) = loaded.tail, !writing || !isLast {
-                    report.problem = .init(file: name, offset: offset, reason: reason, firstUnreadableSequence: expected)
+                if case let .garbage(_, _, reason) = loaded.tail, !writing || !isLast {
+                    report.problem = .init(file: name, offset: offset, reason: reason, firstUnreadableSequence: expected, isTail: isLast)
                     return report
                 }
                 if !isLast {
@@ -92,7 +100,7 @@ extension FileLog {
                 }
                 report.notes.append(writing
                     ? "\(name): \(loaded.tail.invalidBytes) bytes at offset \(offset) are being written by the writer"
-                    : "\(name): torn tail of \(loaded.tail.invalidBytes) bytes at offset \(offset), left by a crash; the next writer cuts it")
+                    : "\(name): torn tail of \(loaded.tail.invalidBytes) bytes at offset \(offset), left by a crash or power cut; the next writer cuts it")
             }
             // The index file, if present, must agree with the segment.
             let indexed = Segment(base: base, directory: directory, file: segment.file, header: segment.header)

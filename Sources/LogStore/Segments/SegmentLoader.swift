@@ -2,31 +2,42 @@ import ByteCoding
 import SystemIO
 
 /// What the end of a segment looked like when it was loaded.
+///
+/// Every case but ``clean`` is a *tail*: bytes after the last valid block (header and
+/// block checksums both verify) at whose offsets no later valid block begins. In the
+/// last segment a writer cuts a tail and a reader ignores it; in a sealed segment it
+/// is damage. Bytes that fail their checks with a valid block after them are never a
+/// tail: the scan throws ``LogError/corrupt(path:offset:reason:)`` for them.
 enum SegmentTail: Equatable {
     /// The last block ends exactly at the end of the file.
     case clean
-    /// The file ends inside a block, or inside the header of a segment whose creation
-    /// was cut short: a write the process did not finish.
+    /// The file ends inside a block whose header is intact, or inside a block header,
+    /// or inside the header of a segment whose creation was cut short: a write the
+    /// process did not finish.
     case torn(offset: Int, bytes: Int)
-    /// Only zero bytes follow the last block (space the file system allocated but the
-    /// writer never filled).
+    /// A run of zero bytes reaches the end of the file and explains why the bytes at
+    /// `offset` are not a block: it starts at a block boundary, inside a block header,
+    /// or inside a block body early enough to cover the block's checksum. Space the
+    /// file system allocated but nobody wrote (a power cut).
     case zeroFilled(offset: Int, bytes: Int)
-    /// The last block is complete but fails its checksum: damage, or a write still in
-    /// progress when a reader looks.
-    case badFinalBlock(offset: Int, bytes: Int, reason: String)
+    /// The bytes from `offset` to the end are not a valid block (a header or block
+    /// checksum fails) and nothing valid follows, but no zero run explains it: a write
+    /// torn by a power cut (stale bytes the file system never overwrote) cannot be told
+    /// from a damaged last block. A writer cuts it like any tail; `verify` reports it.
+    case garbage(offset: Int, bytes: Int, reason: String)
 
     /// The byte offset from which the tail is not valid, if any.
     var invalidFrom: Int? {
         switch self {
         case .clean: return nil
-        case let .torn(o, _), let .zeroFilled(o, _), let .badFinalBlock(o, _, _): return o
+        case let .torn(o, _), let .zeroFilled(o, _), let .garbage(o, _, _): return o
         }
     }
     /// How many bytes past the valid end.
     var invalidBytes: Int {
         switch self {
         case .clean: return 0
-        case let .torn(_, b), let .zeroFilled(_, b), let .badFinalBlock(_, b, _): return b
+        case let .torn(_, b), let .zeroFilled(_, b), let .garbage(_, b, _): return b
         }
     }
 }
@@ -34,6 +45,9 @@ enum SegmentTail: Equatable {
 /// The hash-chain link a verifying scan has reached (``HashChain``).
 final class ChainCheck {
     var head: [UInt8]
+    /// The sequence after the last block whose link was checked: where damage found
+    /// next begins (0 before any block).
+    var nextSequence: UInt64 = 0
     init(head: [UInt8]) { self.head = head }
 }
 
@@ -48,8 +62,9 @@ enum SegmentLoader {
         let indexRebuilt: Bool
     }
 
-    /// Returns nil when the file ends inside the segment header: a segment whose
-    /// creation was cut short, which holds no records.
+    /// Returns nil when the file ends inside the segment header, or when the header
+    /// fails its checks and no valid block follows it: a segment whose creation was
+    /// cut short (by a crash or a power cut), which holds no records.
     static func load(
         directory: String, base: UInt64, writable: Bool, streamsBefore: UInt32, useIndex: Bool = true, chain: ChainCheck? = nil
     ) throws(LogError) -> Loaded? {
@@ -68,7 +83,15 @@ enum SegmentLoader {
             case let .header(h): header = h
             case .incomplete: return nil
             case let .newerVersion(v): throw LogError.newerFormat(path: path, version: v, supported: LogFormat.version)
-            case let .bad(reason): throw LogError.corrupt(path: path, offset: 0, reason: reason)
+            case let .bad(reason):
+                // A header a power cut tore (zeros or stale bytes where it was written
+                // but never synced) leaves a file with no valid block at any offset:
+                // a segment whose creation was cut short, which holds no records (its
+                // header is synced before any block is appended). With a valid block
+                // in it, a bad header is damage.
+                let all = try file.read(at: 0, count: size)
+                if firstValidBlock(in: all, after: 0) == nil { return nil }
+                throw LogError.corrupt(path: path, offset: 0, reason: reason)
             }
             guard header.base == base else {
                 throw LogError.corrupt(path: path, offset: 12, reason: "header says base sequence \(header.base), file name says \(base)")
@@ -107,20 +130,28 @@ enum SegmentLoader {
             switch BlockHeader.parse(headBytes, at: 0) {
             case let .success(h): header = h
             case let .failure(failure):
-                if try allZero(segment, from: offset, size: size) { return .zeroFilled(offset: offset, bytes: remaining) }
-                throw LogError.corrupt(path: segment.path, offset: offset, reason: failure.reason)
+                // A header whose own checksum verifies but whose fields are impossible
+                // was written that way: damage, never a torn write.
+                if headerChecksumMatches(headBytes) {
+                    throw LogError.corrupt(path: segment.path, offset: offset, reason: failure.reason)
+                }
+                return try invalidTail(segment, from: offset, size: size, reason: failure.reason, checksumAt: nil)
             }
             if header.totalLength > remaining {
                 return .torn(offset: offset, bytes: remaining)
             }
             let bytes: [UInt8]
             do { bytes = try segment.file.read(at: offset, count: header.totalLength) } catch { throw LogError.io(error) }
+            let checksumAt = LogFormat.blockHeaderSize + header.storedLength
+            guard CRC32C.checksum(bytes, range: 0..<checksumAt) == ByteReader.u32(bytes, at: checksumAt) else {
+                return try invalidTail(
+                    segment, from: offset, size: size,
+                    reason: "block checksum mismatch (records from sequence \(header.firstSequence))", checksumAt: offset + checksumAt)
+            }
             do {
-                try decoder.decode(bytes, at: 0, header: header, dictionary: segment.header.dictionary)
+                try decoder.decodeVerified(bytes, at: 0, header: header, dictionary: segment.header.dictionary)
             } catch {
-                if header.totalLength == remaining {
-                    return .badFinalBlock(offset: offset, bytes: remaining, reason: error.reason)
-                }
+                // Both checksums verify: these bytes are what was written. Damage.
                 throw LogError.corrupt(path: segment.path, offset: offset, reason: error.reason)
             }
             if let chain {
@@ -153,9 +184,53 @@ enum SegmentLoader {
             segment.add(entry, newStreams: decoder.newStreams, streams: decoder.streams, keys: decoder.keyValues, idHashes: (0..<decoder.count).map { i in
                 IDHash.hash32(IDHash.hash64(decoder.idBytes[decoder.idStarts[i]..<decoder.idStarts[i + 1]]))
             })
+            chain?.nextSequence = segment.nextSequence
             offset += header.totalLength
         }
         return .clean
+    }
+
+    /// The bytes from `offset` to `size` do not form a valid block (`reason`). If a
+    /// valid block (header and block checksums both verify) begins at any later
+    /// offset, that is damage in the middle of the segment and this throws. Otherwise
+    /// it is a tail: zero-filled when the run of zeros that ends the file starts early
+    /// enough to explain the failure (inside the header, or at or before the block
+    /// checksum at `checksumAt`, when the header was read), garbage otherwise.
+    private static func invalidTail(
+        _ segment: Segment, from offset: Int, size: Int, reason: String, checksumAt: Int?
+    ) throws(LogError) -> SegmentTail {
+        let bytes: [UInt8]
+        do { bytes = try segment.file.read(at: offset, count: size - offset) } catch { throw LogError.io(error) }
+        if let later = firstValidBlock(in: bytes, after: 0) {
+            throw LogError.corrupt(path: segment.path, offset: offset, reason: reason + " (a valid block follows at offset \(offset + later))")
+        }
+        var zerosFrom = bytes.count
+        while zerosFrom > 0 && bytes[zerosFrom - 1] == 0 { zerosFrom -= 1 }
+        let explained = checksumAt.map { offset + zerosFrom <= $0 } ?? (zerosFrom < LogFormat.blockHeaderSize)
+        if zerosFrom == 0 || explained { return .zeroFilled(offset: offset, bytes: bytes.count) }
+        return .garbage(offset: offset, bytes: bytes.count, reason: reason)
+    }
+
+    /// The offset after `start` in `bytes` of the first valid block: its header
+    /// checksum verifies and the whole block, which fits in `bytes`, matches its block
+    /// checksum. Sequence numbers and chain links are not looked at.
+    static func firstValidBlock(in bytes: [UInt8], after start: Int) -> Int? {
+        let minimum = LogFormat.blockHeaderSize + LogFormat.blockTrailerSize
+        var at = start + 1
+        while at + minimum <= bytes.count {
+            defer { at += 1 }
+            guard bytes[at] == LogFormat.blockKind, case let .success(header) = BlockHeader.parse(bytes, at: at) else { continue }
+            let end = at + header.totalLength
+            guard end <= bytes.count else { continue }
+            if CRC32C.checksum(bytes, range: at..<(end - 4)) == ByteReader.u32(bytes, at: end - 4) { return at }
+        }
+        return nil
+    }
+
+    /// Whether the header's own checksum (over its first 52 bytes) verifies.
+    private static func headerChecksumMatches(_ head: [UInt8]) -> Bool {
+        head.count >= LogFormat.blockHeaderSize
+            && CRC32C.checksum(head, range: 0..<LogFormat.blockHeaderChecked) == ByteReader.u32(head, at: LogFormat.blockHeaderChecked)
     }
 
     private static func allZero(_ segment: Segment, from offset: Int, size: Int) throws(LogError) -> Bool {

@@ -24,7 +24,7 @@ extension Patchlog {
         var out: String?
 
         func validate() throws {
-            try Output.validate(out)
+            try Output.validate(out, refuseExisting: true)
         }
 
         func run() throws {
@@ -36,7 +36,7 @@ extension Patchlog {
             let cp = try Checkpoint.make(log: log, logID: log.logID, treeSize: treeSize, time: time, key: signing)
             let file = try Output.open(out)
             try file.writeNext(Array(cp.text.utf8))
-            if out != nil { file.close() }
+            try file.commit()
         }
     }
 }

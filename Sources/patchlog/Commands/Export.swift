@@ -52,8 +52,8 @@ extension Patchlog {
             if count == 0 && (vm != nil || kb != nil || type != nil || since != nil || until != nil) {
                 Terminal.note("no event matches " + filterDescription)
             }
+            try handle.commit()
             if let out {
-                handle.close()
                 Terminal.note("wrote \(Terminal.grouped(count)) events to \(out)")
             }
         }

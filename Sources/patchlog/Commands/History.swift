@@ -40,7 +40,7 @@ extension Patchlog {
                 table.add([event.time.description, String(seq) + (lateSequences.contains(seq) ? " late" : ""), EventSummary.describe(event)])
             }
             let vmName = replayer.log.knownVM(vm) ?? vm
-            emit("history of \(vmName)\n\n" + (table.rows.isEmpty ? "no events in that period\n" : table.text))
+            emit("history of \(TextTable.visible(vmName))\n\n" + (table.rows.isEmpty ? "no events in that period\n" : table.text))
         }
     }
 }

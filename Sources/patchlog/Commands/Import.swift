@@ -62,14 +62,14 @@ extension Patchlog {
                 try? SystemFile.standardError.writeNext(Array("\rimporting: \(Terminal.grouped(progress.lines)) lines, \(Terminal.fixed(mb, 0)) MB, \(Terminal.fixed(rate, 0)) MB/s   ".utf8))
             }
             if showProgress { try? SystemFile.standardError.writeNext(Array("\r\u{1B}[K".utf8)) }
-            store.close()
+            LogLocation.finish(store)
             let seconds = Double(wallClockNanoseconds() - started) / 1e9
             print("imported \(file == "-" ? "standard input" : file): \(Terminal.grouped(report.lines)) lines, \(Terminal.grouped(report.appended)) events appended, \(Terminal.grouped(report.duplicates)) already in the log (\(Terminal.fixed(seconds, 1)) s)")
         }
 
         private func runAzure() throws {
             let store = try location.open(.writer, options: write.logOptions)
-            defer { store.close() }
+            defer { LogLocation.finish(store) }
             let sourcesDirectory = location.directory + "/" + RawPayloadStore.directoryName
             let hadSources = FileLog.exists(at: sourcesDirectory)
             guard let sources = try RawPayloadStore.open(logDirectory: location.directory, access: .writer, create: true) else { return }

@@ -54,6 +54,13 @@ extension Patchlog {
                     throw CommandFailure("--seq \(seq) is past the end of checkpoint \(checkpoint): it covers " + (cp.treeSize == 0 ? "no records" : "records 1...\(cp.treeSize)"))
                 }
                 let proof = try context(checkpoint) { try InclusionProof.make(log: log, logID: log.logID, sequence: seq, treeSize: cp.treeSize) }
+                // A proof is only worth handing out if it proves something: a log that
+                // no longer hashes to the checkpoint's root gets none (exit 4, as
+                // `verify --checkpoint` would).
+                guard proof.verify(against: cp) else {
+                    print("CHANGED: the log no longer matches checkpoint \(checkpoint): record \(seq) does not prove into its root; `patchlog verify --checkpoint \(checkpoint) --key PUB` names the first difference")
+                    throw ExitCode(ExitCodes.differs)
+                }
                 text = proof.text(comment: describe(proof.record))
             } else if let from, let to {
                 let old = try EvidenceFiles.checkpoint(from)
@@ -64,13 +71,18 @@ extension Patchlog {
                 guard old.treeSize <= new.treeSize else {
                     throw CommandFailure("--from \(from) (\(old.treeSize) records) is newer than --to \(to) (\(new.treeSize) records): give the older checkpoint with --from")
                 }
-                text = try context("\(from) and \(to)") { try ConsistencyProof.make(log: log, logID: log.logID, oldSize: old.treeSize, newSize: new.treeSize).text }
+                let proof = try context("\(from) and \(to)") { try ConsistencyProof.make(log: log, logID: log.logID, oldSize: old.treeSize, newSize: new.treeSize) }
+                guard proof.verify(old: old, new: new) else {
+                    print("CHANGED: the log no longer matches \(from) and \(to): no consistency proof between them can be made from it; `patchlog verify --checkpoint` names the first difference")
+                    throw ExitCode(ExitCodes.differs)
+                }
+                text = proof.text
             } else {
                 return
             }
             let file = try Output.open(out)
             try file.writeNext(Array(text.utf8))
-            if out != nil { file.close() }
+            try file.commit()
         }
 
         /// Runs `body`, naming the checkpoint(s) a failure is about.

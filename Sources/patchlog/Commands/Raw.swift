@@ -59,6 +59,7 @@ extension Patchlog {
                 throw CommandFailure("\(name): record \(index + 1): \(reason)")
             }
             let appended = outcomes.filter { if case .appended = $0 { true } else { false } }.count
+            LogLocation.finish(log)
             print("appended \(appended) records, \(outcomes.count - appended) already in the log; last sequence \(log.count)")
         }
     }

@@ -57,7 +57,7 @@ extension Patchlog {
                                                     timelines: lines, timelinesChosen: chosen, since: span.since, until: span.until))
             let file = try Output.open(out)
             try file.writeNext(Array(html.utf8))
-            file.close()
+            try file.commit()
             Terminal.note("wrote \(out): \(result.findings(since: span.since, until: span.until).count) findings, \(lines.count) timelines")
         }
     }

@@ -51,7 +51,7 @@ extension Patchlog {
                     }
                     _ = try target.append(batch)
                 }
-                store.close()
+                LogLocation.finish(store)
                 Terminal.note("simulated \(Terminal.grouped(count)) events into \(log)")
                 return
             }
@@ -64,7 +64,8 @@ extension Patchlog {
                 if text.bytes.count >= 1 << 20 { try handle.writeNext(text.bytes); text.clear() }
             }
             try handle.writeNext(text.bytes)
-            if out != nil { handle.close(); Terminal.note("simulated \(Terminal.grouped(count)) events into \(out!)") }
+            try handle.commit()
+            if out != nil { Terminal.note("simulated \(Terminal.grouped(count)) events into \(out!)") }
         }
     }
 }

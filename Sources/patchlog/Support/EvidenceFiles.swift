@@ -12,8 +12,20 @@ enum EvidenceFiles {
         }
     }
 
+    /// The checkpoint in the file at `path`. A file that is not a checkpoint at all
+    /// (no `patchlog checkpoint 1` line first) is an error (exit 1); one that begins as
+    /// a checkpoint but whose fields do not parse or do not agree (an edited
+    /// `sequence` or `tree-size` line) was altered: not valid, exit 6.
     static func checkpoint(_ path: String) throws -> Checkpoint {
-        try Checkpoint(text: try text(path, what: "checkpoint"), file: path)
+        let content = try text(path, what: "checkpoint")
+        do {
+            return try Checkpoint(text: content, file: path)
+        } catch {
+            let first = content.split(separator: "\n", omittingEmptySubsequences: false).first { !$0.hasPrefix("#") }
+            guard first == "patchlog checkpoint 1" else { throw error }
+            print("CHECKPOINT NOT VALID: \(error): the checkpoint was altered")
+            throw ExitCode(ExitCodes.checkpointInvalid)
+        }
     }
 
     static func publicKey(_ path: String) throws -> VerifyingKey {

@@ -23,6 +23,15 @@ struct LogLocation: ParsableArguments {
         }
         return log
     }
+
+    /// Closes a log opened as the writer; if the index of its last segment cannot be
+    /// written (a full disk), says so as a warning: the records are durable, and the
+    /// index is rebuilt when the log is next opened.
+    static func finish(_ log: FileLog) {
+        do { try log.finish() } catch {
+            Terminal.note("warning: \(log.directory): the index could not be written at close (\(error)); the records are durable and the index is rebuilt when the log is next opened")
+        }
+    }
 }
 
 /// Options of commands that append.
