@@ -225,6 +225,7 @@ struct ColumnStudy {
             }
         }
         if all || experiments.contains("ids") {
+            variants.append(Variant(name: "ids: front-coded (before flag bit 1)", dictionary: .segment, make: { Self.body($0, ids: BlockStudy.encodeIDsFrontCoded) }))
             variants.append(Variant(name: "ids: hex delta", dictionary: .segment, make: { Self.body($0, ids: Self.numericDeltaIDs(hex: true)) }))
             variants.append(Variant(name: "ids: decimal delta", dictionary: .segment, make: { Self.body($0, ids: Self.numericDeltaIDs(hex: false)) }))
         }

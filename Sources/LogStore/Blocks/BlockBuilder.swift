@@ -2,7 +2,7 @@ import ByteCoding
 import BlockCompression
 
 /// Collects records for one block and encodes them (see docs/log-format.md, "Block
-/// body"): columns of times, stream numbers, front-coded ids, keys, payload lengths,
+/// body"): columns of times, stream numbers, numeric-coded ids, keys, payload lengths,
 /// then the payloads, preceded by the stream keys this block is the first to use.
 ///
 /// Columns rather than rows put like next to like, which is what LZ4 finds.
@@ -55,7 +55,7 @@ struct BlockBuilder {
             previous = t
         }
         for s in streams { w.varint(UInt64(s)) }
-        Self.frontCode(ids, into: &w)
+        IDCoding.encode(ids, into: &w)
         for k in keys {
             w.varint(k.count)
             var previous: UInt32 = 0
@@ -80,7 +80,7 @@ struct BlockBuilder {
         let stored = useCompressed ? compressed : body
         let header = BlockHeader(
             compressed: useCompressed, count: count, rawLength: body.count,
-            storedLength: stored.count, firstSequence: firstSequence, link: link)
+            storedLength: stored.count, firstSequence: firstSequence, link: link, numericIDs: true)
         var w = ByteWriter(capacity: header.totalLength)
         header.encode(into: &w)
         w.raw(stored)

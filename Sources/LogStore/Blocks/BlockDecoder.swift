@@ -75,6 +75,7 @@ final class BlockDecoder {
         var keyStarts = take(&self.keyStarts), keyValues = take(&self.keyValues)
         newStreams.removeAll(keepingCapacity: true)
         let n = header.count
+        let numericIDs = header.numericIDs
         var newStreamBase: UInt32 = 0
         var defined: [String] = []
         let ok: Bool = body.withUnsafeBufferPointer { buffer in
@@ -103,7 +104,26 @@ final class BlockDecoder {
             }
             if timelineOnly { return true }
             var previousStart = 0
-            if skipsIDs {
+            if numericIDs {
+                for i in 0..<n {
+                    guard let tag = r.varint() else { return false }
+                    let start = idBytes.count
+                    if tag & 3 == 0 {
+                        guard let rest = r.bytes(limit: LogFormat.maxKeyBytes) else { return false }
+                        if skipsIDs { idStarts.append(0); continue }
+                        let shared = tag >> 2
+                        guard shared <= UInt64(i == 0 ? 0 : start - previousStart), Int(shared) + rest.count <= LogFormat.maxKeyBytes else { return false }
+                        for k in 0..<Int(shared) { idBytes.append(idBytes[previousStart + k]) }
+                        idBytes.append(contentsOf: rest)
+                    } else {
+                        guard i > 0 else { return false }
+                        if skipsIDs { idStarts.append(0); continue }
+                        guard IDCoding.appendNumeric(tag: tag, previousStart: previousStart, to: &idBytes) else { return false }
+                    }
+                    idStarts.append(start)
+                    previousStart = start
+                }
+            } else if skipsIDs {
                 for _ in 0..<n {
                     guard r.varint() != nil, r.bytes(limit: LogFormat.maxKeyBytes) != nil else { return false }
                     idStarts.append(0)

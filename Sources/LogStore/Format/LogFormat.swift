@@ -25,6 +25,11 @@ enum LogFormat {
     // Blocks.
     static let blockKind: UInt8 = 0xB1
     static let blockFlagCompressed: UInt8 = 0x01
+    /// The id column is numeric-coded (``IDCoding``); clear in blocks written before
+    /// it existed, whose ids are front-coded.
+    static let blockFlagNumericIDs: UInt8 = 0x02
+    /// Every flag this build understands; a block with any other is refused.
+    static let blockFlagsKnown: UInt8 = blockFlagCompressed | blockFlagNumericIDs
     static let blockHeaderSize = 56
     /// The header bytes its own CRC covers (all but the CRC).
     static let blockHeaderChecked = 52

@@ -69,6 +69,11 @@ import ByteCoding
     }
 
     public static func encodeIDs(_ ids: [[UInt8]], into w: inout ByteWriter) {
+        IDCoding.encode(ids, into: &w)
+    }
+
+    /// The id column of blocks without the numeric-ids flag.
+    public static func encodeIDsFrontCoded(_ ids: [[UInt8]], into w: inout ByteWriter) {
         BlockBuilder.frontCode(ids, into: &w)
     }
 
