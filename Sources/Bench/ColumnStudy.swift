@@ -109,50 +109,19 @@ struct ColumnStudy {
             case .streams: if let streamEncoder { streamEncoder(c.streams, &w) } else { BlockStudy.encodeStreams(c.streams, into: &w) }
             case .ids: if let idEncoder { idEncoder(c.ids, &w) } else { BlockStudy.encodeIDs(c.ids, into: &w) }
             case .keys: BlockStudy.encodeKeys(c.keys, into: &w)
-            case .lengths: for p in payloads { w.varint(p.count) }
+            case .lengths:
+                for (p, original) in zip(payloads, c.payloads) { w.varint(guidColumn ? original.count : p.count) }
+                if guidColumn {
+                    for p in c.payloads {
+                        if let r = EventCodec.randomBytes(Array(p)) { w.varint(r.lowerBound + 1); w.varint(r.count) } else { w.varint(0) }
+                    }
+                }
             case .payloads:
-                for p in payloads { w.raw(p) }
                 if guidColumn { w.raw(guids) }
+                for p in payloads { w.raw(p) }
             }
         }
         return w.bytes
-    }
-
-    // MARK: id encodings tried
-
-    /// The id split into a prefix and a tail of digits of `radix` (at most 18 of them).
-    static func split(_ id: [UInt8], hex: Bool) -> (prefix: ArraySlice<UInt8>, tail: ArraySlice<UInt8>, value: UInt64)? {
-        var i = id.count
-        func isDigit(_ c: UInt8) -> Bool { (48...57).contains(c) || (hex && (97...102).contains(c)) }
-        while i > 0 && isDigit(id[i - 1]) && id.count - i < 15 { i -= 1 }
-        guard i < id.count else { return nil }
-        var v: UInt64 = 0
-        for c in id[i...] { v = v * (hex ? 16 : 10) + UInt64(c <= 57 ? c - 48 : c - 87) }
-        return (id[..<i], id[i...], v)
-    }
-
-    /// Same prefix and width as the previous id: `zigzag(delta) << 1`; else `shared << 1 | 1`, rest.
-    static func numericDeltaIDs(hex: Bool) -> ([[UInt8]], inout ByteWriter) -> Void {
-        { ids, w in
-            var previous: [UInt8] = []
-            var previousSplit: (prefix: ArraySlice<UInt8>, tail: ArraySlice<UInt8>, value: UInt64)?
-            for id in ids {
-                let s = split(id, hex: hex)
-                if let s, let p = previousSplit, s.prefix.elementsEqual(p.prefix), s.tail.count == p.tail.count {
-                    let d = Int64(bitPattern: s.value &- p.value)
-                    w.varint(UInt64(bitPattern: (d << 1) ^ (d >> 63)) << 1)
-                } else {
-                    var shared = 0
-                    let limit = min(previous.count, id.count)
-                    while shared < limit && previous[shared] == id[shared] { shared += 1 }
-                    w.varint(UInt64(shared) << 1 | 1)
-                    w.varint(id.count - shared)
-                    w.raw(id[shared...])
-                }
-                previous = id
-                previousSplit = s
-            }
-        }
     }
 
     // MARK: stream encodings tried
@@ -214,38 +183,38 @@ struct ColumnStudy {
             var compressor: LZ4Compressor?
             enum Dictionary { case segment, none, sliding }
         }
-        var variants: [Variant] = [Variant(name: "current encoding", dictionary: .segment, make: { Self.body($0) })]
+        var variants: [Variant] = [
+            Variant(name: "as the writer writes now", dictionary: .segment, make: { BlockStudy.writerBody($0, randomBytes: EventCodec.randomBytes) }),
+            Variant(name: "format 2 as of 4fd8e6c", dictionary: .segment, make: { Self.body($0, ids: BlockStudy.encodeIDsFrontCoded) }),
+            Variant(name: "numeric ids, GUIDs apart (as the writer)", dictionary: .segment, make: { Self.body($0, guidColumn: true) }),
+        ]
         let all = experiments.contains("all")
         if all || experiments.contains("columns") {
             for part in Part.allCases {
-                variants.append(Variant(name: "without \(part.rawValue)", dictionary: .segment, make: { Self.body($0, without: part) }))
+                variants.append(Variant(name: "without \(part.rawValue)", dictionary: .segment, make: { Self.body($0, without: part, guidColumn: true) }))
             }
             for label in ["type byte", "flags", "activity guid", "activity text", "install request", "patch count", "kb", "classifications", "patch bits", "extra", "other types"] {
-                variants.append(Variant(name: "without payload \(label)", dictionary: .segment, make: { Self.body($0, dropLabels: [label]) }))
+                variants.append(Variant(name: "without payload \(label)", dictionary: .segment, make: { Self.body($0, dropLabels: [label], guidColumn: label != "activity guid") }))
             }
         }
         if all || experiments.contains("ids") {
-            variants.append(Variant(name: "ids: front-coded (before flag bit 1)", dictionary: .segment, make: { Self.body($0, ids: BlockStudy.encodeIDsFrontCoded) }))
-            variants.append(Variant(name: "ids: hex delta", dictionary: .segment, make: { Self.body($0, ids: Self.numericDeltaIDs(hex: true)) }))
-            variants.append(Variant(name: "ids: decimal delta", dictionary: .segment, make: { Self.body($0, ids: Self.numericDeltaIDs(hex: false)) }))
+            variants.append(Variant(name: "ids front-coded (before flag bit 1)", dictionary: .segment, make: { Self.body($0, guidColumn: true, ids: BlockStudy.encodeIDsFrontCoded) }))
         }
         if all || experiments.contains("guid") {
-            variants.append(Variant(name: "guid column", dictionary: .segment, make: { Self.body($0, guidColumn: true) }))
-            variants.append(Variant(name: "guid column + ids hex delta", dictionary: .segment, make: { Self.body($0, guidColumn: true, ids: Self.numericDeltaIDs(hex: true)) }))
+            variants.append(Variant(name: "GUIDs in the payloads (before flag bit 2)", dictionary: .segment, make: { Self.body($0) }))
         }
         if all || experiments.contains("streams") {
-            variants.append(Variant(name: "streams: delta", dictionary: .segment, make: { Self.body($0, streams: Self.streamDelta) }))
-            variants.append(Variant(name: "streams: block table", dictionary: .segment, make: { Self.body($0, streams: Self.streamTable) }))
-            variants.append(Variant(name: "streams: 2 byte planes", dictionary: .segment, make: { Self.body($0, streams: Self.streamFixed16) }))
+            variants.append(Variant(name: "streams: delta", dictionary: .segment, make: { Self.body($0, guidColumn: true, streams: Self.streamDelta) }))
+            variants.append(Variant(name: "streams: block table", dictionary: .segment, make: { Self.body($0, guidColumn: true, streams: Self.streamTable) }))
+            variants.append(Variant(name: "streams: 2 byte planes", dictionary: .segment, make: { Self.body($0, guidColumn: true, streams: Self.streamFixed16) }))
         }
         if all || experiments.contains("dictionary") {
-            variants.append(Variant(name: "no dictionary", dictionary: .none, make: { Self.body($0) }))
-            variants.append(Variant(name: "sliding dictionary (last 32 KiB)", dictionary: .sliding, make: { Self.body($0) }))
-            variants.append(Variant(name: "sliding dict + guid column + ids delta", dictionary: .sliding, make: { Self.body($0, guidColumn: true, ids: Self.numericDeltaIDs(hex: true)) }))
+            variants.append(Variant(name: "no dictionary", dictionary: .none, make: { Self.body($0, guidColumn: true) }))
+            variants.append(Variant(name: "sliding dictionary (last 32 KiB)", dictionary: .sliding, make: { Self.body($0, guidColumn: true) }))
         }
         if all || experiments.contains("levels") {
             for l in [9, 12] {
-                variants.append(Variant(name: "LZ4HC level \(l)", dictionary: .segment, make: { Self.body($0) }, compressor: LZ4Compressor(level: l)))
+                variants.append(Variant(name: "LZ4HC level \(l)", dictionary: .segment, make: { Self.body($0, guidColumn: true) }, compressor: LZ4Compressor(level: l)))
             }
         }
         var sizes = [Int](repeating: 0, count: variants.count)

@@ -13,7 +13,14 @@ final class BlockDecoder {
     private(set) var streams: [UInt32] = []
     private(set) var idBytes: [UInt8] = []
     private(set) var idStarts: [Int] = []
+    /// Record i's payload is `payloadBytes[payloadStarts[i]..<payloadStarts[i + 1]]`:
+    /// a slice of the body, or of ``assembled`` when the block keeps random bytes apart.
     private(set) var payloadStarts: [Int] = []
+    /// Payloads put back together (blocks with flag bit 2), reused from block to block.
+    private(set) var assembled: [UInt8] = []
+    private(set) var payloadsAssembled = false
+    private var separatedAt: [Int] = []
+    private var separatedCount: [Int] = []
     /// Record i's keys are `keyValues[keyStarts[i]..<keyStarts[i + 1]]`.
     private(set) var keyStarts: [Int] = []
     private(set) var keyValues: [UInt32] = []
@@ -73,6 +80,9 @@ final class BlockDecoder {
         var times = take(&self.times), streams = take(&self.streams), idBytes = take(&self.idBytes)
         var idStarts = take(&self.idStarts), starts = take(&self.payloadStarts)
         var keyStarts = take(&self.keyStarts), keyValues = take(&self.keyValues)
+        var assembled = take(&self.assembled), separatedAt = take(&self.separatedAt), separatedCount = take(&self.separatedCount)
+        let separated = header.separated
+        var payloadsAssembled = false
         newStreams.removeAll(keepingCapacity: true)
         let n = header.count
         let numericIDs = header.numericIDs
@@ -158,6 +168,41 @@ final class BlockDecoder {
                 starts.append(position)
                 position += Int(len)
             }
+            if separated {
+                // Where each payload's random bytes were, then those bytes, then the
+                // rest of the payloads: put each payload back together.
+                var total = 0
+                for i in 0..<n {
+                    let length = (i + 1 < n ? starts[i + 1] : position) - starts[i]
+                    guard let s = r.varint() else { return false }
+                    if s == 0 {
+                        separatedAt.append(0)
+                        separatedCount.append(0)
+                        continue
+                    }
+                    guard let c = r.varint(), c >= 1, s - 1 <= UInt64(length), c <= UInt64(length) - (s - 1) else { return false }
+                    separatedAt.append(Int(s - 1))
+                    separatedCount.append(Int(c))
+                    total += Int(c)
+                }
+                guard position == buffer.count - r.offset else { return false }
+                var random = r.offset
+                var rest = r.offset + total
+                assembled.reserveCapacity(position)
+                for i in 0..<n {
+                    let length = (i + 1 < n ? starts[i + 1] : position) - starts[i]
+                    let at = separatedAt[i], count = separatedCount[i]
+                    starts[i] = assembled.count
+                    assembled.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[rest..<(rest + at)]))
+                    assembled.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[random..<(random + count)]))
+                    assembled.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[(rest + at)..<(rest + length - count)]))
+                    rest += length - count
+                    random += count
+                }
+                starts.append(assembled.count)
+                payloadsAssembled = true
+                return true
+            }
             guard position == buffer.count - r.offset else { return false }
             let base = r.offset
             for i in 0..<n { starts[i] += base }
@@ -173,6 +218,10 @@ final class BlockDecoder {
         self.keyValues = keyValues
         self.newStreamBase = newStreamBase
         self.newStreams = defined
+        self.assembled = assembled
+        self.separatedAt = separatedAt
+        self.separatedCount = separatedCount
+        self.payloadsAssembled = payloadsAssembled
         guard ok else { throw ByteReader.Truncated() }
     }
 
@@ -192,7 +241,7 @@ final class BlockDecoder {
         RecordView(
             sequence: header.firstSequence + UInt64(i), time: times[i], stream: StreamID(rawValue: streams[i]),
             idBytes: idBytes[idStarts[i]..<idStarts[i + 1]],
-            payload: body[payloadStarts[i]..<payloadStarts[i + 1]])
+            payload: payloadsAssembled ? assembled[payloadStarts[i]..<payloadStarts[i + 1]] : body[payloadStarts[i]..<payloadStarts[i + 1]])
     }
 }
 

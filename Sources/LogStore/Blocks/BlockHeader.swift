@@ -4,7 +4,7 @@ import ByteCoding
 /// | offset | size | field |
 /// |---|---|---|
 /// | 0 | 1 | kind, always `0xB1` |
-/// | 1 | 1 | flags: bit 0 = body is LZ4-compressed with the segment dictionary; bit 1 = ids are numeric-coded (``IDCoding``) |
+/// | 1 | 1 | flags: bit 0 = body is LZ4-compressed with the segment dictionary; bit 1 = ids are numeric-coded (``IDCoding``); bit 2 = random bytes of payloads are kept apart |
 /// | 2 | 2 | record count, 1...65535 |
 /// | 4 | 4 | raw (uncompressed) body length |
 /// | 8 | 4 | stored body length |
@@ -25,6 +25,8 @@ struct BlockHeader: Equatable {
     var link: [UInt8]
     /// The id column is numeric-coded (``IDCoding``) rather than front-coded.
     var numericIDs = false
+    /// Some payloads' random bytes are in a column of their own (``NewRecord/randomBytes``).
+    var separated = false
 
     /// Header, body and checksum together.
     var totalLength: Int { LogFormat.blockHeaderSize + storedLength + LogFormat.blockTrailerSize }
@@ -32,7 +34,8 @@ struct BlockHeader: Equatable {
 
     func encode(into w: inout ByteWriter) {
         w.u8(LogFormat.blockKind)
-        w.u8((compressed ? LogFormat.blockFlagCompressed : 0) | (numericIDs ? LogFormat.blockFlagNumericIDs : 0))
+        w.u8((compressed ? LogFormat.blockFlagCompressed : 0) | (numericIDs ? LogFormat.blockFlagNumericIDs : 0)
+             | (separated ? LogFormat.blockFlagSeparated : 0))
         w.u16(UInt16(count))
         w.u32(UInt32(rawLength))
         w.u32(UInt32(storedLength))
@@ -72,7 +75,7 @@ struct BlockHeader: Equatable {
             return .success(BlockHeader(
                 compressed: flags & LogFormat.blockFlagCompressed != 0, count: count,
                 rawLength: raw, storedLength: stored, firstSequence: first, link: link,
-                numericIDs: flags & LogFormat.blockFlagNumericIDs != 0))
+                numericIDs: flags & LogFormat.blockFlagNumericIDs != 0, separated: flags & LogFormat.blockFlagSeparated != 0))
         } catch {
             return .failure(DecodeFailure("header is cut short"))
         }

@@ -40,11 +40,23 @@ import ByteCoding
                     times: decoder.times, streams: decoder.streams,
                     ids: (0..<n).map { Array(decoder.idBytes[decoder.idStarts[$0]..<decoder.idStarts[$0 + 1]]) },
                     keys: (0..<n).map { Array(decoder.keys($0)) },
-                    payloads: (0..<n).map { decoder.body[decoder.payloadStarts[$0]..<decoder.payloadStarts[$0 + 1]] },
+                    payloads: (0..<n).map { decoder.view($0).payload },
                     dictionary: segment.header.dictionary, storedLength: header.storedLength, rawLength: header.rawLength)
                 try body(c)
             }
         }
+    }
+
+    /// The body the writer makes of these records now, given where each payload's
+    /// random bytes are.
+    public static func writerBody(_ c: Columns, randomBytes: ([UInt8]) -> Range<Int>?) -> [UInt8] {
+        var b = BlockBuilder(firstSequence: 1)
+        for (i, key) in c.newStreams.enumerated() { b.defineStream(key, ordinal: c.newStreamBase + UInt32(i)) }
+        for i in 0..<c.times.count {
+            let payload = Array(c.payloads[i])
+            b.add(time: c.times[i], stream: c.streams[i], id: c.ids[i], payload: payload, keys: c.keys[i], randomBytes: randomBytes(payload))
+        }
+        return b.encodeBody()
     }
 
     /// The column encodings of the current format (docs/log-format.md, "Block body").
