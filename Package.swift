@@ -76,7 +76,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "patchlog-crash", dependencies: ["LogStore", "SystemIO", "Randomness"], path: "Sources/CrashHarness"),
-        .executableTarget(name: "patchlog-bench", dependencies: ["LogStore", "Events", "Replay", "Interchange", "Randomness", "Simulator"], path: "Sources/Bench"),
+        .executableTarget(name: "patchlog-bench", dependencies: ["LogStore", "Events", "ByteCoding", "BlockCompression", "Replay", "Interchange", "Randomness", "Simulator"], path: "Sources/Bench"),
         // Fuzzing (tools/fuzz): what one input does, per target, and a libFuzzer
         // executable per target (a replayer of files in normal builds).
         .target(name: "FuzzTargets", dependencies: ["LogStore", "Events", "Replay", "Interchange", "Evidence", "SystemIO"]),

@@ -6,6 +6,7 @@ import LogStore
 //   patchlog-bench store [--records N] [--vms N] [--runs N] [--scratch DIR]
 //   patchlog-bench events [--events N] [--vms N] [--runs N] [--scratch DIR]
 //   patchlog-bench fleet --log DIR [--vm VM --at T --kb KB] [--runs N] [--only replay,export-csv,...]
+//   patchlog-bench columns --log DIR [--level N] [--only columns,alone,ids,guid,streams,dictionary,levels]
 let arguments = Array(CommandLine.arguments.dropFirst())
 let suite = arguments.first ?? "store"
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -40,7 +41,11 @@ case "fleet":
     if needsQuery && (text("--vm") == nil || text("--at") == nil || text("--kb") == nil) { fatalError("fleet needs --vm, --at and --kb (or --only replay,export-csv)") }
     print(try FleetBench(directory: log, vm: text("--vm"), at: try Timestamp(parsing: text("--at") ?? "2026-01-01"),
                          kb: text("--kb").flatMap { KB($0) }, runs: option("--runs", 5), only: only).run(), terminator: "")
+case "columns":
+    guard let i = arguments.firstIndex(of: "--log"), i + 1 < arguments.count else { fatalError("columns needs --log") }
+    let only = arguments.firstIndex(of: "--only").map { Set(arguments[$0 + 1].split(separator: ",").map(String.init)) } ?? ["all"]
+    print(try ColumnStudy(directory: arguments[i + 1], level: option("--level", 4), experiments: only).run(), terminator: "")
 default:
-    FileHandle.standardError.write(Data("unknown suite \(suite); known: store, events, fleet\n".utf8))
+    FileHandle.standardError.write(Data("unknown suite \(suite); known: store, events, fleet, columns\n".utf8))
     exit(64)
 }

@@ -80,7 +80,9 @@ public final class HotpatchLog {
         case let .providerRegistration(p): stream = Self.subscriptionPrefix + p.subscription.lowercased()
         default: stream = streamKey(forVM: event.vm ?? "")
         }
-        return NewRecord(time: event.time.nanoseconds, stream: stream, id: event.id, payload: EventCodec.encode(event), keys: Self.keys(of: event))
+        let payload = EventCodec.encode(event)
+        return NewRecord(time: event.time.nanoseconds, stream: stream, id: event.id, payload: payload, keys: Self.keys(of: event),
+                         randomBytes: EventCodec.randomBytes(payload))
     }
 
     /// The record keys of an event: the KBs an install or a rollback names, so that

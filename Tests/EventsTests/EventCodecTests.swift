@@ -56,6 +56,49 @@ import Testing
         #expect(w.count == 4)
     }
 
+    @Test func randomBytesAreTheGUIDActivityIdsAndNothingElse() throws {
+        let guid = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
+        let kb = Self.kb
+        let withGUID: [Event] = [
+            Self.events[9], Self.events[10],
+            Event(id: "a5", time: Self.t, vm: "vm-1", body: .assessment(Assessment(
+                activityId: guid, trigger: .periodic, status: .succeeded, rebootPending: true,
+                available: [AvailablePatch(kb: kb, classifications: ["Security"])]))),
+            Event(id: "i3", time: Self.t, vm: "vm-1", body: .install(Install(
+                activityId: guid.uppercased(), trigger: .platform, status: .succeeded, rebootStatus: .completed, maintenanceWindowExceeded: false,
+                request: InstallRequest(classificationsToInclude: ["Critical"], kbsToInclude: [], kbsToExclude: []),
+                patches: [InstalledPatch(kb: kb, classifications: ["Security"], state: .installed)])), extra: "{\"x\":1}"),
+        ]
+        for e in withGUID {
+            let payload = EventCodec.encode(e)
+            let range = try #require(EventCodec.randomBytes(payload))
+            #expect(range.count == 16)
+            guard case let .assessment(a) = e.body else {
+                guard case let .install(i) = e.body else { Issue.record("not an assessment or install"); continue }
+                #expect(range == 3..<19)
+                #expect(CodecPrimitives_guidText(Array(payload[range])) == i.activityId.lowercased())
+                continue
+            }
+            #expect(range == 2..<18)
+            #expect(CodecPrimitives_guidText(Array(payload[range])) == a.activityId.lowercased())
+        }
+        // Activity ids that are the event id, or not GUIDs in one case, have none; nor
+        // have other events, nor payloads too short to hold one.
+        for i in [8, 11, 12, 13, 0, 2, 4, 6, 7, 14, 15] {
+            #expect(EventCodec.randomBytes(EventCodec.encode(Self.events[i])) == nil)
+        }
+        let cut = Array(EventCodec.encode(Self.events[9]).prefix(10))
+        #expect(EventCodec.randomBytes(cut) == nil)
+        #expect(EventCodec.randomBytes([]) == nil)
+    }
+
+    /// A GUID's 16 bytes as lower-case text (8-4-4-4-12).
+    func CodecPrimitives_guidText(_ b: [UInt8]) -> String {
+        let hex = b.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        let c = Array(hex)
+        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
+    }
+
     @Test func aPayloadFromANewerPatchlogAsksForAnUpgrade() {
         var payload = EventCodec.encode(Self.events[6])
         payload[0] = (EventCodec.version + 1) << 5 | (payload[0] & 0x1F)

@@ -99,6 +99,22 @@ public enum EventCodec {
         return w.bytes
     }
 
+    /// Where the random bytes of a payload are, if it has any: the 16 bytes of a GUID
+    /// activity id of an assessment or an install (activity mode 1 or 2). The store
+    /// keeps them apart from the rest of the payloads (``NewRecord/randomBytes``),
+    /// which otherwise repeat each other and compress well.
+    public static func randomBytes(_ payload: [UInt8]) -> Range<Int>? {
+        guard payload.count >= 2, payload[0] >> 5 == version else { return nil }
+        let at: Int
+        switch payload[0] & 0x0F {
+        case EventType.assessment.rawValue: at = 2
+        case EventType.install.rawValue: at = 3
+        default: return nil
+        }
+        guard payload[1] & 3 == 1 || payload[1] & 3 == 2, payload.count >= at + 16 else { return nil }
+        return at..<(at + 16)
+    }
+
     /// The type and version of a payload, without decoding the rest.
     public static func header(_ payload: ArraySlice<UInt8>) throws(DecodeError) -> (type: EventType, version: UInt8, hasExtra: Bool) {
         guard let first = payload.first else { throw .malformed("empty payload") }

@@ -2,8 +2,9 @@ import ByteCoding
 import BlockCompression
 
 /// Collects records for one block and encodes them (see docs/log-format.md, "Block
-/// body"): columns of times, stream numbers, front-coded ids, keys, payload lengths,
-/// then the payloads, preceded by the stream keys this block is the first to use.
+/// body"): columns of times, stream numbers, numeric-coded ids, keys, payload lengths,
+/// where the payloads' random bytes are (if any has some), those bytes, then the
+/// rest of the payloads, preceded by the stream keys this block is the first to use.
 ///
 /// Columns rather than rows put like next to like, which is what LZ4 finds.
 struct BlockBuilder {
@@ -16,6 +17,10 @@ struct BlockBuilder {
     private(set) var payloads: [[UInt8]] = []
     /// Each record's keys (sorted, unique).
     private(set) var keys: [[UInt32]] = []
+    /// Each record's random bytes (``NewRecord/randomBytes``), empty for none.
+    private(set) var separated: [Range<Int>] = []
+    /// Whether any record has random bytes: the body then has the separated column.
+    private(set) var hasSeparated = false
     /// An upper bound of the body's size so far, to decide when the block is full.
     private(set) var estimatedBytes = 0
 
@@ -32,12 +37,19 @@ struct BlockBuilder {
         estimatedBytes += key.count + 4
     }
 
-    mutating func add(time: Int64, stream: UInt32, id: [UInt8], payload: [UInt8], keys recordKeys: [UInt32] = []) {
+    mutating func add(time: Int64, stream: UInt32, id: [UInt8], payload: [UInt8], keys recordKeys: [UInt32] = [], randomBytes: Range<Int>? = nil) {
         times.append(time)
         streams.append(stream)
         ids.append(id)
         payloads.append(payload)
         keys.append(recordKeys)
+        if let r = randomBytes, !r.isEmpty, r.lowerBound >= 0, r.upperBound <= payload.count {
+            separated.append(r)
+            hasSeparated = true
+            estimatedBytes += 10
+        } else {
+            separated.append(0..<0)
+        }
         estimatedBytes += 10 + 5 + id.count + 4 + 5 + payload.count + 1 + 5 * recordKeys.count
     }
 
@@ -55,7 +67,7 @@ struct BlockBuilder {
             previous = t
         }
         for s in streams { w.varint(UInt64(s)) }
-        Self.frontCode(ids, into: &w)
+        IDCoding.encode(ids, into: &w)
         for k in keys {
             w.varint(k.count)
             var previous: UInt32 = 0
@@ -65,7 +77,27 @@ struct BlockBuilder {
             }
         }
         for p in payloads { w.varint(p.count) }
-        for p in payloads { w.raw(p) }
+        if hasSeparated {
+            for r in separated {
+                if r.isEmpty {
+                    w.varint(0)
+                } else {
+                    w.varint(r.lowerBound + 1)
+                    w.varint(r.count)
+                }
+            }
+            for (p, r) in zip(payloads, separated) where !r.isEmpty { w.raw(p[r]) }
+            for (p, r) in zip(payloads, separated) {
+                if r.isEmpty {
+                    w.raw(p)
+                } else {
+                    w.raw(p[..<r.lowerBound])
+                    w.raw(p[r.upperBound...])
+                }
+            }
+        } else {
+            for p in payloads { w.raw(p) }
+        }
         return w.bytes
     }
 
@@ -80,7 +112,8 @@ struct BlockBuilder {
         let stored = useCompressed ? compressed : body
         let header = BlockHeader(
             compressed: useCompressed, count: count, rawLength: body.count,
-            storedLength: stored.count, firstSequence: firstSequence, link: link)
+            storedLength: stored.count, firstSequence: firstSequence, link: link, numericIDs: true,
+            separated: hasSeparated)
         var w = ByteWriter(capacity: header.totalLength)
         header.encode(into: &w)
         w.raw(stored)

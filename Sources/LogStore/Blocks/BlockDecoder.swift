@@ -13,7 +13,14 @@ final class BlockDecoder {
     private(set) var streams: [UInt32] = []
     private(set) var idBytes: [UInt8] = []
     private(set) var idStarts: [Int] = []
+    /// Record i's payload is `payloadBytes[payloadStarts[i]..<payloadStarts[i + 1]]`:
+    /// a slice of the body, or of ``assembled`` when the block keeps random bytes apart.
     private(set) var payloadStarts: [Int] = []
+    /// Payloads put back together (blocks with flag bit 2), reused from block to block.
+    private(set) var assembled: [UInt8] = []
+    private(set) var payloadsAssembled = false
+    private var separatedAt: [Int] = []
+    private var separatedCount: [Int] = []
     /// Record i's keys are `keyValues[keyStarts[i]..<keyStarts[i + 1]]`.
     private(set) var keyStarts: [Int] = []
     private(set) var keyValues: [UInt32] = []
@@ -73,8 +80,12 @@ final class BlockDecoder {
         var times = take(&self.times), streams = take(&self.streams), idBytes = take(&self.idBytes)
         var idStarts = take(&self.idStarts), starts = take(&self.payloadStarts)
         var keyStarts = take(&self.keyStarts), keyValues = take(&self.keyValues)
+        var assembled = take(&self.assembled), separatedAt = take(&self.separatedAt), separatedCount = take(&self.separatedCount)
+        let separated = header.separated
+        var payloadsAssembled = false
         newStreams.removeAll(keepingCapacity: true)
         let n = header.count
+        let numericIDs = header.numericIDs
         var newStreamBase: UInt32 = 0
         var defined: [String] = []
         let ok: Bool = body.withUnsafeBufferPointer { buffer in
@@ -103,7 +114,26 @@ final class BlockDecoder {
             }
             if timelineOnly { return true }
             var previousStart = 0
-            if skipsIDs {
+            if numericIDs {
+                for i in 0..<n {
+                    guard let tag = r.varint() else { return false }
+                    let start = idBytes.count
+                    if tag & 3 == 0 {
+                        guard let rest = r.bytes(limit: LogFormat.maxKeyBytes) else { return false }
+                        if skipsIDs { idStarts.append(0); continue }
+                        let shared = tag >> 2
+                        guard shared <= UInt64(i == 0 ? 0 : start - previousStart), Int(shared) + rest.count <= LogFormat.maxKeyBytes else { return false }
+                        for k in 0..<Int(shared) { idBytes.append(idBytes[previousStart + k]) }
+                        idBytes.append(contentsOf: rest)
+                    } else {
+                        guard i > 0 else { return false }
+                        if skipsIDs { idStarts.append(0); continue }
+                        guard IDCoding.appendNumeric(tag: tag, previousStart: previousStart, to: &idBytes) else { return false }
+                    }
+                    idStarts.append(start)
+                    previousStart = start
+                }
+            } else if skipsIDs {
                 for _ in 0..<n {
                     guard r.varint() != nil, r.bytes(limit: LogFormat.maxKeyBytes) != nil else { return false }
                     idStarts.append(0)
@@ -138,6 +168,41 @@ final class BlockDecoder {
                 starts.append(position)
                 position += Int(len)
             }
+            if separated {
+                // Where each payload's random bytes were, then those bytes, then the
+                // rest of the payloads: put each payload back together.
+                var total = 0
+                for i in 0..<n {
+                    let length = (i + 1 < n ? starts[i + 1] : position) - starts[i]
+                    guard let s = r.varint() else { return false }
+                    if s == 0 {
+                        separatedAt.append(0)
+                        separatedCount.append(0)
+                        continue
+                    }
+                    guard let c = r.varint(), c >= 1, s - 1 <= UInt64(length), c <= UInt64(length) - (s - 1) else { return false }
+                    separatedAt.append(Int(s - 1))
+                    separatedCount.append(Int(c))
+                    total += Int(c)
+                }
+                guard position == buffer.count - r.offset else { return false }
+                var random = r.offset
+                var rest = r.offset + total
+                assembled.reserveCapacity(position)
+                for i in 0..<n {
+                    let length = (i + 1 < n ? starts[i + 1] : position) - starts[i]
+                    let at = separatedAt[i], count = separatedCount[i]
+                    starts[i] = assembled.count
+                    assembled.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[rest..<(rest + at)]))
+                    assembled.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[random..<(random + count)]))
+                    assembled.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[(rest + at)..<(rest + length - count)]))
+                    rest += length - count
+                    random += count
+                }
+                starts.append(assembled.count)
+                payloadsAssembled = true
+                return true
+            }
             guard position == buffer.count - r.offset else { return false }
             let base = r.offset
             for i in 0..<n { starts[i] += base }
@@ -153,6 +218,10 @@ final class BlockDecoder {
         self.keyValues = keyValues
         self.newStreamBase = newStreamBase
         self.newStreams = defined
+        self.assembled = assembled
+        self.separatedAt = separatedAt
+        self.separatedCount = separatedCount
+        self.payloadsAssembled = payloadsAssembled
         guard ok else { throw ByteReader.Truncated() }
     }
 
@@ -172,7 +241,7 @@ final class BlockDecoder {
         RecordView(
             sequence: header.firstSequence + UInt64(i), time: times[i], stream: StreamID(rawValue: streams[i]),
             idBytes: idBytes[idStarts[i]..<idStarts[i + 1]],
-            payload: body[payloadStarts[i]..<payloadStarts[i + 1]])
+            payload: payloadsAssembled ? assembled[payloadStarts[i]..<payloadStarts[i + 1]] : body[payloadStarts[i]..<payloadStarts[i + 1]])
     }
 }
 

@@ -4,7 +4,7 @@ import ByteCoding
 /// | offset | size | field |
 /// |---|---|---|
 /// | 0 | 1 | kind, always `0xB1` |
-/// | 1 | 1 | flags: bit 0 = body is LZ4-compressed with the segment dictionary |
+/// | 1 | 1 | flags: bit 0 = body is LZ4-compressed with the segment dictionary; bit 1 = ids are numeric-coded (``IDCoding``); bit 2 = random bytes of payloads are kept apart |
 /// | 2 | 2 | record count, 1...65535 |
 /// | 4 | 4 | raw (uncompressed) body length |
 /// | 8 | 4 | stored body length |
@@ -23,6 +23,10 @@ struct BlockHeader: Equatable {
     var firstSequence: UInt64
     /// The block's link in the log's hash chain.
     var link: [UInt8]
+    /// The id column is numeric-coded (``IDCoding``) rather than front-coded.
+    var numericIDs = false
+    /// Some payloads' random bytes are in a column of their own (``NewRecord/randomBytes``).
+    var separated = false
 
     /// Header, body and checksum together.
     var totalLength: Int { LogFormat.blockHeaderSize + storedLength + LogFormat.blockTrailerSize }
@@ -30,7 +34,8 @@ struct BlockHeader: Equatable {
 
     func encode(into w: inout ByteWriter) {
         w.u8(LogFormat.blockKind)
-        w.u8(compressed ? LogFormat.blockFlagCompressed : 0)
+        w.u8((compressed ? LogFormat.blockFlagCompressed : 0) | (numericIDs ? LogFormat.blockFlagNumericIDs : 0)
+             | (separated ? LogFormat.blockFlagSeparated : 0))
         w.u16(UInt16(count))
         w.u32(UInt32(rawLength))
         w.u32(UInt32(storedLength))
@@ -47,7 +52,7 @@ struct BlockHeader: Equatable {
             let kind = try r.u8()
             guard kind == LogFormat.blockKind else { return .failure(DecodeFailure("not a block (kind byte \(kind))")) }
             let flags = try r.u8()
-            guard flags & ~LogFormat.blockFlagCompressed == 0 else { return .failure(DecodeFailure("unknown block flags \(flags)")) }
+            guard flags & ~LogFormat.blockFlagsKnown == 0 else { return .failure(DecodeFailure("unknown block flags \(flags)")) }
             let count = Int(try r.u16())
             let raw = Int(try r.u32())
             let stored = Int(try r.u32())
@@ -69,7 +74,8 @@ struct BlockHeader: Equatable {
             }
             return .success(BlockHeader(
                 compressed: flags & LogFormat.blockFlagCompressed != 0, count: count,
-                rawLength: raw, storedLength: stored, firstSequence: first, link: link))
+                rawLength: raw, storedLength: stored, firstSequence: first, link: link,
+                numericIDs: flags & LogFormat.blockFlagNumericIDs != 0, separated: flags & LogFormat.blockFlagSeparated != 0))
         } catch {
             return .failure(DecodeFailure("header is cut short"))
         }

@@ -25,6 +25,13 @@ enum LogFormat {
     // Blocks.
     static let blockKind: UInt8 = 0xB1
     static let blockFlagCompressed: UInt8 = 0x01
+    /// The id column is numeric-coded (``IDCoding``); clear in blocks written before
+    /// it existed, whose ids are front-coded.
+    static let blockFlagNumericIDs: UInt8 = 0x02
+    /// Part of some payloads (their random bytes) is kept in a column of its own.
+    static let blockFlagSeparated: UInt8 = 0x04
+    /// Every flag this build understands; a block with any other is refused.
+    static let blockFlagsKnown: UInt8 = blockFlagCompressed | blockFlagNumericIDs | blockFlagSeparated
     static let blockHeaderSize = 56
     /// The header bytes its own CRC covers (all but the CRC).
     static let blockHeaderChecked = 52

@@ -157,7 +157,7 @@ extension FileLog {
                     builder.defineStream(streamBytes, ordinal: ordinal)
                 }
                 let idBytes = Array(r.id.utf8)
-                builder.add(time: r.time, stream: ordinal, id: idBytes, payload: r.payload, keys: r.keys)
+                builder.add(time: r.time, stream: ordinal, id: idBytes, payload: r.payload, keys: r.keys, randomBytes: r.randomBytes)
                 builderHashes.append(IDHash.hash32(IDHash.hash64(idBytes)))
                 if builder.estimatedBytes >= options.blockBytes || builder.count >= LogFormat.maxRecordsPerBlock {
                     try flush()

@@ -98,5 +98,8 @@ enum RecordValidation {
         guard record.payload.count <= LogFormat.maxBlockBodyBytes / 2 else {
             throw LogError.invalidRecord(index: index, reason: "payload of \(record.payload.count) bytes is too large")
         }
+        if let r = record.randomBytes, r.lowerBound < 0 || r.upperBound > record.payload.count {
+            throw LogError.invalidRecord(index: index, reason: "random bytes \(r.lowerBound)..<\(r.upperBound) lie outside the payload of \(record.payload.count) bytes")
+        }
     }
 }

@@ -15,14 +15,26 @@ public struct NewRecord: Sendable, Equatable {
     /// Numbers the record can be found by besides its stream (``LogStore/read(key:)``),
     /// sorted, each once; what they mean is the caller's business. At most 255.
     public private(set) var keys: [UInt32]
+    /// A part of the payload that is random (a GUID, a digest), if any: a hint, not
+    /// content. ``FileLog`` keeps these bytes of a block's records in a column of
+    /// their own, where they do not break up what the rest of the payloads have in
+    /// common; the payload reads back whole either way, and the hint takes no part in
+    /// comparing records. It must lie within the payload.
+    public var randomBytes: Range<Int>?
 
     /// A record with these fields.
-    public init(time: Int64, stream: String, id: String, payload: [UInt8], keys: [UInt32] = []) {
+    public init(time: Int64, stream: String, id: String, payload: [UInt8], keys: [UInt32] = [], randomBytes: Range<Int>? = nil) {
         self.time = time
         self.stream = stream
         self.id = id
         self.payload = payload
         self.keys = keys.count > 1 ? Array(Set(keys)).sorted() : keys
+        self.randomBytes = randomBytes
+    }
+
+    /// Whether two records have the same content (``randomBytes`` is not content).
+    public static func == (a: NewRecord, b: NewRecord) -> Bool {
+        a.time == b.time && a.stream == b.stream && a.id == b.id && a.payload == b.payload && a.keys == b.keys
     }
 }
 

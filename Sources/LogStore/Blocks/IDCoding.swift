@@ -1,0 +1,160 @@
+import ByteCoding
+
+/// The id column of a block with the numeric-ids flag (docs/log-format.md, "Ids"):
+/// an id that is the previous id's prefix followed by another number of the same
+/// form — `evt-00000ab016` after `evt-00000ab0c6`, `r-10` after `r-9` — is stored as
+/// the difference of the two numbers (one or two bytes, where front coding stored the
+/// four to ten digits that differ); any other id is front-coded as before.
+///
+/// Each id is a varint `tag`: `tag & 3 == 0` is a front-coded id (`tag >> 2` bytes
+/// shared with the previous id, then `varint rest` and `rest` bytes); `tag & 3` =
+/// 1, 2, 3 is a number in radix ``Radix`` (decimal, lower-case hex, upper-case hex),
+/// `tag >> 2` the zigzag of its difference from the previous id's number.
+enum IDCoding {
+    /// How the digits of an id's number are written.
+    enum Radix: Int, CaseIterable {
+        case decimal = 1, lowerHex = 2, upperHex = 3
+
+        var base: UInt64 { self == .decimal ? 10 : 16 }
+        /// The most digits taken from the end of an id: the most whose value always
+        /// fits 64 bits.
+        var maxDigits: Int { self == .decimal ? 19 : 16 }
+        /// The most digits a number of this radix can have when written out.
+        var maxWritten: Int { self == .decimal ? 20 : 16 }
+
+        @inline(__always)
+        func digit(_ c: UInt8) -> UInt64? {
+            switch c {
+            case 48...57: return UInt64(c - 48)
+            case 97...102 where self == .lowerHex: return UInt64(c - 87)
+            case 65...70 where self == .upperHex: return UInt64(c - 55)
+            default: return nil
+            }
+        }
+
+        @inline(__always)
+        func character(_ d: UInt64) -> UInt8 {
+            d < 10 ? UInt8(48 + d) : UInt8(d - 10) + (self == .upperHex ? 65 : 97)
+        }
+    }
+
+    /// An id read as a prefix and a number: the number is the run of digits at the
+    /// end of the id (at most ``Radix/maxDigits``), and is written with `width`
+    /// digits (zero-padded) if its digits began with a 0 and there were more than one
+    /// of them, else with as many digits as it needs (`width` 0).
+    struct NumberForm {
+        var prefixLength: Int
+        var width: Int
+        var value: UInt64
+    }
+
+    static func form(of id: UnsafeBufferPointer<UInt8>, radix: Radix) -> NumberForm? {
+        var start = id.count
+        var value: UInt64 = 0
+        var scale: UInt64 = 1
+        while start > 0 && id.count - start < radix.maxDigits, let d = radix.digit(id[start - 1]) {
+            value &+= d &* scale
+            scale &*= radix.base
+            start -= 1
+        }
+        let digits = id.count - start
+        guard digits > 0 else { return nil }
+        let width = digits > 1 && id[start] == 48 ? digits : 0
+        return NumberForm(prefixLength: start, width: width, value: value)
+    }
+
+    /// The digits of `value` in `radix`, zero-padded to `width`, appended to `out`.
+    @inline(__always)
+    static func write(_ value: UInt64, width: Int, radix: Radix, into out: inout [UInt8]) {
+        var digits = 1
+        var v = value / radix.base
+        while v > 0 { digits += 1; v /= radix.base }
+        let total = max(digits, width)
+        out.append(contentsOf: repeatElement(48, count: total))
+        var i = out.count - 1
+        v = value
+        repeat {
+            out[i] = radix.character(v % radix.base)
+            v /= radix.base
+            i -= 1
+        } while v > 0
+    }
+
+    /// Appends to `bytes` the id a numeric `tag` codes after the id that starts at
+    /// `previousStart` and runs to the end of `bytes`; false if `tag` codes none (the
+    /// previous id has no number of that radix, or the id would be too long).
+    static func appendNumeric(tag: UInt64, previousStart: Int, to bytes: inout [UInt8]) -> Bool {
+        guard let radix = Radix(rawValue: Int(tag & 3)) else { return false }
+        let start = bytes.count
+        let found: NumberForm? = bytes.withUnsafeBufferPointer { form(of: UnsafeBufferPointer(rebasing: $0[previousStart...]), radix: radix) }
+        guard let f = found else { return false }
+        let z = tag >> 2
+        let d = Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)
+        for k in 0..<f.prefixLength { bytes.append(bytes[previousStart + k]) }
+        write(f.value &+ UInt64(bitPattern: d), width: f.width, radix: radix, into: &bytes)
+        return bytes.count - start <= LogFormat.maxKeyBytes
+    }
+
+    /// The number `rest` holds if it is exactly how `form` writes some number: digits
+    /// of `radix` only, as many as `form`'s width asks (or more, without a leading 0).
+    static func number(_ rest: UnsafeBufferPointer<UInt8>, like form: NumberForm, radix: Radix) -> UInt64? {
+        let minimum = max(form.width, 1)
+        guard rest.count >= minimum, rest.count <= radix.maxWritten else { return nil }
+        if rest.count > minimum && rest[0] == 48 { return nil }
+        var value: UInt64 = 0
+        for c in rest {
+            guard let d = radix.digit(c) else { return nil }
+            let (shifted, o1) = value.multipliedReportingOverflow(by: radix.base)
+            let (sum, o2) = shifted.addingReportingOverflow(d)
+            if o1 || o2 { return nil }
+            value = sum
+        }
+        return value
+    }
+
+    /// Writes the ids as the numeric-ids column.
+    static func encode(_ ids: [[UInt8]], into w: inout ByteWriter) {
+        var previous: [UInt8] = []
+        for id in ids {
+            if let (radix, zigzag) = numericCode(id, after: previous) {
+                w.varint(zigzag << 2 | UInt64(radix.rawValue))
+            } else {
+                var shared = 0
+                let limit = min(previous.count, id.count)
+                while shared < limit && previous[shared] == id[shared] { shared += 1 }
+                w.varint(UInt64(shared) << 2)
+                w.varint(id.count - shared)
+                w.raw(id[shared...])
+            }
+            previous = id
+        }
+    }
+
+    /// How `id` follows `previous` as a number, if it does: the radix with the
+    /// smallest difference (decimal first on a tie).
+    static func numericCode(_ id: [UInt8], after previous: [UInt8]) -> (Radix, UInt64)? {
+        guard !previous.isEmpty else { return nil }
+        return previous.withUnsafeBufferPointer { p in
+            id.withUnsafeBufferPointer { i in
+                var best: (Radix, UInt64)?
+                for radix in Radix.allCases {
+                    guard let f = form(of: p, radix: radix), i.count > f.prefixLength,
+                          memcmp(p.baseAddress!, i.baseAddress!, f.prefixLength) == 0,
+                          let v = number(UnsafeBufferPointer(rebasing: i[f.prefixLength...]), like: f, radix: radix)
+                    else { continue }
+                    let d = Int64(bitPattern: v &- f.value)
+                    let z = UInt64(bitPattern: (d << 1) ^ (d >> 63))
+                    guard z <= UInt64.max >> 2 else { continue }
+                    if best == nil || z < best!.1 { best = (radix, z) }
+                }
+                return best
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
