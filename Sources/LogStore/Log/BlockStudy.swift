@@ -138,7 +138,9 @@ extension BlockStudy {
             BlockBuilder.frontCode(segment.definedStreams.map { Array($0.utf8) }, into: &p)
             defined += p.bytes.count
             p = ByteWriter()
-            segment.streamPostings.encode(into: &p)
+            var postings = segment.streamPostings
+            try? postings.loadChunks()
+            postings.encode(into: &p)
             streams += p.bytes.count
             p = ByteWriter()
             segment.keyPostings.encode(into: &p)
@@ -150,6 +152,12 @@ extension BlockStudy {
     /// Every stream's block list, per segment (for trying other encodings of them).
     public static func streamLists(_ log: FileLog) -> [(blocks: Int, lists: [[UInt32]])] {
         let segments = log.state.withLock { log.segments }
-        return segments.map { s in (s.blocks.count, s.streamPostings.values.map { s.streamPostings.blocks(of: $0) }) }
+        return segments.map { s in
+            var postings = s.streamPostings
+            try? postings.loadChunks()
+            var lists: [[UInt32]] = []
+            postings.forEachList { _, list in lists.append(list) }
+            return (s.blocks.count, lists)
+        }
     }
 }
