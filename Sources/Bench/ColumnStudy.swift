@@ -172,8 +172,27 @@ struct ColumnStudy {
         for (kind, bytes) in byKind.sorted(by: { $0.value > $1.value }) { line("  \(kind.padding(toLength: 10, withPad: " ", startingAt: 0)) \(pad(String(bytes), 10)) \(perEvent(bytes))") }
 
         // Index sections.
-        line("index sections (bytes, bytes/event):")
-        for (name, bytes) in BlockStudy.indexSections(log) { line("  \(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(pad(String(bytes), 10)) \(perEvent(bytes))") }
+        line("index sections (bytes, bytes/event; compressed alone with LZ4HC 4):")
+        for (name, bytes, compressed) in BlockStudy.indexSections(log) {
+            line("  \(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(pad(String(bytes), 10)) \(perEvent(bytes))  \(pad(String(compressed), 10)) \(perEvent(compressed))")
+        }
+        // Stream lists coded as Golomb-Rice (per list, k from the mean gap): bits needed.
+        var riceBits = 0
+        for (_, lists) in BlockStudy.streamLists(log) {
+            for list in lists {
+                guard let last = list.last else { continue }
+                let mean = max(1, Int(last) / list.count)
+                let k = max(0, Int.bitWidth - mean.leadingZeroBitCount - 1)
+                var previous: Int64 = -1
+                for b in list {
+                    let gap = Int(Int64(b) - previous - 1)
+                    riceBits += (gap >> k) + 1 + k
+                    previous = Int64(b)
+                }
+                riceBits += 16 // count and k
+            }
+        }
+        line("  stream -> blocks as Golomb-Rice lists: \(riceBits / 8) bytes = \(perEvent(riceBits / 8))")
 
         // Variants of the block bodies.
         struct Variant {

@@ -190,20 +190,42 @@ import Testing
         #expect(try log.append(records[3]) == .duplicate(4))
     }
 
-    @Test func fingerprintsAreNeededByWritersOnlyAndRebuiltWhenMissing() throws {
+    @Test func fingerprintsComeFromTheBlocksAndNoFileKeepsThem() throws {
         let dir = TemporaryDirectory()
         let records = SampleRecords.make(count: 800)
         do { _ = try FileLog.create(at: dir.at("log"), options: small).append(records) }
-        let ids = (try FileManager.default.contentsOfDirectory(atPath: dir.at("log"))).filter { $0.hasSuffix(".ids") }
-        #expect(ids.count == segmentFiles(dir.at("log")).count)
-        for f in ids { try FileManager.default.removeItem(atPath: dir.at("log/" + f)) }
-        let reader = try FileLog.open(at: dir.at("log"), access: .reader)
-        #expect(reader.recovery.rebuiltIndexes.isEmpty)
-        #expect(try reader.read(stream: SampleRecords.vm(1)).map(\.unsequenced) == records.filter { $0.stream == SampleRecords.vm(1) })
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.at("log"))
+        #expect(files.filter { $0.hasSuffix(".ids") }.isEmpty)
+        #expect(segmentFiles(dir.at("log")).count > 2)
         let writer = try FileLog.open(at: dir.at("log"), options: small)
-        #expect(writer.recovery.rebuiltIndexes.count == ids.count)
-        #expect(try writer.append(records[10]) == .duplicate(11))
-        #expect((try FileManager.default.contentsOfDirectory(atPath: dir.at("log"))).filter { $0.hasSuffix(".ids") }.count == ids.count)
+        #expect(writer.recovery.rebuiltIndexes.isEmpty)
+        // Every id is known again: the same records are no-ops, a changed one a conflict.
+        #expect(try writer.append(records) == (1...800).map { .duplicate(UInt64($0)) })
+        var changed = records[10]
+        changed.payload.append(1)
+        #expect(throws: LogError.idConflict(id: records[10].id, existingSequence: 11)) { try writer.append(changed) }
+    }
+
+    @Test func aWriterRefusesALogWhoseIdsItCannotRead() throws {
+        let dir = TemporaryDirectory()
+        let records = SampleRecords.make(count: 800)
+        do { _ = try FileLog.create(at: dir.at("log"), options: small).append(records) }
+        // A byte of a block's body changed in a sealed segment: readers still read the
+        // other blocks; a writer, which must know every id, says where the damage is.
+        let sealed = segmentFiles(dir.at("log"))[1]
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: sealed))
+        let header = SegmentHeader.parse(Array(bytes))
+        guard case let .header(h) = header else { Issue.record("segment header"); return }
+        bytes[h.size + LogFormat.blockHeaderSize + 3] ^= 0x40
+        try bytes.write(to: URL(fileURLWithPath: sealed))
+        let reader = try FileLog.open(at: dir.at("log"), access: .reader)
+        #expect(try reader.read(1...1).map(\.unsequenced) == [records[0]])
+        do {
+            _ = try FileLog.open(at: dir.at("log"), options: small)
+            Issue.record("opened a writer over a damaged block")
+        } catch let LogError.corrupt(path, offset, reason) {
+            #expect(path == sealed && offset == h.size && reason.contains("checksum"))
+        }
     }
 
     @Test func staleOrDamagedIndexIsNotTrusted() throws {

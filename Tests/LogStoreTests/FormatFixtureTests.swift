@@ -48,8 +48,12 @@ import Testing
         let path = Self.copy(into: dir)
         let expected = try Self.expected()
         let more = SampleRecords.make(count: 300, vms: 7, seed: 9, idPrefix: "more")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".ids") }.count == 2)
         do {
             let log = try FileLog.open(at: path)
+            // The fingerprint files of builds before block flag bit 2 are removed:
+            // the fingerprints are read from the blocks.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".ids") }.isEmpty)
             // The same records again are no-ops; new ones are appended after them.
             let again = try log.append(expected.map(\.unsequenced))
             #expect(again == expected.map { .duplicate($0.sequence) })

@@ -34,6 +34,9 @@ final class BlockDecoder {
     /// When set, only the times and streams are decoded (ids, keys and payloads are
     /// left out: views must not be asked for), for a pass that needs nothing else.
     var timelineOnly = false
+    /// When set, only the times, streams and ids are decoded (for the writer's id
+    /// fingerprints): keys and payloads must not be asked for.
+    var stopsAfterIDs = false
 
     /// Checks the CRC of the block at `offset` in `bytes` and decodes it. Throws a
     /// reason (for a ``LogError/corrupt(path:offset:reason:)``) if anything is wrong.
@@ -123,7 +126,7 @@ final class BlockDecoder {
                         if skipsIDs { idStarts.append(0); continue }
                         let shared = tag >> 2
                         guard shared <= UInt64(i == 0 ? 0 : start - previousStart), Int(shared) + rest.count <= LogFormat.maxKeyBytes else { return false }
-                        for k in 0..<Int(shared) { idBytes.append(idBytes[previousStart + k]) }
+                        IDCoding.appendCopy(of: Int(shared), from: previousStart, to: &idBytes)
                         idBytes.append(contentsOf: rest)
                     } else {
                         guard i > 0 else { return false }
@@ -144,13 +147,14 @@ final class BlockDecoder {
                     let start = idBytes.count
                     guard shared <= UInt64(i == 0 ? 0 : start - previousStart) else { return false }
                     // Element by element: appending a slice of the array to itself would copy it.
-                    for k in 0..<Int(shared) { idBytes.append(idBytes[previousStart + k]) }
+                    IDCoding.appendCopy(of: Int(shared), from: previousStart, to: &idBytes)
                     idBytes.append(contentsOf: rest)
                     idStarts.append(start)
                     previousStart = start
                 }
             }
             idStarts.append(idBytes.count)
+            if stopsAfterIDs { return true }
             for _ in 0..<n {
                 keyStarts.append(keyValues.count)
                 guard let c = r.varint(), c <= UInt64(LogFormat.maxKeysPerRecord) else { return false }
@@ -186,20 +190,28 @@ final class BlockDecoder {
                     total += Int(c)
                 }
                 guard position == buffer.count - r.offset else { return false }
-                var random = r.offset
-                var rest = r.offset + total
-                assembled.reserveCapacity(position)
-                for i in 0..<n {
-                    let length = (i + 1 < n ? starts[i + 1] : position) - starts[i]
-                    let at = separatedAt[i], count = separatedCount[i]
-                    starts[i] = assembled.count
-                    assembled.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[rest..<(rest + at)]))
-                    assembled.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[random..<(random + count)]))
-                    assembled.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[(rest + at)..<(rest + length - count)]))
-                    rest += length - count
-                    random += count
+                // The payloads take `position` bytes: size the buffer once, then copy.
+                if assembled.count < position {
+                    assembled.append(contentsOf: repeatElement(0, count: position - assembled.count))
                 }
-                starts.append(assembled.count)
+                assembled.withUnsafeMutableBufferPointer { out in
+                    let source = buffer.baseAddress!
+                    var random = r.offset
+                    var rest = r.offset + total
+                    var to = 0
+                    for i in 0..<n {
+                        let length = (i + 1 < n ? starts[i + 1] : position) - starts[i]
+                        let at = separatedAt[i], count = separatedCount[i]
+                        starts[i] = to
+                        (out.baseAddress! + to).update(from: source + rest, count: at)
+                        (out.baseAddress! + to + at).update(from: source + random, count: count)
+                        (out.baseAddress! + to + at + count).update(from: source + rest + at, count: length - at - count)
+                        to += length
+                        rest += length - count
+                        random += count
+                    }
+                }
+                starts.append(position)
                 payloadsAssembled = true
                 return true
             }

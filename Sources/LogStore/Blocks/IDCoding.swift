@@ -63,36 +63,72 @@ enum IDCoding {
         return NumberForm(prefixLength: start, width: width, value: value)
     }
 
-    /// The digits of `value` in `radix`, zero-padded to `width`, appended to `out`.
+    /// The number of digits of `value` in `radix`.
     @inline(__always)
-    static func write(_ value: UInt64, width: Int, radix: Radix, into out: inout [UInt8]) {
-        var digits = 1
-        var v = value / radix.base
-        while v > 0 { digits += 1; v /= radix.base }
-        let total = max(digits, width)
-        out.append(contentsOf: repeatElement(48, count: total))
-        var i = out.count - 1
-        v = value
-        repeat {
-            out[i] = radix.character(v % radix.base)
-            v /= radix.base
-            i -= 1
-        } while v > 0
+    static func digitCount(_ value: UInt64, radix: Radix) -> Int {
+        var n = 1
+        var v = value
+        if radix == .decimal {
+            while v >= 10 { v /= 10; n += 1 }
+        } else {
+            while v >= 16 { v >>= 4; n += 1 }
+        }
+        return n
     }
+
+    /// Writes the digits of `value` in `radix` so that the last one is at `end - 1`,
+    /// and `0`s before them down to `start`.
+    @inline(__always)
+    static func fill(_ value: UInt64, radix: Radix, _ b: UnsafeMutableBufferPointer<UInt8>, from start: Int, to end: Int) {
+        var i = end - 1
+        var v = value
+        if radix == .decimal {
+            repeat { b[i] = UInt8(truncatingIfNeeded: 48 + v % 10); v /= 10; i -= 1 } while v > 0
+        } else {
+            let letters: UInt8 = radix == .upperHex ? 55 : 87
+            repeat {
+                let d = UInt8(truncatingIfNeeded: v & 15)
+                b[i] = d < 10 ? 48 + d : letters + d
+                v >>= 4
+                i -= 1
+            } while v > 0
+        }
+        while i >= start { b[i] = 48; i -= 1 }
+    }
+
+    /// Appends to `bytes` a copy of `count` of its bytes from `from` on (the bytes a
+    /// front-coded id shares with the one before it).
+    @inline(__always)
+    static func appendCopy(of count: Int, from: Int, to bytes: inout [UInt8]) {
+        guard count > 0 else { return }
+        let start = bytes.count
+        bytes.append(contentsOf: zeros[0..<count])
+        bytes.withUnsafeMutableBufferPointer { b in (b.baseAddress! + start).update(from: b.baseAddress! + from, count: count) }
+    }
+
+    /// Room to grow an array by before filling it in place.
+    private static let zeros = [UInt8](repeating: 0, count: LogFormat.maxKeyBytes + 32)
 
     /// Appends to `bytes` the id a numeric `tag` codes after the id that starts at
     /// `previousStart` and runs to the end of `bytes`; false if `tag` codes none (the
     /// previous id has no number of that radix, or the id would be too long).
     static func appendNumeric(tag: UInt64, previousStart: Int, to bytes: inout [UInt8]) -> Bool {
         guard let radix = Radix(rawValue: Int(tag & 3)) else { return false }
-        let start = bytes.count
         let found: NumberForm? = bytes.withUnsafeBufferPointer { form(of: UnsafeBufferPointer(rebasing: $0[previousStart...]), radix: radix) }
         guard let f = found else { return false }
         let z = tag >> 2
-        let d = Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)
-        for k in 0..<f.prefixLength { bytes.append(bytes[previousStart + k]) }
-        write(f.value &+ UInt64(bitPattern: d), width: f.width, radix: radix, into: &bytes)
-        return bytes.count - start <= LogFormat.maxKeyBytes
+        let value = f.value &+ UInt64(bitPattern: Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1))
+        let total = f.prefixLength + max(digitCount(value, radix: radix), f.width)
+        guard total <= LogFormat.maxKeyBytes else { return false }
+        let start = bytes.count
+        bytes.append(contentsOf: zeros[0..<total])
+        bytes.withUnsafeMutableBufferPointer { b in
+            if f.prefixLength > 0 {
+                (b.baseAddress! + start).update(from: b.baseAddress! + previousStart, count: f.prefixLength)
+            }
+            fill(value, radix: radix, b, from: start + f.prefixLength, to: start + total)
+        }
+        return true
     }
 
     /// The number `rest` holds if it is exactly how `form` writes some number: digits

@@ -112,10 +112,13 @@ import ByteCoding
 
 extension BlockStudy {
     /// The bytes of each section of every segment's index file, as they would be
-    /// written now: block table, streams defined, stream → blocks, key → blocks.
-    public static func indexSections(_ log: FileLog) -> [(name: String, bytes: Int)] {
+    /// written now: block table, streams defined, stream → blocks, key → blocks; and
+    /// each compressed alone with LZ4HC 4.
+    public static func indexSections(_ log: FileLog) -> [(name: String, bytes: Int, compressed: Int)] {
         let segments = log.state.withLock { log.segments }
+        let compressor = LZ4Compressor(level: 4)
         var table = 0, defined = 0, streams = 0, keys = 0
+        var tableC = 0, definedC = 0, streamsC = 0, keysC = 0
         for segment in segments {
             var p = ByteWriter()
             p.varint(segment.blocks.count)
@@ -133,20 +136,24 @@ extension BlockStudy {
                 previousMin = b.minTime
             }
             table += p.bytes.count
+            tableC += compressedSize(p.bytes, dictionary: [], compressor: compressor)
             p = ByteWriter()
             p.varint(segment.definedStreams.count)
             BlockBuilder.frontCode(segment.definedStreams.map { Array($0.utf8) }, into: &p)
             defined += p.bytes.count
+            definedC += compressedSize(p.bytes, dictionary: [], compressor: compressor)
             p = ByteWriter()
             var postings = segment.streamPostings
             try? postings.loadChunks()
             postings.encode(into: &p)
             streams += p.bytes.count
+            streamsC += compressedSize(p.bytes, dictionary: [], compressor: compressor)
             p = ByteWriter()
             segment.keyPostings.encode(into: &p)
             keys += p.bytes.count
+            keysC += compressedSize(p.bytes, dictionary: [], compressor: compressor)
         }
-        return [("block table", table), ("streams defined", defined), ("stream -> blocks", streams), ("key -> blocks", keys)]
+        return [("block table", table, tableC), ("streams defined", defined, definedC), ("stream -> blocks", streams, streamsC), ("key -> blocks", keys, keysC)]
     }
 
     /// Every stream's block list, per segment (for trying other encodings of them).

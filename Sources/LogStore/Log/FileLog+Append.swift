@@ -117,7 +117,6 @@ extension FileLog {
             var pending: [UInt8] = []
             var pendingAt = start.end
             var builder = BlockBuilder(firstSequence: lastSequence + 1)
-            var builderHashes: [UInt32] = []
 
             func flush() throws {
                 guard !builder.isEmpty else { return }
@@ -137,12 +136,11 @@ extension FileLog {
                     minTime: builder.times.min()!, maxTime: builder.times.max()!,
                     crc: ByteReader.u32(block, at: block.count - 4), rawLength: encoded.rawBody.count)
                 active.add(entry, newStreams: builder.newStreams.map { String(decoding: $0, as: UTF8.self) },
-                           streams: builder.streams, keys: builder.keys.joined(), idHashes: builderHashes)
+                           streams: builder.streams, keys: builder.keys.joined())
                 pending.append(contentsOf: block)
                 remember(encoded.rawBody)
                 chainHead = encoded.link
                 builder = BlockBuilder(firstSequence: builder.firstSequence + UInt64(builder.count))
-                builderHashes.removeAll(keepingCapacity: true)
             }
 
             for r in records {
@@ -156,9 +154,7 @@ extension FileLog {
                     streamKeys.append(r.stream)
                     builder.defineStream(streamBytes, ordinal: ordinal)
                 }
-                let idBytes = Array(r.id.utf8)
-                builder.add(time: r.time, stream: ordinal, id: idBytes, payload: r.payload, keys: r.keys, randomBytes: r.randomBytes)
-                builderHashes.append(IDHash.hash32(IDHash.hash64(idBytes)))
+                builder.add(time: r.time, stream: ordinal, id: Array(r.id.utf8), payload: r.payload, keys: r.keys, randomBytes: r.randomBytes)
                 if builder.estimatedBytes >= options.blockBytes || builder.count >= LogFormat.maxRecordsPerBlock {
                     try flush()
                 }
@@ -242,7 +238,6 @@ extension FileLog {
             segment.file.close()
             try? FileSystem.remove(segment.path)
             try? FileSystem.remove(segment.indexPath)
-            try? FileSystem.remove(segment.idsPath)
         }
         // The removals must be durable before the truncation below is: a crash in
         // between would otherwise bring back a segment that no longer follows on.
@@ -315,7 +310,6 @@ extension FileLog {
     private func roll() throws {
         let old = segments.last!
         try old.file.sync()
-        try keepForTakeBack(old.idsPath)
         try keepForTakeBack(old.indexPath)
         try SegmentIndexFile.write(old, directory: directory)
         if recentRaw.count < options.dictionaryBytes { try refillRecent(from: old) }

@@ -1,4 +1,5 @@
 import BlockCompression
+import Dispatch
 import SystemIO
 
 /// The log on disk: a directory of compressed segment files with their indexes.
@@ -205,8 +206,12 @@ public final class FileLog: LogStore, @unchecked Sendable {
     private func loadSegments() throws {
         var names = try FileSystem.list(directory)
         if access == .writer {
-            for name in names where name.hasSuffix(".tmp") { try FileSystem.remove(directory + "/" + name) }
-            names.removeAll { $0.hasSuffix(".tmp") }
+            // Temporary files of an interrupted index write, and the fingerprint files
+            // of builds before block flag bit 2 (the fingerprints now come from the blocks).
+            for name in names where name.hasSuffix(".tmp") || name.hasSuffix(LogFormat.idsSuffix) {
+                try FileSystem.remove(directory + "/" + name)
+            }
+            names.removeAll { $0.hasSuffix(".tmp") || $0.hasSuffix(LogFormat.idsSuffix) }
         }
         let bases = names.compactMap(LogFormat.segmentBase).sorted()
         var expectedBase: UInt64 = 1
@@ -241,13 +246,12 @@ public final class FileLog: LogStore, @unchecked Sendable {
             }
             segments.append(segment)
             streamKeys.append(contentsOf: segment.definedStreams)
-            for (i, fp) in segment.idHashes.enumerated() { idTable.insert(fp: fp, sequence: segment.base + UInt64(i)) }
             expectedBase = segment.nextSequence
         }
         if access == .writer && segments.isEmpty {
             try createSegment(base: 1, streamsBefore: 0, dictionary: [])
         }
-        if access == .writer, let active = segments.last { reserveFingerprints(active) }
+        if access == .writer { try loadFingerprints() }
         if let segment = segments.last(where: { !$0.blocks.isEmpty }) {
             chainHead = try segment.readHeader(segment.blocks[segment.blocks.count - 1]).link
         }
@@ -291,15 +295,78 @@ public final class FileLog: LogStore, @unchecked Sendable {
         }
         let header = SegmentHeader(base: base, streamsBefore: streamsBefore, dictionary: dictionary, size: bytes.count)
         let segment = Segment(base: base, directory: directory, file: file, header: header)
-        reserveFingerprints(segment)
         segments.append(segment)
     }
 
-    /// Reserves room for the fingerprints of as many records as the active segment can
-    /// hold, so that the array never grows by copying itself (at 6 million events that
-    /// copy was a quarter of an import's peak memory). Pages not yet written take no
-    /// memory.
-    private func reserveFingerprints(_ segment: Segment) {
-        segment.idHashes.reserveCapacity(max(segment.idHashes.count, options.segmentBytes / 4))
+    /// Fills the id table with the fingerprint of every record's id, read from the
+    /// blocks (only the times, streams and ids of each are decoded, each block's
+    /// checksum checked): what makes appends idempotent. No file keeps them: at 4
+    /// random bytes a record they would be a sixth of a log (docs/log-format.md). The
+    /// blocks are shared out between two threads where there are two processors.
+    private func loadFingerprints() throws {
+        let blocks = segments.flatMap { s in s.blocks.map { (segment: s, entry: $0) } }
+        guard !blocks.isEmpty else { return }
+        let workers = min(2, SystemInfo.processorCount, max(1, blocks.count / 64))
+        let job = FingerprintJob(blocks: blocks, workers: workers)
+        if workers == 1 {
+            job.run(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { k in job.run(k) }
+        }
+        for k in 0..<workers {
+            if let failure = job.failures[k] { throw failure }
+            let first = blocks[job.shares[k].lowerBound].entry.firstSequence
+            for (i, fp) in job.fingerprints[k].enumerated() { idTable.insert(fp: fp, sequence: first + UInt64(i)) }
+        }
+    }
+}
+
+/// The id fingerprints of a run of blocks, in record order, per thread.
+private final class FingerprintJob: @unchecked Sendable {
+    let blocks: [(segment: Segment, entry: BlockEntry)]
+    let shares: [Range<Int>]
+    var fingerprints: [[UInt32]]
+    var failures: [LogError?]
+
+    init(blocks: [(segment: Segment, entry: BlockEntry)], workers: Int) {
+        self.blocks = blocks
+        shares = (0..<workers).map { k in (blocks.count * k / workers)..<(blocks.count * (k + 1) / workers) }
+        fingerprints = Array(repeating: [], count: workers)
+        failures = Array(repeating: nil, count: workers)
+    }
+
+    /// Decodes share `k` (each thread writes only its own slots).
+    func run(_ k: Int) {
+        let decoder = BlockDecoder()
+        decoder.stopsAfterIDs = true
+        var out: [UInt32] = []
+        out.reserveCapacity(shares[k].reduce(0) { $0 + blocks[$1].entry.count })
+        do {
+            for (segment, entry) in blocks[shares[k]] {
+                let bytes = try segment.readBlock(entry)
+                let failure: DecodeFailure?
+                switch BlockHeader.parse(bytes, at: 0) {
+                case let .success(header):
+                    do {
+                        try decoder.decode(bytes, at: 0, header: header, dictionary: segment.header.dictionary)
+                        failure = nil
+                    } catch {
+                        failure = error
+                    }
+                case let .failure(error): failure = error
+                }
+                if let failure {
+                    throw LogError.corrupt(path: segment.path, offset: entry.offset, reason: failure.reason + "; run `patchlog salvage` to see what is readable")
+                }
+                for i in 0..<decoder.count {
+                    out.append(IDHash.hash32(IDHash.hash64(decoder.idBytes[decoder.idStarts[i]..<decoder.idStarts[i + 1]])))
+                }
+            }
+        } catch let error as LogError {
+            failures[k] = error
+        } catch {
+            failures[k] = .corrupt(path: blocks[shares[k].lowerBound].segment.path, offset: 0, reason: "\(error)")
+        }
+        fingerprints[k] = out
     }
 }

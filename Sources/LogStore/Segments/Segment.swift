@@ -3,12 +3,14 @@ import SystemIO
 
 /// One segment file and everything known about it: its header, the table of its
 /// blocks, the streams it defines, which blocks hold each stream and each record
-/// key, and the fingerprints of its event ids. The last three are the segment's index; they are
-/// rebuilt from the blocks whenever the index file is missing or stale.
+/// key. The last three are the segment's index; they are rebuilt from the blocks
+/// whenever the index file is missing or stale.
 final class Segment {
     let base: UInt64
     let path: String
     let indexPath: String
+    /// The fingerprints file that builds before block flag bit 2 wrote (a writer
+    /// removes it: the fingerprints are computed from the blocks).
     let idsPath: String
     let file: SystemFile
     private(set) var header: SegmentHeader
@@ -20,8 +22,6 @@ final class Segment {
     var streamPostings = BlockPostings()
     /// Record key → the blocks holding records with that key (see ``NewRecord/keys``).
     var keyPostings = BlockPostings()
-    /// Fingerprints (``IDHash/hash32(_:)``) of every record's id.
-    var idHashes: [UInt32] = []
     /// How many bytes of the segment the index file on disk describes.
     var indexedLength = 0
 
@@ -61,15 +61,13 @@ final class Segment {
     }
 
     /// Records a block in the in-memory index: the streams it defines, the stream
-    /// number of each record, the keys its records carry, and each record's id
-    /// fingerprint.
-    func add(_ entry: BlockEntry, newStreams: [String], streams: [UInt32], keys: some Sequence<UInt32>, idHashes hashes: [UInt32]) {
+    /// number of each record, and the keys its records carry.
+    func add(_ entry: BlockEntry, newStreams: [String], streams: [UInt32], keys: some Sequence<UInt32>) {
         let number = UInt32(blocks.count)
         blocks.append(entry)
         definedStreams.append(contentsOf: newStreams)
         for s in streams { streamPostings.add(s, block: number) }
         for k in keys { keyPostings.add(k, block: number) }
-        idHashes.append(contentsOf: hashes)
         if blocks.count % Self.compactEvery == 0 {
             streamPostings.compact()
             keyPostings.compact()
@@ -87,9 +85,7 @@ final class Segment {
         guard count < blocks.count else { return }
         streamPostings.truncate(toBlocks: count)
         keyPostings.truncate(toBlocks: count)
-        let removedRecords = blocks[count...].reduce(0) { $0 + $1.count }
         blocks.removeSubrange(count...)
-        idHashes.removeLast(removedRecords)
         let keep = streamsBefore - Int(header.streamsBefore)
         definedStreams.removeSubrange(max(0, keep)...)
     }

@@ -2,8 +2,8 @@ import ByteCoding
 import SystemIO
 
 /// The index file beside a segment (`<base>.idx`; see docs/log-format.md, "Index
-/// file"): the segment's block table, the streams it defines, each stream's blocks,
-/// and its id fingerprints, all delta-coded. It never holds the only copy of
+/// file"): the segment's block table, the streams it defines, each stream's blocks
+/// and each record key's blocks, all delta-coded. It never holds the only copy of
 /// anything: every field is derived from the segment and is rebuilt from it when the
 /// file is missing, damaged or stale.
 ///
@@ -51,49 +51,7 @@ enum SegmentIndexFile {
     /// stream lists in checksummed chunks after it, with a directory in the payload.
     static let chunkedLayout: UInt16 = 1
 
-    /// Writes the fingerprints file of `segment` as it stands in memory (see
-    /// docs/log-format.md, "Fingerprints file"; kept apart from the index because only
-    /// a writer needs it) through a temporary file, fsync and rename, a megabyte at a
-    /// time: in record order, 4 bytes each (a fingerprint's position is its record's
-    /// sequence number, which the in-memory ``IDTable`` needs), tens of megabytes for a
-    /// full segment, which an import should not hold twice.
-    static func writeIDs(_ segment: Segment, directory: String) throws(SystemError) {
-        var count = ByteWriter()
-        count.varint(segment.idHashes.count)
-        var head = header(magic: LogFormat.idsMagic, segment: segment, payloadLength: count.bytes.count + 4 * segment.idHashes.count)
-        head.raw(count.bytes)
-        let temporary = segment.idsPath + ".tmp"
-        let file = try SystemFile.open(temporary, access: .readWrite, create: true)
-        do {
-            try file.truncate(to: 0)
-            try file.write(head.bytes, at: 0)
-            var crc = CRC32C.checksum(head.bytes)
-            var offset = head.bytes.count
-            var chunk = ByteWriter(capacity: 1 << 20)
-            for (i, h) in segment.idHashes.enumerated() {
-                chunk.u32(h)
-                if chunk.bytes.count >= 1 << 20 || i == segment.idHashes.count - 1 {
-                    try file.write(chunk.bytes, at: offset)
-                    crc = CRC32C.checksum(chunk.bytes, continuing: crc)
-                    offset += chunk.bytes.count
-                    chunk.bytes.removeAll(keepingCapacity: true)
-                }
-            }
-            var tail = ByteWriter()
-            tail.u32(crc)
-            try file.write(tail.bytes, at: offset)
-            try file.sync()
-            file.close()
-        } catch {
-            file.close()
-            try? FileSystem.remove(temporary)
-            throw error
-        }
-        try FileSystem.rename(temporary, to: segment.idsPath)
-        try FileSystem.syncDirectory(directory)
-    }
-
-    /// The 36-byte header both files share (the payload's length given).
+    /// The 36-byte header of an index file (the payload's length given).
     private static func header(magic: [UInt8], layout: UInt16 = 0, segment: Segment, payloadLength: Int) -> ByteWriter {
         var w = ByteWriter(capacity: LogFormat.indexHeaderSize + 4)
         w.raw(magic)
@@ -106,8 +64,8 @@ enum SegmentIndexFile {
         return w
     }
 
-    /// The header both files share, the payload `write` appends, and the CRC-32C of
-    /// everything, built in one buffer.
+    /// The header, the payload `write` appends, and the CRC-32C of everything, built
+    /// in one buffer.
     private static func wrap(magic: [UInt8], layout: UInt16 = 0, segment: Segment, capacity: Int, _ write: (inout ByteWriter) -> Void) -> [UInt8] {
         var w = header(magic: magic, layout: layout, segment: segment, payloadLength: 0) // the length is set below
         w.bytes.reserveCapacity(LogFormat.indexHeaderSize + capacity + 4)
@@ -131,19 +89,17 @@ enum SegmentIndexFile {
         return (base, Int(covered), lastCRC, LogFormat.indexHeaderSize..<end)
     }
 
-    /// Writes the index and fingerprints of `segment` atomically (temporary file and
-    /// rename, fingerprints first).
+    /// Writes the index of `segment` atomically (temporary file and rename).
     static func write(_ segment: Segment, directory: String) throws(SystemError) {
-        try writeIDs(segment, directory: directory)
         try FileSystem.writeAtomically(encode(segment), to: segment.indexPath, directory: directory)
         segment.indexedLength = segment.end
     }
 
     /// Loads the index file into `segment` if it is intact and describes a prefix of
     /// the segment as it is on disk; returns false (loading nothing) otherwise.
-    /// Readers pass `withIDs: false`: they never append, so they skip the id
-    /// fingerprints, the largest part of an index.
-    static func load(into segment: Segment, segmentSize: Int, withIDs: Bool = true, lastBlockCRC: (Int) -> UInt32?) -> Bool {
+    /// A writer (`writable`) holds every stream list in memory, since it may change
+    /// them; a reader leaves a sealed segment's lists in the file, chunk by chunk.
+    static func load(into segment: Segment, segmentSize: Int, writable: Bool = true, lastBlockCRC: (Int) -> UInt32?) -> Bool {
         // The header, then the checksummed payload; chunked stream lists stay in the
         // file until a query asks for one.
         guard let file = try? SystemFile.open(segment.indexPath, access: .readOnly) else { return false }
@@ -205,27 +161,14 @@ enum SegmentIndexFile {
                 : try BlockPostings.decode(&p, in: bytes, blockCount: blockCount)
             let keyPostings = try BlockPostings.decode(&p, in: bytes, blockCount: blockCount)
             guard p.remaining == 0 else { return false }
-            var hashes: [UInt32] = []
-            if withIDs {
+            if writable {
                 // A writer may change the lists: it holds them all.
                 do { try streamPostings.loadChunks() } catch { return false }
-                // The fingerprints must describe exactly the same prefix.
-                guard let idBytes = try? FileSystem.read(segment.idsPath),
-                      let (idBase, idCovered, idLastCRC, idPayload) = unwrap(idBytes, magic: LogFormat.idsMagic),
-                      idBase == base, idCovered == covered, idLastCRC == lastCRC
-                else { return false }
-                var f = ByteReader(idBytes, offset: idPayload.lowerBound, end: idPayload.upperBound)
-                let hashCount = try f.count(atMost: Int(sequence - segment.base))
-                guard hashCount == Int(sequence - segment.base) else { return false }
-                hashes.reserveCapacity(hashCount)
-                for _ in 0..<hashCount { hashes.append(try f.u32()) }
-                guard f.remaining == 0 else { return false }
             }
             segment.blocks = blocks
             segment.definedStreams = streams
             segment.streamPostings = streamPostings
             segment.keyPostings = keyPostings
-            segment.idHashes = hashes
             segment.indexedLength = covered
             return true
         } catch {

@@ -102,7 +102,7 @@ enum SegmentLoader {
             let segment = Segment(base: base, directory: directory, file: file, header: header)
             var indexLoaded = false
             if useIndex {
-                indexLoaded = SegmentIndexFile.load(into: segment, segmentSize: size, withIDs: writable) { end in
+                indexLoaded = SegmentIndexFile.load(into: segment, segmentSize: size, writable: writable) { end in
                     guard end >= 4, let b = try? file.read(at: end - 4, count: 4), b.count == 4 else { return nil }
                     return ByteReader.u32(b, at: 0)
                 }
@@ -181,9 +181,7 @@ enum SegmentLoader {
                 offset: offset, length: header.totalLength, firstSequence: header.firstSequence, count: header.count,
                 minTime: minTime, maxTime: maxTime, crc: ByteReader.u32(bytes, at: header.totalLength - 4),
                 rawLength: header.rawLength)
-            segment.add(entry, newStreams: decoder.newStreams, streams: decoder.streams, keys: decoder.keyValues, idHashes: (0..<decoder.count).map { i in
-                IDHash.hash32(IDHash.hash64(decoder.idBytes[decoder.idStarts[i]..<decoder.idStarts[i + 1]]))
-            })
+            segment.add(entry, newStreams: decoder.newStreams, streams: decoder.streams, keys: decoder.keyValues)
             chain?.nextSequence = segment.nextSequence
             offset += header.totalLength
         }
