@@ -35,6 +35,36 @@ import Testing
         #expect(throws: LogError.idConflict(id: "evt-7", existingSequence: 8)) { try log.append(changed) }
     }
 
+    /// Issue 13: with every fingerprint in `.ids` files replaced, re-importing appended
+    /// every event again. The writer no longer reads fingerprint files (it computes
+    /// them from the blocks): planted ones, with any content, change nothing, and
+    /// are removed.
+    @Test func plantedFingerprintFilesDoNotDefeatIdempotency() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.at("log")
+        let records = SampleRecords.make(count: 900, vms: 12)
+        do {
+            let log = try FileLog.create(at: path, options: small)
+            _ = try log.append(records)
+            log.close()
+        }
+        let segments = segmentFiles(path)
+        #expect(segments.count > 2)
+        for segment in segments {
+            // A fingerprints file beside every segment, every byte of it made up.
+            try Data([UInt8](repeating: 0xA5, count: 4_096)).write(to: URL(fileURLWithPath: String(segment.dropLast(4)) + ".ids"))
+        }
+        let log = try FileLog.open(at: path, options: small, access: .writer)
+        #expect(try log.append(records).allSatisfy { if case .duplicate = $0 { return true } else { return false } })
+        #expect(log.count == UInt64(records.count))
+        var changed = records[417]
+        changed.payload.append(0x20)
+        #expect(throws: LogError.self) { try log.append([changed]) }
+        #expect(log.count == UInt64(records.count))
+        log.close()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: path).allSatisfy { !$0.hasSuffix(".ids") })
+    }
+
     @Test func everySyncModeIsDurableAcrossReopen() throws {
         for mode in SyncMode.allCases {
             let dir = TemporaryDirectory()
