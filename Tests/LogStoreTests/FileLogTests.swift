@@ -65,6 +65,29 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: path).allSatisfy { !$0.hasSuffix(".ids") })
     }
 
+    /// Issue 13: an index rewritten with its checksums to list a block past the end
+    /// crashed `state` and `show`. It is now damage, named, not a crash.
+    @Test func anIndexListingABlockPastTheEndIsDamageNotACrash() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.at("log")
+        let records = SampleRecords.make(count: 900, vms: 12)
+        do {
+            let log = try FileLog.create(at: path, options: small)
+            _ = try log.append(records)
+            // Rewrite the first segment's index, checksums and all, with one more block
+            // listed for the first stream than the segment has.
+            let segment = log.state.withLock { log.segments[0] }
+            segment.streamPostings.add(0, block: UInt32(segment.blocks.count + 5))
+            try SegmentIndexFile.write(segment, directory: path)
+            log.close()
+        }
+        let reader = try FileLog.open(at: path, options: small, access: .reader)
+        #expect(throws: LogError.self) { try reader.read(stream: records[0].stream, timeAtMost: .max) }
+        // Other streams, whose lists are intact, still read.
+        let other = records.first { $0.stream != records[0].stream }!.stream
+        #expect(try reader.read(stream: other, timeAtMost: .max).count == records.filter { $0.stream == other }.count)
+    }
+
     @Test func everySyncModeIsDurableAcrossReopen() throws {
         for mode in SyncMode.allCases {
             let dir = TemporaryDirectory()

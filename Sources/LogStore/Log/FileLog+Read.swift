@@ -38,8 +38,17 @@ extension FileLog {
         var out: [StoredRecord] = []
         let decoder = BlockDecoder()
         for segment in segments {
+            // The lists come from an index file, which anyone can rewrite (with its
+            // checksums): a block listed out of range, twice or out of order is damage,
+            // never a crash or a record counted twice.
+            var previous = -1
             for b in try blocks(segment) {
-                let entry = segment.blocks[Int(b)]
+                let number = Int(b)
+                guard number > previous, number < segment.blocks.count else {
+                    throw LogError.corrupt(path: segment.indexPath, offset: 0, reason: "the index lists block \(b) of \(segment.blocks.count) out of range or out of order (it is derived: delete it and it is rebuilt)")
+                }
+                previous = number
+                let entry = segment.blocks[number]
                 if skipping(entry) { continue }
                 try decode(try segment.readBlock(entry), at: 0, entry: entry, in: segment, into: decoder)
                 for i in 0..<decoder.count where keep(decoder, i) { out.append(materialize(decoder, i)) }
