@@ -30,25 +30,12 @@ struct BlockPostings {
     /// Calls `body` with each encoded entry in order: its value, block count, and
     /// where its list starts; stops when `body` returns false.
     private func walkIndexed(_ body: (UInt32, Int, Int) -> Bool) {
-        var r = ByteReader(indexedBytes, offset: indexedStart)
-        var value: UInt32 = 0
-        for _ in 0..<indexedCount {
-            // The entries were checked when the file was read (``decode(_:in:blockCount:)``).
-            guard let delta = try? r.varint(), let count = try? r.varint(), let length = try? r.varint() else { return }
-            value &+= UInt32(truncatingIfNeeded: delta)
-            if !body(value, Int(count), r.offset) { return }
-            r.offset += Int(length)
-        }
+        Self.walk(indexedBytes, from: indexedStart, count: indexedCount, firstValue: 0, body)
     }
 
     /// Decodes the encoded list of `count` blocks at `start`.
     private func decodedList(at start: Int, count: Int, into out: inout [UInt32]) {
-        var r = ByteReader(indexedBytes, offset: start)
-        var block: UInt32 = 0
-        for _ in 0..<count {
-            block &+= UInt32(truncatingIfNeeded: (try? r.varint()) ?? 0)
-            out.append(block)
-        }
+        Self.decodeList(indexedBytes, at: start, count: count, into: &out)
     }
 
     /// The numbers of the blocks holding `value`, in order. Throws only for lists
@@ -190,17 +177,8 @@ struct BlockPostings {
         var list = ByteWriter()
         forEachList { v, blocks in
             n += 1
-            entries.varint(UInt64(v - previousValue))
+            Self.appendEntry(valueDelta: v - previousValue, blocks: blocks, into: &entries, scratch: &list)
             previousValue = v
-            entries.varint(blocks.count)
-            list.bytes.removeAll(keepingCapacity: true)
-            var previousBlock: UInt32 = 0
-            for b in blocks {
-                list.varint(UInt64(b - previousBlock))
-                previousBlock = b
-            }
-            entries.varint(list.bytes.count)
-            entries.raw(list.bytes)
         }
         p.varint(n)
         p.raw(entries.bytes)
@@ -260,23 +238,29 @@ struct BlockPostings {
                 chunkFirst = v
                 previousValue = v
             }
-            chunk.varint(UInt64(v - previousValue))
+            Self.appendEntry(valueDelta: v - previousValue, blocks: blocks, into: &chunk, scratch: &list)
             previousValue = v
-            chunk.varint(blocks.count)
-            list.bytes.removeAll(keepingCapacity: true)
-            var previousBlock: UInt32 = 0
-            for b in blocks {
-                list.varint(UInt64(b - previousBlock))
-                previousBlock = b
-            }
-            chunk.varint(list.bytes.count)
-            chunk.raw(list.bytes)
             entries += 1
         }
         close()
         directory.varint(chunks)
         directory.raw(dir.bytes)
         return data.bytes
+    }
+
+    /// Writes one entry: `varint` value delta, `varint` blocks, `varint` bytes, and
+    /// the block numbers as deltas (encoded in `scratch` first, for their length).
+    private static func appendEntry(valueDelta: UInt32, blocks: [UInt32], into out: inout ByteWriter, scratch list: inout ByteWriter) {
+        out.varint(UInt64(valueDelta))
+        out.varint(blocks.count)
+        list.bytes.removeAll(keepingCapacity: true)
+        var previousBlock: UInt32 = 0
+        for b in blocks {
+            list.varint(UInt64(b - previousBlock))
+            previousBlock = b
+        }
+        out.varint(list.bytes.count)
+        out.raw(list.bytes)
     }
 
     /// Lists left in the index file at `path` (see ``encodeChunked(directory:)``),
