@@ -113,7 +113,10 @@ public struct Replayer {
             }
         }
         if let failure = failures.compactMap({ $0 }).first { throw failure }
-        return shares.joined().sorted { $0.vm < $1.vm }.map { ($0.value, $0.count) }
+        // Sorted by index, not by value: moving a fold's value (an audit holds arrays)
+        // costs retains and releases that showed in profiles.
+        let all = Array(shares.joined())
+        return all.indices.sorted { all[$0].vm < all[$1].vm }.map { (all[$0].value, all[$0].count) }
     }
 
     /// Two threads on a machine with two or more processors: a full replay's fold
