@@ -16,7 +16,7 @@ import PackageDescription
 //   LogStore          -> BlockCompression, SystemIO, ByteCoding, CRC32CHardware, Crypto (storage; knows nothing of Hotpatch)
 //   CRC32CHardware    (CRC-32C with the processor's instruction: one small C file)
 //   BlockCompression  -> CLZ4 (the only Swift code that calls liblz4; Debian's liblz4-dev)
-//   SystemIO          (the only Swift code that makes file system calls)
+//   SystemIO          (the only Swift code that makes file system calls; threads: a condition, a hand-off)
 
 /// Release builds skip the run-time exclusivity checks on class properties (a
 /// third of the JSON parser's time and a tenth of an import's, measured with
@@ -87,6 +87,7 @@ let package = Package(
         .target(name: "Randomness", swiftSettings: releaseSpeed),
         .target(name: "Simulator", dependencies: ["Events", "Randomness"], swiftSettings: releaseSpeed),
         .testTarget(name: "BlockCompressionTests", dependencies: ["BlockCompression"]),
+        .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO", "ByteCoding", "BlockCompression", "Randomness"]),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Randomness"]),
         .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "LogStore", "ByteCoding", "Randomness"]),

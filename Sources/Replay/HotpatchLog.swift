@@ -73,16 +73,48 @@ public final class HotpatchLog {
 
     /// The record that stores `event`.
     public func record(for event: Event) -> NewRecord {
+        resolved(Self.prepare(event))
+    }
+
+    /// An event made ready to append: encoded, with its keys, everything but the
+    /// spelling of its VM's stream, which needs the log. Preparing is the costly part
+    /// of an append and touches no log, so an import prepares on one thread while
+    /// another appends.
+    public struct PreparedEvent: Sendable {
+        /// The record, its stream not yet resolved for a VM event.
+        public fileprivate(set) var record: NewRecord
+        /// The VM whose stream the record goes to (nil: the stream is already final).
+        fileprivate let vm: String?
+        /// Whether the event is of a VM (its first spelling names the stream).
+        fileprivate let isVMEvent: Bool
+        /// The event's id.
+        public var id: String { record.id }
+    }
+
+    /// Prepares `event` for ``append(prepared:)``; needs no log.
+    public static func prepare(_ event: Event) -> PreparedEvent {
+        let payload = EventCodec.encode(event)
+        var vm: String?
         let stream: String
         switch event.body {
-        case .release: stream = Self.catalogStream
-        case let .featureRegistration(f): stream = Self.subscriptionPrefix + f.subscription.lowercased()
-        case let .providerRegistration(p): stream = Self.subscriptionPrefix + p.subscription.lowercased()
-        default: stream = streamKey(forVM: event.vm ?? "")
+        case .release: stream = catalogStream
+        case let .featureRegistration(f): stream = subscriptionPrefix + f.subscription.lowercased()
+        case let .providerRegistration(p): stream = subscriptionPrefix + p.subscription.lowercased()
+        default:
+            vm = event.vm ?? ""
+            stream = ""
         }
-        let payload = EventCodec.encode(event)
-        return NewRecord(time: event.time.nanoseconds, stream: stream, id: event.id, payload: payload, keys: Self.keys(of: event),
-                         randomBytes: EventCodec.randomBytes(payload))
+        let record = NewRecord(time: event.time.nanoseconds, stream: stream, id: event.id, payload: payload, keys: keys(of: event),
+                               randomBytes: EventCodec.randomBytes(payload))
+        return PreparedEvent(record: record, vm: vm, isVMEvent: event.vm != nil && event.type.isVMEvent)
+    }
+
+    /// The record of a prepared event, its stream resolved against the log.
+    private func resolved(_ prepared: PreparedEvent) -> NewRecord {
+        guard let vm = prepared.vm else { return prepared.record }
+        var record = prepared.record
+        record.stream = streamKey(forVM: vm)
+        return record
     }
 
     /// The record keys of an event: the KBs an install or a rollback names, so that
@@ -101,9 +133,14 @@ public final class HotpatchLog {
 
     /// Appends events (all or nothing; see ``LogStore/append(_:)``).
     public func append(_ events: [Event]) throws -> [AppendOutcome] {
-        let records = events.map { event -> NewRecord in
-            let r = record(for: event)
-            if let vm = event.vm, event.type.isVMEvent, vmStreamsAsWritten[vm] == nil {
+        try append(prepared: events.map(Self.prepare))
+    }
+
+    /// Appends prepared events (all or nothing; see ``LogStore/append(_:)``).
+    public func append(prepared: [PreparedEvent]) throws -> [AppendOutcome] {
+        let records = prepared.map { p -> NewRecord in
+            let r = resolved(p)
+            if p.isVMEvent, let vm = p.vm, vmStreamsAsWritten[vm] == nil {
                 learnVMs()
                 if vmStreams[vm.lowercased()] == nil { vmStreams[vm.lowercased()] = r.stream }
                 vmStreamsAsWritten[vm] = r.stream

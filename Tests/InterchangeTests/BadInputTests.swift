@@ -105,4 +105,38 @@ import Testing
         #expect(second.appended == 0 && second.duplicates == 29)
         #expect(store.count == 29)
     }
+
+    /// The import reads and decodes on one thread while another appends: the error a
+    /// user reads is still the first in line order, whichever thread found it.
+    @Test func theFirstBadLineInFileOrderIsNamedWhicheverThreadFindsIt() throws {
+        let dir = NSTemporaryDirectory() + "patchlog-order-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        func power(_ id: String, _ state: String) -> String {
+            "{\"id\":\"\(id)\",\"type\":\"vm.power\",\"time\":\"2025-01-01T00:00:00Z\",\"vm\":\"vm-1\",\"state\":\"\(state)\"}"
+        }
+        // A conflict found by the appending thread (line 7) before a line the reading
+        // thread refuses (line 300); then the bad line alone.
+        var lines = (0..<400).map { power("p\($0)", "Running") }
+        lines[6] = power("p0", "Stopped")
+        lines[299] = power("bad", "Off")
+        try lines.joined(separator: "\n").write(toFile: dir + "/both.jsonl", atomically: true, encoding: .utf8)
+        lines[6] = power("p6", "Running")
+        try lines.joined(separator: "\n").write(toFile: dir + "/late.jsonl", atomically: true, encoding: .utf8)
+        let store = InMemoryLog()
+        var importer = Importer(log: HotpatchLog(store: store))
+        importer.batchSize = 3
+        #expect(throws: EventInputError(line: 7, field: "id", message: "\"p0\" appears earlier in this input with different content", file: dir + "/both.jsonl")) {
+            _ = try importer.importFile(dir + "/both.jsonl")
+        }
+        #expect(throws: EventInputError(line: 300, field: "state", message: "expected one of Running, Deallocated, Stopped, got \"Off\"", file: dir + "/late.jsonl")) {
+            _ = try importer.importFile(dir + "/late.jsonl")
+        }
+        #expect(store.count == 0)
+        lines[299] = power("p299", "Running")
+        try lines.joined(separator: "\n").write(toFile: dir + "/good.jsonl", atomically: true, encoding: .utf8)
+        let report = try importer.importFile(dir + "/good.jsonl")
+        #expect(report.appended == 400 && report.lines == 400)
+        #expect(try store.readAll().map(\.id) == (0..<400).map { "p\($0)" })
+    }
 }

@@ -1,6 +1,7 @@
 import Events
 import LogStore
 import Replay
+import SystemIO
 
 /// What an import did.
 public struct ImportReport: Sendable, Equatable {
@@ -31,60 +32,93 @@ public struct Importer {
     public init(log: HotpatchLog) { self.log = log }
 
     /// Imports `path` (`-` for standard input). `progress` is called now and then
-    /// with the report so far.
+    /// with the report so far. On a machine with two processors or more, one thread
+    /// reads, decodes and encodes the lines while the calling thread appends.
     public func importFile(_ path: String, progress: ((ImportReport) -> Void)? = nil) throws -> ImportReport {
-        let reader = try LineReader(path: path)
         let name = path == "-" ? "<stdin>" : path
-        let decoder = EventJSONDecoder()
         var report = ImportReport()
         let countBefore = log.store.count
-        var batch: [Event] = []
-        var batchLines: [Int] = []
-        batch.reserveCapacity(batchSize)
+        let batchSize = self.batchSize
 
-        func flush() throws {
-            guard !batch.isEmpty else { return }
+        func append(_ batch: PreparedBatch) throws {
+            report.lines = batch.lineCount
+            report.bytes = batch.bytesRead
+            guard !batch.events.isEmpty else { return }
             do {
-                for outcome in try log.append(batch) {
+                for outcome in try log.append(prepared: batch.events) {
                     if case .appended = outcome { report.appended += 1 } else { report.duplicates += 1 }
                 }
             } catch let LogError.idConflict(id, existing) {
                 // Against the log: the first line with that id; within this input: the last.
                 let inInput = existing > countBefore
-                let index = inInput ? batch.lastIndex { $0.id == id } : batch.firstIndex { $0.id == id }
-                let line = batchLines[index ?? 0]
+                let index = inInput ? batch.events.lastIndex { $0.id == id } : batch.events.firstIndex { $0.id == id }
+                let line = batch.lines[index ?? 0]
                 let message = inInput
                     ? "\"\(id)\" appears earlier in this input with different content"
                     : "\"\(id)\" is already in the log (sequence \(existing)) with different content"
                 throw EventInputError(line: line, field: "id", message: message, file: name)
             } catch let LogError.invalidRecord(index, reason) {
-                throw EventInputError(line: batchLines[index], field: nil, message: reason, file: name)
+                throw EventInputError(line: batch.lines[index], field: nil, message: reason, file: name)
             }
-            batch.removeAll(keepingCapacity: true)
-            batchLines.removeAll(keepingCapacity: true)
-            report.bytes = reader.bytesRead
             progress?(report)
         }
 
         try log.store.transaction {
-            while let range = try reader.next() {
-                report.lines = reader.lineNumber
-                let buffer = reader.lineBuffer
-                if buffer[range].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                do {
-                    batch.append(try decoder.decode(buffer, range: range))
-                } catch let failure as EventInputError {
-                    var error = failure
-                    error.line = reader.lineNumber
-                    error.file = name
-                    throw error
-                }
-                batchLines.append(reader.lineNumber)
-                if batch.count >= batchSize { try flush() }
+            if SystemInfo.processorCount >= 2 {
+                try HandOff<PreparedBatch>.run(producer: { put in try Self.prepare(path, name: name, batchSize: batchSize, put) },
+                                               consumer: append)
+            } else {
+                try Self.prepare(path, name: name, batchSize: batchSize, append)
             }
-            try flush()
         }
-        report.bytes = reader.bytesRead
         return report
+    }
+
+    /// Lines decoded and prepared, ready to append, with where they came from.
+    struct PreparedBatch: Sendable {
+        var events: [HotpatchLog.PreparedEvent] = []
+        /// The line of each event.
+        var lines: [Int] = []
+        /// Lines read so far, blank ones included.
+        var lineCount = 0
+        /// Bytes read so far.
+        var bytesRead = 0
+    }
+
+    /// Reads, decodes and prepares the lines of `path` in batches of `batchSize`
+    /// events, handing each to `put`; the last batch (maybe empty) carries the final
+    /// counts. Touches no log.
+    static func prepare(_ path: String, name: String, batchSize: Int, _ put: (PreparedBatch) throws -> Void) throws {
+        let reader = try LineReader(path: path)
+        let decoder = EventJSONDecoder()
+        var batch = PreparedBatch()
+        batch.events.reserveCapacity(batchSize)
+        while let range = try reader.next() {
+            let buffer = reader.lineBuffer
+            if buffer[range].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            batch.events.append(HotpatchLog.prepare(try decode(decoder, buffer, range, line: reader.lineNumber, file: name)))
+            batch.lines.append(reader.lineNumber)
+            if batch.events.count >= batchSize {
+                batch.lineCount = reader.lineNumber
+                batch.bytesRead = reader.bytesRead
+                try put(batch)
+                batch = PreparedBatch()
+                batch.events.reserveCapacity(batchSize)
+            }
+        }
+        batch.lineCount = reader.lineNumber
+        batch.bytesRead = reader.bytesRead
+        try put(batch)
+    }
+
+    /// One line's event; an error names the line and the file.
+    private static func decode(_ decoder: EventJSONDecoder, _ buffer: [UInt8], _ range: Range<Int>, line: Int, file: String) throws -> Event {
+        do {
+            return try decoder.decode(buffer, range: range)
+        } catch var error {
+            error.line = line
+            error.file = file
+            throw error
+        }
     }
 }

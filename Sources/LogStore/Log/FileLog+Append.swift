@@ -49,46 +49,61 @@ extension FileLog {
     /// would have been written. Call holding `state`.
     func commit(_ batches: [[NewRecord]]) -> [Result<[AppendOutcome], any Error>] {
         var results: [Result<[AppendOutcome], any Error>] = []
-        var pendingIDs: [String: (sequence: UInt64, record: NewRecord)] = [:]
+        // The records accepted so far, found by their id's hash (a dictionary keyed by
+        // the id itself cost a tenth of an import in hashing and resizing); ids whose
+        // hash an accepted record of another id already has go to `overflow`.
         var accepted: [(record: NewRecord, hash: UInt64)] = []
-        var next = lastSequence + 1
+        var byHash: [UInt64: Int] = [:]
+        var overflow: [String: Int] = [:]
+        let next = lastSequence + 1
+        func earlier(_ id: String, _ hash: UInt64) -> Int? {
+            guard let i = byHash[hash] else { return nil }
+            return accepted[i].record.id == id ? i : overflow[id]
+        }
         for batch in batches {
+            let mark = accepted.count
+            var added: [UInt64] = []
+            var addedOverflow: [String] = []
             do {
                 var outcomes: [AppendOutcome] = []
-                var local: [String: (sequence: UInt64, record: NewRecord)] = [:]
-                var localAccepted: [(record: NewRecord, hash: UInt64)] = []
+                outcomes.reserveCapacity(batch.count)
                 for (i, r) in batch.enumerated() {
                     try RecordValidation.check(r, index: i)
-                    if let earlier = local[r.id] ?? pendingIDs[r.id] {
-                        guard earlier.record == r else { throw LogError.idConflict(id: r.id, existingSequence: earlier.sequence) }
-                        outcomes.append(.duplicate(earlier.sequence))
+                    let hash = IDHash.hash64(r.id.utf8)
+                    if let e = earlier(r.id, hash) {
+                        let seq = next + UInt64(e)
+                        guard accepted[e].record == r else { throw LogError.idConflict(id: r.id, existingSequence: seq) }
+                        outcomes.append(.duplicate(seq))
                         continue
                     }
-                    let hash = IDHash.hash64(r.id.utf8)
                     if let existing = try storedRecord(id: r.id, hash: hash) {
                         guard existing.unsequenced == r else { throw LogError.idConflict(id: r.id, existingSequence: existing.sequence) }
                         outcomes.append(.duplicate(existing.sequence))
                         continue
                     }
-                    let seq = next + UInt64(localAccepted.count)
-                    local[r.id] = (seq, r)
-                    localAccepted.append((r, hash))
-                    outcomes.append(.appended(seq))
+                    if byHash[hash] == nil {
+                        byHash[hash] = accepted.count
+                        added.append(hash)
+                    } else {
+                        overflow[r.id] = accepted.count
+                        addedOverflow.append(r.id)
+                    }
+                    outcomes.append(.appended(next + UInt64(accepted.count)))
+                    accepted.append((r, hash))
                 }
-                pendingIDs.merge(local) { a, _ in a }
-                accepted.append(contentsOf: localAccepted)
-                next += UInt64(localAccepted.count)
                 results.append(.success(outcomes))
             } catch {
+                // This batch fails alone: forget what it accepted.
+                accepted.removeSubrange(mark...)
+                for h in added { byHash[h] = nil }
+                for id in addedOverflow { overflow[id] = nil }
                 results.append(.failure(error))
             }
         }
         guard !accepted.isEmpty else { return results }
         do {
             try write(accepted.map(\.record))
-            for (r, hash) in accepted {
-                if let seq = pendingIDs[r.id]?.sequence { idTable.insert(fp: IDHash.hash32(hash), sequence: seq) }
-            }
+            for (i, a) in accepted.enumerated() { idTable.insert(fp: IDHash.hash32(a.hash), sequence: next + UInt64(i)) }
         } catch {
             let failure = (error as? SystemError).map { LogError.io($0) } ?? error
             for i in results.indices where (try? results[i].get()) != nil { results[i] = .failure(failure) }
