@@ -139,7 +139,7 @@ extension BlockStudy {
             tableC += compressedSize(p.bytes, dictionary: [], compressor: compressor)
             p = ByteWriter()
             p.varint(segment.definedStreams.count)
-            BlockBuilder.frontCode(segment.definedStreams.map { Array($0.utf8) }, into: &p)
+            BlockBuilder.frontCode(segment.definedStreams.all.map { Array($0.utf8) }, into: &p)
             defined += p.bytes.count
             definedC += compressedSize(p.bytes, dictionary: [], compressor: compressor)
             p = ByteWriter()

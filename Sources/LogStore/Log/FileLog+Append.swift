@@ -274,8 +274,8 @@ extension FileLog {
         start.indexedLength = snapshot.indexedLength
         snapshotMarks.removeLast()
         if snapshotMarks.isEmpty { discardKeptFiles() }
-        for key in streamKeys[snapshot.streams...] { streamNumbers[key] = nil }
-        streamKeys.removeSubrange(snapshot.streams...)
+        for key in streamKeys.all[snapshot.streams...] { streamNumbers[key] = nil }
+        streamKeys.removeSubrange(from: snapshot.streams)
         recentRaw = snapshot.recentRaw
         chainHead = snapshot.chainHead
         cachedBlock = nil

@@ -40,7 +40,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
 
     let identity: LogIdentity
     var segments: [Segment] = []
-    var streamKeys: [String] = []
+    var streamKeys = StreamKeyList()
     /// Stream key → number, built from ``streamKeys`` when first needed (by a writer,
     /// or after a few lookups), not when the log is opened: a point query on a log of
     /// 100,000 VMs looks up one key, which a walk of the keys finds in a millisecond,
@@ -62,7 +62,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
     private func buildStreamNumbers() {
         var table: [String: UInt32] = [:]
         table.reserveCapacity(streamKeys.count)
-        for (i, key) in streamKeys.enumerated() { table[key] = UInt32(i) }
+        for (i, key) in streamKeys.all.enumerated() { table[key] = UInt32(i) }
         streamNumberTable = table
     }
 

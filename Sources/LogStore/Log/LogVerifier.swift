@@ -113,7 +113,7 @@ extension FileLog {
                 if !ok {
                     report.notes.append("\(LogFormat.indexName(base: base)): damaged or out of date; rebuilt when the log is next opened")
                 } else if indexed.blocks != Array(segment.blocks.prefix(indexed.blocks.count))
-                            || indexed.definedStreams != Array(segment.definedStreams.prefix(indexed.definedStreams.count)) {
+                            || indexed.definedStreams.all != Array(segment.definedStreams.all.prefix(indexed.definedStreams.count)) {
                     report.problem = .init(file: LogFormat.indexName(base: base), offset: 0, reason: "index disagrees with its segment", firstUnreadableSequence: nil)
                     return report
                 } else if indexed.blocks.count < segment.blocks.count {

@@ -17,7 +17,7 @@ final class Segment {
     /// The blocks, in file order.
     var blocks: [BlockEntry] = []
     /// Stream keys first used in this segment, numbered from `header.streamsBefore`.
-    var definedStreams: [String] = []
+    var definedStreams = StreamKeyList()
     /// Stream number → the blocks holding its records.
     var streamPostings = BlockPostings()
     /// Record key → the blocks holding records with that key (see ``NewRecord/keys``).
@@ -87,7 +87,7 @@ final class Segment {
         keyPostings.truncate(toBlocks: count)
         blocks.removeSubrange(count...)
         let keep = streamsBefore - Int(header.streamsBefore)
-        definedStreams.removeSubrange(max(0, keep)...)
+        definedStreams.removeSubrange(from: max(0, keep))
     }
 
     /// The block holding `sequence`, by binary search.

@@ -38,7 +38,7 @@ enum SegmentIndexFile {
                 previousMin = b.minTime
             }
             p.varint(segment.definedStreams.count)
-            BlockBuilder.frontCode(segment.definedStreams.map { Array($0.utf8) }, into: &p)
+            BlockBuilder.frontCode(segment.definedStreams.all.map { Array($0.utf8) }, into: &p)
             chunks = segment.streamPostings.encodeChunked(directory: &p)
             segment.keyPostings.encode(into: &p)
         }
@@ -145,15 +145,8 @@ enum SegmentIndexFile {
             if let last = blocks.last, lastBlockCRC(last.end) != lastCRC || last.crc != lastCRC { return false }
 
             let streamCount = try p.count(atMost: payloadLength)
-            var streams: [String] = []
-            var previous: [UInt8] = []
-            for _ in 0..<streamCount {
-                let shared = try p.count(atMost: previous.count)
-                let rest = try p.lengthPrefixed(atMost: LogFormat.maxKeyBytes)
-                let key = Array(previous[0..<shared]) + rest
-                streams.append(String(decoding: key, as: UTF8.self))
-                previous = key
-            }
+            // Checked and kept encoded: a point query walks them for its one key.
+            let streams = try StreamKeyList.read(streamCount, from: &p, in: bytes, maxKeyBytes: LogFormat.maxKeyBytes)
             // Stream and key lists are kept encoded (stream lists in the file, chunk by
             // chunk); only where each one is, is read now.
             var streamPostings = layout == chunkedLayout

@@ -1,0 +1,145 @@
+import ByteCoding
+
+/// Stream keys by number: as strings, or still front-coded as an index file holds
+/// them. An index's keys stay encoded until a caller asks for one by number: a point
+/// query on a log of 100,000 VMs finds its VM's key by walking the encoded bytes
+/// (a few milliseconds) instead of making 100,000 strings, and freeing them at exit.
+struct StreamKeyList {
+    /// The keys decoded so far: numbers `0..<strings.count`.
+    private var strings: [String] = []
+    /// Front-coded runs not yet decoded, in order after `strings`: each is a
+    /// run of `count` entries (`varint` shared prefix, `varint` length, bytes), the
+    /// first sharing nothing with the key before it.
+    private var runs: [(bytes: [UInt8], range: Range<Int>, count: Int)] = []
+
+    /// How many keys.
+    private(set) var count = 0
+
+    init() {}
+
+    /// Keys given as strings.
+    init(_ keys: [String]) { append(contentsOf: keys) }
+
+    /// Appends keys given as strings.
+    mutating func append(contentsOf keys: [String]) {
+        guard !keys.isEmpty else { return }
+        materialize()
+        strings.append(contentsOf: keys)
+        count += keys.count
+    }
+
+    /// Appends one key.
+    mutating func append(_ key: String) {
+        materialize()
+        strings.append(key)
+        count += 1
+    }
+
+    /// Appends another list's keys, keeping its encoded runs encoded.
+    mutating func append(contentsOf other: StreamKeyList) {
+        if runs.isEmpty {
+            strings.append(contentsOf: other.strings)
+        } else if !other.strings.isEmpty {
+            runs.append((Array(other.strings.map { Self.entry($0) }.joined()), 0..<0, other.strings.count))
+            runs[runs.count - 1].range = 0..<runs[runs.count - 1].bytes.count
+        }
+        runs.append(contentsOf: other.runs)
+        count += other.count
+    }
+
+    /// An entry that shares nothing with the key before it.
+    private static func entry(_ key: String) -> [UInt8] {
+        var w = ByteWriter()
+        w.varint(0)
+        w.lengthPrefixed(Array(key.utf8))
+        return w.bytes
+    }
+
+    /// Reads `count` front-coded keys at `reader`'s offset, checking their shape
+    /// without decoding them, and keeps them encoded.
+    static func read(_ count: Int, from reader: inout ByteReader, in bytes: [UInt8], maxKeyBytes: Int) throws(ByteReader.Truncated) -> StreamKeyList {
+        let start = reader.offset
+        var previousLength = 0
+        for _ in 0..<count {
+            let shared = try reader.count(atMost: previousLength)
+            let rest = try reader.lengthPrefixed(atMost: maxKeyBytes)
+            previousLength = shared + rest.count
+            guard previousLength <= maxKeyBytes else { throw ByteReader.Truncated() }
+        }
+        var list = StreamKeyList()
+        if count > 0 { list.runs = [(bytes, start..<reader.offset, count)] }
+        list.count = count
+        return list
+    }
+
+    /// Decodes every key still encoded.
+    mutating func materialize() {
+        guard !runs.isEmpty else { return }
+        strings.reserveCapacity(count)
+        for run in runs {
+            Self.walk(run) { key in strings.append(String(decoding: key, as: UTF8.self)); return true }
+        }
+        runs = []
+    }
+
+    /// Key number `i` (decodes the encoded keys the first time).
+    subscript(i: Int) -> String {
+        mutating get {
+            if i >= strings.count { materialize() }
+            return strings[i]
+        }
+    }
+
+    /// Every key, in order (decoded for the caller; the list stays as it is).
+    var all: [String] {
+        var copy = self
+        copy.materialize()
+        return copy.strings
+    }
+
+    /// The number of `key`, if the list has it: the first match in number order,
+    /// found without decoding the encoded keys into strings.
+    func firstIndex(of key: String) -> Int? {
+        if let i = strings.firstIndex(of: key) { return i }
+        let target = Array(key.utf8)
+        var n = strings.count
+        for run in runs {
+            var found: Int?
+            var k = 0
+            Self.walk(run) { bytes in
+                if bytes.count == target.count && bytes.elementsEqual(target) { found = n + k; return false }
+                k += 1
+                return true
+            }
+            if let found { return found }
+            n += run.count
+        }
+        return nil
+    }
+
+    /// Removes the keys from number `first` on.
+    mutating func removeSubrange(from first: Int) {
+        guard first < count else { return }
+        materialize()
+        strings.removeSubrange(max(0, first)...)
+        count = strings.count
+    }
+
+    /// Calls `body` with each key of a run (checked when it was read), until it
+    /// returns false.
+    private static func walk(_ run: (bytes: [UInt8], range: Range<Int>, count: Int), _ body: (ArraySlice<UInt8>) -> Bool) {
+        var reader = ByteReader(run.bytes, offset: run.range.lowerBound, end: run.range.upperBound)
+        var key: [UInt8] = []
+        for _ in 0..<run.count {
+            // The shape was checked by `read`: these cannot fail.
+            guard let shared = try? reader.count(atMost: key.count), let rest = try? reader.lengthPrefixed(atMost: Int.max) else { return }
+            key.removeSubrange(shared...)
+            key.append(contentsOf: rest)
+            if !body(key[...]) { return }
+        }
+    }
+}
+
+extension StreamKeyList: Equatable {
+    static func == (a: StreamKeyList, b: StreamKeyList) -> Bool { a.count == b.count && a.all == b.all }
+}
