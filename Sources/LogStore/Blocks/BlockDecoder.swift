@@ -56,8 +56,12 @@ final class BlockDecoder {
         let bodyStart = offset + LogFormat.blockHeaderSize
         let bodyRange = bodyStart..<(bodyStart + header.storedLength)
         if header.compressed {
-            if body.count != header.rawLength {
-                body = [UInt8](repeating: 0, count: header.rawLength)
+            // Resized in place: a new buffer per block (raw lengths differ) cost a
+            // fresh allocation, its zeroing and its page faults each time.
+            if body.count > header.rawLength {
+                body.removeLast(body.count - header.rawLength)
+            } else if body.count < header.rawLength {
+                body.append(contentsOf: repeatElement(0, count: header.rawLength - body.count))
             }
             do {
                 try LZ4.decompress(bytes, range: bodyRange, into: &body, dictionary: dictionary)

@@ -24,7 +24,7 @@ extension FileLog {
     public func read(stream: String, timeAtMost: Int64) throws -> [StoredRecord] {
         try state.withLock {
             guard let number = streamNumber(stream) else { return [] }
-            return try records(inBlocks: { try $0.blockNumbers(of: number) }, skipping: { $0.minTime > timeAtMost }) { d, i in
+            return try records(inBlocks: { try $0.blockNumbers(of: number) }, skipping: { $0.minTime > timeAtMost }, streamKey: stream) { d, i in
                 d.streams[i] == number && d.times[i] <= timeAtMost
             }
         }
@@ -33,8 +33,9 @@ extension FileLog {
     /// The records that `keep` accepts in the blocks `blocks` lists for each segment
     /// (an inverted index: streams, keys), except those `skipping` rules out from the
     /// block table, in sequence order. Call holding `state`.
+    /// `streamKey`, when every record kept is of one stream, is its key.
     private func records(inBlocks blocks: (Segment) throws -> [UInt32], skipping: (BlockEntry) -> Bool = { _ in false },
-                         where keep: (BlockDecoder, Int) -> Bool) throws -> [StoredRecord] {
+                         streamKey: String? = nil, where keep: (BlockDecoder, Int) -> Bool) throws -> [StoredRecord] {
         var out: [StoredRecord] = []
         let decoder = BlockDecoder()
         for segment in segments {
@@ -51,7 +52,7 @@ extension FileLog {
                 let entry = segment.blocks[number]
                 if skipping(entry) { continue }
                 try decode(try segment.readBlock(entry), at: 0, entry: entry, in: segment, into: decoder)
-                for i in 0..<decoder.count where keep(decoder, i) { out.append(materialize(decoder, i)) }
+                for i in 0..<decoder.count where keep(decoder, i) { out.append(materialize(decoder, i, streamKey: streamKey)) }
             }
         }
         return out
@@ -178,11 +179,12 @@ extension FileLog {
         }
     }
 
-    /// Record `i` of the decoded block as a stored record (allocates). Call holding `state`.
-    func materialize(_ decoder: BlockDecoder, _ i: Int) -> StoredRecord {
+    /// Record `i` of the decoded block as a stored record (allocates); `streamKey`,
+    /// if the caller knows it, saves decoding the log's stream keys. Call holding `state`.
+    func materialize(_ decoder: BlockDecoder, _ i: Int, streamKey: String? = nil) -> StoredRecord {
         let view = decoder.view(i)
         return StoredRecord(
-            sequence: view.sequence, time: view.time, stream: streamKeys[Int(view.stream.rawValue)],
+            sequence: view.sequence, time: view.time, stream: streamKey ?? streamKeys[Int(view.stream.rawValue)],
             id: view.id, payload: Array(view.payload), keys: Array(decoder.keys(i)))
     }
 
