@@ -35,6 +35,8 @@ enum FactComparison {
             return a == b ? .known : .conflict(field: firstDifference(a, b))
         case var (.assessment(a), .assessment(b)):
             if a.status == .unknown { a.status = b.status } else if b.status == .unknown { b.status = a.status }
+            // `latest`: a Resource Graph summary exported without its `name` column.
+            if a.activityId.lowercased() == "latest" { a.activityId = b.activityId } else if b.activityId.lowercased() == "latest" { b.activityId = a.activityId }
             return a == b ? .known : .conflict(field: a.available != b.available ? "available" : "activityId, trigger, status or rebootPending")
         default:
             return .conflict(field: "content")
