@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Events", "Replay", "LogStore"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange", "Randomness"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Replay", "Events", "LogStore", "Interchange", "AzureImport"]),
-        .testTarget(name: "AzureImportTests", dependencies: ["AzureImport", "Interchange", "Replay", "Events", "LogStore"]),
+        .testTarget(name: "AzureImportTests", dependencies: ["AzureImport", "Interchange", "Replay", "Events", "LogStore", "Audit", "Randomness"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Report", "Replay", "Events", "LogStore", "Interchange", "Simulator"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Audit", "Replay", "Events", "LogStore", "Interchange"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),

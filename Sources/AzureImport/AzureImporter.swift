@@ -19,10 +19,16 @@ public struct AzureImportReport: Sendable {
     public var appended = 0
     /// Events already in the log with the same content.
     public var duplicates = 0
-    /// Event ids already in the log with other content (an earlier record of the same
-    /// Azure fact, from another payload or observed at another time): the event
-    /// already in the log stays, this one is not appended.
-    public var keptEarlier: [String] = []
+    /// Events whose id is already in the log with other content: the same Azure
+    /// operation said differently (a real conflict). The event in the log stays; both
+    /// values are given.
+    public var conflicts: [FactConflict] = []
+    /// Events not appended because the log already has their facts: the same fact with
+    /// other provenance (`source`, `sourceItem`), a snapshot timed by the clock whose
+    /// settings the log already has at that time, or a record with less detail.
+    public var alreadyKnown: [String] = []
+    /// With ``AzureImporter/dryRun``: the events that would be appended, in order.
+    public var wouldAppend: [Event] = []
 }
 
 /// A whole payload that could not be imported: what and where. Nothing was appended.
@@ -57,6 +63,11 @@ public struct AzureImporter {
     public var observedAt: Timestamp
     /// The VM (an Azure resource id) for bare result bodies that do not name theirs.
     public var vm: String?
+    /// Whether ``observedAt`` was given by the user (`--observed-at`), not the clock.
+    public var observedAtGiven = false
+    /// Convert and compare with the log, but append and keep nothing
+    /// (``AzureImportReport/wouldAppend`` lists what would go in).
+    public var dryRun = false
 
     /// An importer into `log`, keeping payloads in `sources`.
     public init(log: HotpatchLog, sources: RawPayloadStore, observedAt: Timestamp, vm: String? = nil) {
@@ -85,23 +96,25 @@ public struct AzureImporter {
             }
             machine = m
         }
+        guard let (text, encodingNote) = PayloadText.utf8(bytes) else {
+            throw AzureImportError(file: name, message: "starts with a UTF-16 byte order mark but is not valid UTF-16 text")
+        }
+        if text.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            throw AzureImportError(file: name, message: "is empty: there is nothing to import")
+        }
         let tape = JSONTape()
-        do { try tape.parse(bytes, range: 0..<bytes.count) } catch {
-            throw AzureImportError(file: name, message: "not valid JSON: \(Self.place(error.offset, in: bytes)): \(error.message)")
+        do { try tape.parse(text, range: 0..<text.count) } catch {
+            let hint = PayloadText.nonJSONHint(text).map { ": \($0)" } ?? ""
+            throw AzureImportError(file: name, message: "not valid JSON: \(Self.place(error.offset, in: text)): \(error.message)\(hint)")
         }
         let source = RawPayloadStore.name(of: bytes)
-        let context = ConversionContext(source: source, observedAt: observedAt, vmOverride: machine)
-        let replayer = Replayer(log: log)
-        // A history that does not read is an error of the item (naming the VM and the
-        // record), not a machine the log does not know: that would register it again.
-        let enrolment = EnrolmentMemory { vm in
-            let state = try replayer.state(ofVM: vm, at: Timestamp(nanoseconds: .max))
-            return state.registered ? state.hotpatchEnabled : nil
-        }
-        var payload = AzurePayload(context: context, enrolment: enrolment)
+        var context = ConversionContext(source: source, observedAt: observedAt, vmOverride: machine)
+        context.observedAtGiven = observedAtGiven
+        var payload = AzurePayload(context: context)
         let outcomes = payload.convert(JSONNode(tape: tape, index: 0, path: ""))
 
         var report = AzureImportReport()
+        if let encodingNote { report.notes.append("the payload was \(encodingNote); it is kept as it was") }
         var events: [Event] = []
         for outcome in outcomes {
             switch outcome {
@@ -119,6 +132,14 @@ public struct AzureImporter {
             throw AzureImportError(file: name, message: first.description + more)
         }
         guard !events.isEmpty else { return report }
+        do { events = try ObservationFilter(log: log).newFacts(events, &report) } catch {
+            throw AzureImportError(file: name, message: "cannot compare its snapshots with what the log says: the log's history does not read (\(error)); nothing was appended")
+        }
+        if dryRun {
+            try plan(events, &report)
+            return report
+        }
+        guard !events.isEmpty else { return report }
         try sources.store.transaction {
             try log.store.transaction {
                 report.source = try sources.keep(bytes)
@@ -128,9 +149,47 @@ public struct AzureImporter {
         return report
     }
 
+    /// What ``append(_:_:)`` would do, found by reading the log: each event's id looked
+    /// up (one scan of the ids), then compared as an append would compare it.
+    private func plan(_ events: [Event], _ report: inout AzureImportReport) throws {
+        var wanted = Set(events.map(\.id))
+        var found: [String: UInt64] = [:]
+        try log.store.scan(from: 1, includingIDs: true) { view in
+            let id = view.id
+            if wanted.remove(id) != nil { found[id] = view.sequence }
+            return !wanted.isEmpty
+        }
+        var batch: [String: Event] = [:]
+        for event in events {
+            let earlier: Event?
+            if let seq = found[event.id], let stored = try log.store.read(seq...seq).first {
+                earlier = try HotpatchLog.event(from: stored)
+            } else {
+                earlier = batch[event.id]
+            }
+            guard let earlier else {
+                batch[event.id] = event
+                report.wouldAppend.append(event)
+                continue
+            }
+            record(FactComparison.compare(earlier, event), earlier, event, &report)
+        }
+    }
+
+    /// Counts an event whose id was already taken by `earlier`.
+    private func record(_ verdict: FactComparison.Verdict, _ earlier: Event, _ event: Event, _ report: inout AzureImportReport) {
+        switch verdict {
+        case .same: report.duplicates += 1
+        case .known: report.alreadyKnown.append(event.id)
+        case let .conflict(field): report.conflicts.append(FactConflict(id: event.id, field: field, inLog: earlier, imported: event))
+        }
+    }
+
     /// Appends `events` in order; one whose id the log (or an earlier event of this
-    /// batch) already holds with other content is left out and listed in
-    /// ``AzureImportReport/keptEarlier``. A batch that conflicts is split in halves
+    /// batch) already holds with other content is left out and compared with it
+    /// (``FactComparison``): the same facts, or facts the log already has, count as
+    /// already in the log; anything else is a conflict, listed with both values in
+    /// ``AzureImportReport/conflicts``. A batch that conflicts is split in halves
     /// until the conflicting events stand alone (a failed append appends nothing), so
     /// k conflicts cost about k·log n appends, not k·n.
     private func append(_ events: ArraySlice<Event>, _ report: inout AzureImportReport) throws {
@@ -139,9 +198,14 @@ public struct AzureImporter {
             for outcome in try log.append(Array(events)) {
                 if case .appended = outcome { report.appended += 1 } else { report.duplicates += 1 }
             }
-        } catch let LogError.idConflict(id, _) {
+        } catch let LogError.idConflict(id, existing) {
             if events.count == 1 {
-                report.keptEarlier.append(id)
+                let event = events[events.startIndex]
+                guard let stored = try log.store.read(existing...existing).first, stored.id == id else {
+                    throw AzureImportError(file: "", message: "the log reported id \(id) at sequence \(existing), which does not hold it")
+                }
+                let earlier = try HotpatchLog.event(from: stored)
+                record(FactComparison.compare(earlier, event), earlier, event, &report)
                 return
             }
             let middle = events.startIndex + events.count / 2

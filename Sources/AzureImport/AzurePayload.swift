@@ -17,16 +17,15 @@ enum ItemOutcome {
 /// - Resource Graph output: `{"data": [rows]}` or a bare array of rows.
 struct AzurePayload {
     let context: ConversionContext
-    let enrolment: EnrolmentMemory
 
     /// What the importer expects, for the error when nothing is recognised.
     static let expected = "an AssessPatches or InstallPatches result, a VM or Arc machine resource, a VM instance view with patchStatus, a feature or provider registration, or Resource Graph rows (az graph query -o json)"
 
     /// Converts the document `root`.
     mutating func convert(_ root: JSONNode) -> [ItemOutcome] {
-        if root.isArray { return rows(root.elements, request: Request()) }
+        if root.isArray { return root.elements.isEmpty ? [Self.empty(root)] : rows(root.elements, request: Request()) }
         guard root.isObject else { return [.rejected(root.error("expected \(Self.expected), got \(root.described)"))] }
-        if let data = root["data"], data.isArray { return rows(data.elements, request: Request()) }
+        if let data = root["data"], data.isArray { return data.elements.isEmpty ? [Self.empty(data)] : rows(data.elements, request: Request()) }
         if let responses = root["responses"], responses.isObject { return exampleDocument(root, responses) }
         return body(root, request: Request())
     }
@@ -88,11 +87,20 @@ struct AzurePayload {
     private mutating func recognise(_ node: JSONNode, request: Request) throws(ItemError) -> [ItemOutcome] {
         let label = node.path.isEmpty ? "$" : node.path
         if let list = node["value"], list.isArray {
+            if list.elements.isEmpty { return [Self.empty(list)] }
             return list.elements.flatMap { body($0, request: request) }
         }
         guard node.isObject else { throw node.error("expected \(Self.expected), got \(node.described)") }
+        // The Azure-AsyncOperation result of a long-running POST (what `az` polls for
+        // AssessPatches and InstallPatches): the result is `properties.output`.
+        if let output = node[path: "properties", "output"], output.isObject, node["status"] != nil {
+            return body(output, request: request)
+        }
         if node["assessmentActivityId"] != nil || node["availablePatches"] != nil || node["availablePatchCountByClassification"] != nil {
-            let c = try PatchResultConverter.assessment(summary: node, activityId: nil, patches: node["availablePatches"]?.elements,
+            // Az PowerShell's PSVirtualMachinePatchAssessmentResult lists them as `Patches`.
+            let list = node["availablePatches"] ?? node["patches"]
+            if let list, !list.isArray { throw list.error("expected an array of patches, got \(list.described)") }
+            let c = try PatchResultConverter.assessment(summary: node, activityId: nil, patches: list?.elements,
                                                         machine: machine(of: node, request), context: context)
             return [.converted(label: label, c)]
         }
@@ -101,19 +109,20 @@ struct AzurePayload {
                                                      request: request.installInput, machine: machine(of: node, request), context: context)
             return [.converted(label: label, c)]
         }
-        if let patchStatus = node["patchStatus"] ?? node[path: "properties", "instanceView", "patchStatus"] {
+        // An instance view, or a VM with one: `$expand=instanceView` puts it under
+        // `properties`, `az vm get-instance-view` (flattened) at the top.
+        if let patchStatus = node["patchStatus"] ?? node[path: "instanceView", "patchStatus"] ?? node[path: "properties", "instanceView", "patchStatus"] {
             var c = try PatchResultConverter.instanceView(patchStatus, machine: machine(of: node, request), context: context)
-            if node[path: "properties", "osProfile"] != nil || node[path: "properties", "storageProfile"] != nil {
-                let vm = try VMResourceConverter.convert(node, machine: machine(of: node, request), context: context, enrolment: enrolment)
+            if Self.isMachineResource(node) {
+                let vm = try VMResourceConverter.convert(node, machine: machine(of: node, request), context: context)
                 c.events = vm.events + c.events
                 c.notes += vm.notes
             }
             return [.converted(label: label, c)]
         }
         let type = node["type"]?.string?.lowercased() ?? ""
-        if type.hasSuffix("microsoft.compute/virtualmachines") || type.hasSuffix("microsoft.hybridcompute/machines")
-            || node[path: "properties", "osProfile"] != nil || node[path: "properties", "storageProfile"] != nil {
-            let c = try VMResourceConverter.convert(node, machine: machine(of: node, request), context: context, enrolment: enrolment)
+        if Self.isMachineResource(node) {
+            let c = try VMResourceConverter.convert(node, machine: machine(of: node, request), context: context)
             return [.converted(label: label, c)]
         }
         if node["registrationState"] != nil && node["namespace"] != nil {
@@ -136,6 +145,23 @@ struct AzurePayload {
         throw node.error("expected \(Self.expected); found an object with \(members.isEmpty ? "no members" : "members " + members)")
     }
 
+    /// Whether `node` is a VM or Arc machine resource: by its `type`, or by the
+    /// `osProfile`/`storageProfile` a VM has (under `properties`, or at the top in
+    /// `az vm show`'s flattened output).
+    static func isMachineResource(_ node: JSONNode) -> Bool {
+        let type = node["type"]?.string?.lowercased() ?? ""
+        return type.hasSuffix("microsoft.compute/virtualmachines") || type.hasSuffix("microsoft.hybridcompute/machines")
+            || node[path: "properties", "osProfile"] != nil || node[path: "properties", "storageProfile"] != nil
+            || node["osProfile"] != nil || node["storageProfile"] != nil
+    }
+
+    /// An empty list (`value: []`, `data: []`, `[]`): said so, nothing recorded.
+    static func empty(_ list: JSONNode) -> ItemOutcome {
+        .converted(label: list.path.isEmpty ? "$" : list.path, Converted(notes: [
+            "\(list.path.isEmpty ? "the payload" : list.path) is an empty list: Azure returned no items (an export of a query that matched nothing?), so there is nothing to record",
+        ]))
+    }
+
     /// An array: Resource Graph patch rows joined into runs; any other element is
     /// recognised on its own (a `resources` row of a VM, say).
     private mutating func rows(_ elements: [JSONNode], request: Request) -> [ItemOutcome] {
@@ -148,6 +174,18 @@ struct AzurePayload {
     }
 
     private func convert(_ run: ResourceGraphRun) -> ItemOutcome {
+        if let first = run.bad.first { return .rejected(Self.wholeRun(run, first)) }
+        let outcome = convertRows(run)
+        if case let .rejected(error) = outcome, run.rowCount > 1 { return .rejected(Self.wholeRun(run, error)) }
+        return outcome
+    }
+
+    /// `error`, saying that the rest of its run is not imported either.
+    static func wholeRun(_ run: ResourceGraphRun, _ error: ItemError) -> ItemError {
+        ItemError(path: error.path, message: error.message + "; so none of run \(run.key)'s \(run.rowCount) rows is imported (a run without one of its rows would list less than Azure found): fix that row and import the file again")
+    }
+
+    private func convertRows(_ run: ResourceGraphRun) -> ItemOutcome {
         guard let summary = run.summary, let row = run.summaryRow else {
             return .rejected(run.patches[0].error("softwarePatches rows of run \(run.key) without the run's own row in this input: export the run's summary row with its patches"))
         }
@@ -158,9 +196,10 @@ struct AzurePayload {
                 let stated = try summary.optionalString("assessmentActivityId")
                 let rowName = try row.optionalString("name")
                 let activity = stated ?? rowName ?? run.runName
+                let counted = try PatchResultConverter.countAvailable(summary)
                 return .converted(label: label, try PatchResultConverter.assessment(
                     summary: summary, activityId: activity,
-                    patches: run.patches.isEmpty && PatchResultConverter.countAvailable(summary) > 0 ? nil : run.patches,
+                    patches: run.patches.isEmpty && counted > 0 ? nil : run.patches,
                     machine: run.machine, context: context))
             case .installation:
                 let stated = try summary.optionalString("installationActivityId")

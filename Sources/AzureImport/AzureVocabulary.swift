@@ -42,9 +42,12 @@ enum AzureVocabulary {
         startedBy?.lowercased() == "platform" ? .periodic : .onDemand
     }
 
-    /// `startedBy`: `Platform` → Platform; `User` or absent → OnDemand.
-    static func installTrigger(_ startedBy: String?) -> InstallTrigger {
-        startedBy?.lowercased() == "platform" ? .platform : .onDemand
+    /// `startedBy` when given (`Platform` → Platform, `User` → OnDemand); without it,
+    /// Platform when the run names a maintenance run (`maintenanceRunId` not empty:
+    /// a user-started InstallPatches writes `""`), else OnDemand.
+    static func installTrigger(startedBy: String?, maintenanceRunId: String?) -> InstallTrigger {
+        if let startedBy { return startedBy.lowercased() == "platform" ? .platform : .onDemand }
+        return maintenanceRunId == nil ? .onDemand : .platform
     }
 }
 

@@ -16,6 +16,19 @@ struct ConversionContext {
     let observedAt: Timestamp
     /// The VM given on the command line, for a bare result body that does not say.
     let vmOverride: MachineID?
+    /// Whether ``observedAt`` was given (`--observed-at`) rather than read from the clock.
+    var observedAtGiven = false
+
+    /// The time a snapshot was observed, and the part of an event id that names the
+    /// observation: the payload's own time when it has one, else ``observedAt``. An
+    /// observation timed by the clock is named by a hash of the item's bytes, so that
+    /// importing the same snapshot again is the same observation (the first time
+    /// stays); one with a time of its own (or `--observed-at`) by that time.
+    func observation(of item: JSONNode, payloadTime: Timestamp?) -> (time: Timestamp, key: String, clock: Bool) {
+        if let payloadTime { return (payloadTime, "t" + String(UInt64(bitPattern: payloadTime.nanoseconds), radix: 16), false) }
+        if observedAtGiven { return (observedAt, "t" + String(UInt64(bitPattern: observedAt.nanoseconds), radix: 16), false) }
+        return (observedAt, "s" + Digest.sha256Hex(Array(item.rawBytes)).prefix(16), true)
+    }
 
     /// The added members every event of this payload carries (`source`, `sourceItem`),
     /// then `more`, as the text of a JSON object for ``Event/extra``.

@@ -130,6 +130,14 @@ struct JSONNode {
         return b
     }
 
+    /// The whole-number member `name` if present; an error naming it if present and
+    /// anything else (a count given as a string, `"3"`, is refused, not dropped).
+    func optionalCount(_ name: String) throws(ItemError) -> Int? {
+        guard let v = self[name] else { return nil }
+        guard let n = v.int, n >= 0 else { throw v.error("expected a whole number, got \(v.described)") }
+        return n
+    }
+
     /// The strings of array member `name` (empty when absent); an error if it is not an array of strings.
     func strings(_ name: String) throws(ItemError) -> [String] {
         guard let v = self[name] else { return [] }

@@ -29,8 +29,12 @@ enum PatchResultConverter {
                     published.append((patch.kb.description, date))
                 }
             }
-        } else if countAvailable(s) > 0 {
-            out.notes.append("\(label(s)): counts \(countAvailable(s)) available patches but does not list them: no assessment event (it would say nothing is missing); import the AssessPatches result or the Resource Graph rows for the list")
+        } else if try countAvailable(s) > 0 {
+            out.notes.append("\(label(s)): counts \(try countAvailable(s)) available patches but does not list them: no assessment event (it would say nothing is missing); import the AssessPatches result or the Resource Graph rows for the list")
+            return out
+        }
+        if available.isEmpty, let word = try s.optionalString("status"), unfinished.contains(word.lowercased()) {
+            out.notes.append("\(label(s)): an assessment that is \(word) and lists nothing says nothing about what is missing: no assessment event (it would clear the VM's missing updates)")
             return out
         }
         let extra = context.extra(item: s.path) { j in
@@ -42,9 +46,12 @@ enum PatchResultConverter {
             }
             if status == .unknown, let azure = s["status"]?.string { j.member("azureStatus", azure) }
         }
+        available.sort { $0.kb < $1.kb }
         let body = Assessment(activityId: activity, trigger: AzureVocabulary.assessmentTrigger(try s.optionalString("startedBy")),
                               status: status, rebootPending: rebootPending, available: available)
-        out.events.append(Event(id: "azure:\(idKind):\(ConversionContext.idPart(activity)):\(machine.key)", time: time, vm: machine.vm,
+        // Keyed by the VM and the run's start, which every shape of the run carries (a
+        // Resource Graph export without its `name` column has no activity id of its own).
+        out.events.append(Event(id: "azure:\(idKind):\(machine.key):\(runKey(time))", time: time, vm: machine.vm,
                                 body: .assessment(body), extra: extra))
         return out
     }
@@ -69,9 +76,13 @@ enum PatchResultConverter {
             if let stateText, state == .unknown, stateText.lowercased() != "unknown" {
                 out.notes.append("\(p.path).installationState: \"\(stateText)\" is not an events.md patch state: recorded as Unknown")
             }
-            installed.append(InstalledPatch(kb: available.kb, classifications: available.classifications, state: state,
-                                            rebootBehavior: available.rebootBehavior))
+            // The run's rebootStatus, not the entry, says whether an installed patch needed a
+            // reboot: REST entries have no rebootBehavior, and a Resource Graph row's is the
+            // run's reboot setting. NotNeeded: it took effect without one.
+            installed.append(InstalledPatch(kb: available.kb, classifications: available.classifications, state: state, kind: available.kind,
+                                            rebootBehavior: state == .installed && rebootStatus == .notNeeded ? .neverReboots : nil))
         }
+        installed.sort { $0.kb < $1.kb }
         let windows = request?["windowsParameters"]
         var installRequest: InstallRequest?
         if let windows {
@@ -79,10 +90,12 @@ enum PatchResultConverter {
                 classificationsToInclude: try windows.strings("classificationsToInclude").map(AzureVocabulary.classification),
                 kbsToInclude: try kbs(windows, "kbNumbersToInclude"), kbsToExclude: try kbs(windows, "kbNumbersToExclude"))
         }
-        let counts = ["installed", "failed", "pending", "excluded", "notSelected"].compactMap { name in
-            s[name + "PatchCount"]?.int.map { (name, $0) }
+        var counts: [(String, Int)] = []
+        for name in ["installed", "failed", "pending", "excluded", "notSelected"] {
+            if let n = try s.optionalCount(name + "PatchCount") { counts.append((name, n)) }
         }
-        let trigger: InstallTrigger = s["maintenanceRunId"] != nil ? .platform : AzureVocabulary.installTrigger(try s.optionalString("startedBy"))
+        let maintenanceRun = try s.optionalString("maintenanceRunId")
+        let trigger = AzureVocabulary.installTrigger(startedBy: try s.optionalString("startedBy"), maintenanceRunId: maintenanceRun)
         let extra = context.extra(item: s.path) { j in
             if !counts.isEmpty {
                 j.key("patchCounts")
@@ -91,7 +104,7 @@ enum PatchResultConverter {
                 j.endObject()
             }
             if status == .unknown, let azure = s["status"]?.string { j.member("azureStatus", azure) }
-            if let run = s["maintenanceRunId"]?.string { j.member("maintenanceRunId", run) }
+            if let maintenanceRun { j.member("maintenanceRunId", maintenanceRun) }
         }
         let body = Install(activityId: activity, trigger: trigger, status: status, rebootStatus: rebootStatus,
                            maintenanceWindowExceeded: try s.optionalBool("maintenanceWindowExceeded"), request: installRequest, patches: installed)
@@ -110,7 +123,7 @@ enum PatchResultConverter {
     static func instanceView(_ patchStatus: JSONNode, machine: MachineID, context: ConversionContext) throws(ItemError) -> Converted {
         var out = Converted()
         if let a = patchStatus["availablePatchSummary"] {
-            let c = try assessment(summary: a, activityId: nil, patches: countAvailable(a) == 0 ? [] : nil, machine: machine,
+            let c = try assessment(summary: a, activityId: nil, patches: try countAvailable(a) == 0 ? [] : nil, machine: machine,
                                    context: context, idKind: "assessment-summary")
             out.events += c.events
             out.notes += c.notes
@@ -156,8 +169,11 @@ enum PatchResultConverter {
         if let behaviourText, behaviour == nil {
             notes.append("\(label(p)).rebootBehavior: \"\(behaviourText)\" is not an events.md reboot behaviour: recorded as Unknown")
         }
+        var title = try p.optionalString("name")
+        if title == nil { title = try p.optionalString("patchName") }
         return AvailablePatch(kb: kb, classifications: classifications.map(AzureVocabulary.classification),
-                              rebootBehavior: behaviourText == nil ? nil : (behaviour ?? .unknown))
+                              rebootBehavior: behaviourText == nil ? nil : (behaviour ?? .unknown),
+                              kind: title.map { $0.lowercased().contains("hotpatch") } == true ? .hotpatch : nil)
     }
 
     private static func kbs(_ node: JSONNode, _ name: String) throws(ItemError) -> [KB] {
@@ -169,11 +185,19 @@ enum PatchResultConverter {
         return out
     }
 
-    /// How many patches a summary counts as available (every count member it has).
-    static func countAvailable(_ s: JSONNode) -> Int {
-        var total = (s["criticalAndSecurityPatchCount"]?.int ?? 0) + (s["otherPatchCount"]?.int ?? 0)
+    /// The part of an event id that names a run by its start: `t` + the nanoseconds in hex.
+    static func runKey(_ time: Timestamp) -> String { "t" + String(UInt64(bitPattern: time.nanoseconds), radix: 16) }
+
+    /// Azure's statuses of a run that did not finish its work (lower case).
+    static let unfinished: Set<String> = ["inprogress", "failed", "notstarted"]
+
+    /// How many patches a summary counts as available (every count member it has);
+    /// an error naming the member when a count is not a whole number.
+    static func countAvailable(_ s: JSONNode) throws(ItemError) -> Int {
+        var total = (try s.optionalCount("criticalAndSecurityPatchCount") ?? 0) + (try s.optionalCount("otherPatchCount") ?? 0)
         if let byClass = s["availablePatchCountByClassification"] {
-            for name in byClass.memberNames { total += byClass[name]?.int ?? 0 }
+            guard byClass.isObject else { throw byClass.error("expected an object of counts by classification, got \(byClass.described)") }
+            for name in byClass.memberNames { total += try byClass.optionalCount(name) ?? 0 }
         }
         return total
     }

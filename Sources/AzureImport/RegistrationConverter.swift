@@ -7,7 +7,9 @@ import Interchange
 /// These payloads carry no time of the change (except `registrationDate` of a
 /// subscription feature registration), so the event's time is when patchlog observed
 /// the state, marked `"timeObserved": true`. The event id is the subscription, the
-/// name and the state: the same state seen again is not a new event.
+/// name, the state and the observation (its time, or a hash of the item when timed by
+/// the clock): a dated registration is a fact of its own even when an undated
+/// observation of the same state came first.
 enum RegistrationConverter {
     /// A feature (`Features_Get`/`Features_Register` shape, or a subscription feature registration).
     static func feature(_ node: JSONNode, subscription given: String?, namespace givenNamespace: String?,
@@ -35,13 +37,13 @@ enum RegistrationConverter {
         let statedNamespace = try props.optionalString("providerNamespace")
         let namespace = statedNamespace ?? id.flatMap(featureNamespace) ?? givenNamespace
         let feature = name.contains("/") || namespace == nil ? name : namespace! + "/" + name
-        let time = try ConversionContext.time(props, ["registrationDate"])
+        let observed = context.observation(of: node, payloadTime: try ConversionContext.time(props, ["registrationDate"]))
         let extra = context.extra(item: node.path) { j in
             if stateText != FeatureState.names[Int(state.rawValue)] { j.member("azureState", stateText) }
-            if time == nil { j.member("timeObserved", true) }
+            if observed.clock { j.member("timeObserved", true) }
         }
         let key = Digest.fnv1a64Hex(subscription.lowercased() + "/" + feature.lowercased())
-        let event = Event(id: "azure:feature:\(key):\(FeatureState.names[Int(state.rawValue)])", time: time ?? context.observedAt,
+        let event = Event(id: "azure:feature:\(key):\(FeatureState.names[Int(state.rawValue)]):\(observed.key)", time: observed.time,
                           body: .featureRegistration(FeatureRegistration(subscription: subscription, feature: feature, state: state)), extra: extra)
         return Converted(events: [event])
     }
@@ -61,12 +63,13 @@ enum RegistrationConverter {
         guard let subscription = id.flatMap(AzureResourceID.init)?.subscription ?? given else {
             throw node.error(member: "id", "a provider registration needs its subscription (an id /subscriptions/…, or the request's subscriptionId)")
         }
+        let observed = context.observation(of: node, payloadTime: nil)
         let extra = context.extra(item: node.path) { j in
             if stateText != ProviderState.names[Int(state.rawValue)] { j.member("azureState", stateText) }
-            j.member("timeObserved", true)
+            if observed.clock { j.member("timeObserved", true) }
         }
         let key = Digest.fnv1a64Hex(subscription.lowercased() + "/" + namespace.lowercased())
-        let event = Event(id: "azure:provider:\(key):\(ProviderState.names[Int(state.rawValue)])", time: context.observedAt,
+        let event = Event(id: "azure:provider:\(key):\(ProviderState.names[Int(state.rawValue)]):\(observed.key)", time: observed.time,
                           body: .providerRegistration(ProviderRegistration(subscription: subscription, namespace: namespace, state: state)), extra: extra)
         return Converted(events: [event])
     }

@@ -18,11 +18,17 @@ struct ResourceGraphRun {
     var summary: JSONNode?
     var patches: [JSONNode] = []
 
-    /// Whether `row` looks like a Resource Graph patch row (its `type` names a patch result table).
+    /// Whether `row` looks like a Resource Graph patch row: its `type` names a patch
+    /// result table, or (an export projected to `id, properties`) its `id` lies under one.
     static func isPatchRow(_ row: JSONNode) -> Bool {
-        guard let type = row["type"]?.string?.lowercased() else { return false }
-        return type.contains("/patchassessmentresults") || type.contains("/patchinstallationresults")
+        let text = (row["type"]?.string ?? row["id"]?.string)?.lowercased() ?? ""
+        return text.contains("/patchassessmentresults") || text.contains("/patchinstallationresults")
     }
+
+    /// The rows of this run that could not be read: the run is not imported without them.
+    var bad: [ItemError] = []
+    /// How many rows the run has in the input (summary and patches, bad ones too).
+    var rowCount = 0
 
     /// Groups patch rows into runs, in order of first appearance.
     static func group(_ rows: [JSONNode]) -> (runs: [ResourceGraphRun], errors: [ItemError]) {
@@ -46,16 +52,17 @@ struct ResourceGraphRun {
                 errors.append(row.error(member: "id", "expected a run or a …/softwarePatches/… row, got \"\(idText)\""))
                 continue
             }
-            guard let properties = row["properties"], properties.isObject else {
-                errors.append(row.error(member: "properties", "missing (a Resource Graph row has its values there)"))
-                continue
-            }
             let n: Int
             if let existing = index[key] { n = existing } else {
                 n = runs.count
                 index[key] = n
                 runs.append(ResourceGraphRun(kind: lower[at] == "patchassessmentresults" ? .assessment : .installation,
                                              machine: machine, key: key, runName: id.segments[at + 1]))
+            }
+            runs[n].rowCount += 1
+            guard let properties = row["properties"], properties.isObject else {
+                runs[n].bad.append(row.error(member: "properties", "missing (a Resource Graph row has its values there)"))
+                continue
             }
             if isSummary {
                 runs[n].summary = properties

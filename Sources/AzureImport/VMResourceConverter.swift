@@ -2,15 +2,18 @@ import Events
 import Interchange
 
 /// A VM (Microsoft.Compute) or Arc-enabled server (Microsoft.HybridCompute) resource
-/// — a create request or response, or a GET — → `vm.registered` the first time
-/// patchlog sees the machine, then `vm.hotpatch` whenever a later snapshot's
-/// `enableHotpatching` differs from what the log says.
+/// — a create request or response, a GET, `az vm show` — → one `vm.registered` per
+/// snapshot: what the machine's settings were when the snapshot was taken.
+///
+/// A snapshot is a fact at its observation time (``ConversionContext/observation(of:payloadTime:)``):
+/// `systemData.lastModifiedAt` when the payload has it, else `--observed-at`, else
+/// the time of the import. Replay takes the latest registration at or before T, so
+/// the later observation wins whatever the order the snapshots were imported in.
+/// `timeCreated` is kept as an added member: a snapshot says nothing of the settings
+/// between the machine's creation and the moment it was taken.
 enum VMResourceConverter {
-    /// Converts `resource` (an object with `properties`). `enrolment` says what
-    /// patchlog knows of each machine, from the log and from earlier snapshots of
-    /// this import; it is updated.
-    static func convert(_ resource: JSONNode, machine: MachineID, context: ConversionContext,
-                        enrolment: EnrolmentMemory) throws(ItemError) -> Converted {
+    /// Converts `resource` (an object with `properties`, or `az`'s flattened form).
+    static func convert(_ resource: JSONNode, machine: MachineID, context: ConversionContext) throws(ItemError) -> Converted {
         var out = Converted()
         let props = resource["properties"] ?? resource
         let windows = props[path: "osProfile", "windowsConfiguration"]
@@ -21,19 +24,6 @@ enum VMResourceConverter {
         }
         let settings = windows?["patchSettings"]
         let hotpatch = try settings?.optionalBool("enableHotpatching") ?? false
-        let logged: Bool?
-        do { logged = try enrolment.hotpatch(of: machine.vm) } catch {
-            throw resource.error("cannot tell whether \(machine.vm) is already registered: its history in the log does not read (\(error))")
-        }
-        if let known = logged {
-            guard known != hotpatch else { return out }
-            enrolment.record(machine.vm, hotpatch)
-            let id = "azure:vm.hotpatch:\(machine.key):\(hotpatch):\(context.source.suffix(16))"
-            out.events.append(Event(id: id, time: context.observedAt, vm: machine.vm, body: .vmHotpatch(enabled: hotpatch),
-                                    extra: context.extra(item: resource.path) { $0.member("timeObserved", true) }))
-            return out
-        }
-        enrolment.record(machine.vm, hotpatch)
         let patchMode: PatchMode
         if let text = try settings?.optionalString("patchMode") {
             guard let mode = AzureVocabulary.match(text, PatchMode.self) else {
@@ -45,52 +35,26 @@ enum VMResourceConverter {
         } else {
             patchMode = try windows?.optionalBool("enableAutomaticUpdates") == false ? .manual : .automaticByOS
         }
-        let image: ImageReference
-        if let reference = props[path: "storageProfile", "imageReference"], reference["publisher"] != nil {
-            image = ImageReference(publisher: try reference.requiredString("publisher", "an image reference has one"),
-                                   offer: try reference.requiredString("offer", "an image reference has one"),
-                                   sku: try reference.requiredString("sku", "an image reference has one"),
-                                   version: try reference.optionalString("version"))
-        } else if machine.kind == .arcMachine {
-            image = ImageReference(publisher: "HybridCompute", offer: try props.optionalString("osName") ?? "unknown",
-                                   sku: try props.optionalString("osSku") ?? "unknown", version: try props.optionalString("osVersion"))
-        } else {
-            throw props.error(member: "storageProfile.imageReference", "missing (a VM resource names its image; a VM from a custom image id is not supported yet)")
-        }
+        let (image, imageId) = try MachineImage.reference(props, machine: machine)
         let created = try ConversionContext.time(props, ["timeCreated"])
+        let modified = try resource["systemData"].flatMap { node throws(ItemError) in try ConversionContext.time(node, ["lastModifiedAt"]) }
+        let observed = context.observation(of: resource, payloadTime: modified)
         let assessmentMode = try settings?.optionalString("assessmentMode")
+        let platform = try MachineImage.platform(resource, props, machine: machine)
         let registration = VMRegistration(
-            subscription: machine.subscription, image: image, platform: .azure, patchMode: patchMode, hotpatch: hotpatch,
-            timezone: try windows?.optionalString("timeZone"),
-            orchestration: props["virtualMachineScaleSet"] != nil ? .vmssFlexible : nil)
+            subscription: machine.subscription, image: image, platform: platform.value, patchMode: patchMode, hotpatch: hotpatch,
+            timezone: try windows?.optionalString("timeZone"), orchestration: try MachineImage.orchestration(props))
         let extra = context.extra(item: resource.path) { j in
             if let assessmentMode { j.member("assessmentMode", assessmentMode) }
             if machine.kind == .arcMachine { j.member("arc", true) }
-            if created == nil { j.member("timeObserved", true) }
+            if let why = platform.evidence { j.member("platformFrom", why) }
+            if let imageId { j.member("imageId", imageId) }
+            if let created { j.member("timeCreated", created.description) }
+            if observed.clock { j.member("timeObserved", true) }
         }
-        out.events.append(Event(id: "azure:vm.registered:\(machine.key)", time: created ?? context.observedAt, vm: machine.vm,
+        out.events.append(Event(id: "azure:vm.registered:\(machine.key):\(observed.key)", time: observed.time, vm: machine.vm,
                                 body: .vmRegistered(registration), extra: extra))
+        out.events += try ArcLicence.enrolment(props, machine: machine, context: context)
         return out
     }
-}
-
-/// What patchlog knows of each machine's Hotpatch enrolment: what this import has
-/// seen, else what the log says (nil: the machine is not registered).
-final class EnrolmentMemory {
-    private var seen: [String: Bool] = [:]
-    private let fromLog: (String) throws -> Bool?
-
-    /// A memory that asks `fromLog` about machines this import has not seen;
-    /// `fromLog` throws when the log's history of the machine cannot be read.
-    init(fromLog: @escaping (String) throws -> Bool?) { self.fromLog = fromLog }
-
-    /// Whether `vm` is enrolled, if patchlog knows the machine; throws what
-    /// `fromLog` throws (a record of the machine that does not read), never guesses.
-    func hotpatch(of vm: String) throws -> Bool? {
-        if let known = seen[vm.lowercased()] { return known }
-        return try fromLog(vm)
-    }
-
-    /// Remembers what a snapshot of `vm` said.
-    func record(_ vm: String, _ enabled: Bool) { seen[vm.lowercased()] = enabled }
 }

@@ -157,7 +157,7 @@ struct EventNamer {
         defer { counter += 1 }
         if ids == .activity, let machineKey {
             switch e.body {
-            case let .assessment(a): e.id = SimulatedIDs.azure("assessment", activity: a.activityId, machineKey: machineKey); return e
+            case .assessment: e.id = SimulatedIDs.azureAssessment(machineKey: machineKey, start: e.time); return e
             case let .install(i): e.id = SimulatedIDs.azure("install", activity: i.activityId, machineKey: machineKey); return e
             default: break
             }

@@ -1,3 +1,4 @@
+import Events
 import Randomness
 
 /// How `patchlog simulate` names its events.
@@ -5,9 +6,9 @@ public enum SimulatedEventIDs: String, Sendable, CaseIterable {
     /// `evt-` and a fleet-wide counter in generation order, 10 hex digits: unique,
     /// stable for a seed, and telling nothing of the VM, the activity or the time.
     case opaque
-    /// As `import --from azure` names them: `azure:assessment:<activity id>:<machine
-    /// key>` and `azure:install:…`, the key being FNV-1a 64 of the lower-case resource
-    /// id; events without an activity id keep an opaque id.
+    /// As `import --from azure` names them: `azure:assessment:<machine key>:t<start>`
+    /// and `azure:install:<activity id>:<machine key>`, the key being FNV-1a 64 of the
+    /// lower-case resource id; other events keep an opaque id.
     case activity
 }
 
@@ -56,7 +57,13 @@ enum SimulatedIDs {
         }
     }
 
-    /// The Azure importer's id of an assessment or install (`kind`) of a machine.
+    /// The Azure importer's id of an assessment: the machine and the run's start
+    /// (`azure:assessment:<key>:t<nanoseconds in hex>`), which every shape of a run carries.
+    static func azureAssessment(machineKey: String, start: Timestamp) -> String {
+        "azure:assessment:" + machineKey + ":t" + String(UInt64(bitPattern: start.nanoseconds), radix: 16)
+    }
+
+    /// The Azure importer's id of an install (`kind`) of a machine.
     static func azure(_ kind: String, activity: String, machineKey: String) -> String {
         "azure:" + kind + ":" + activity + ":" + machineKey
     }

@@ -17,6 +17,8 @@ struct AzureFixture {
 
     static func sample(_ name: String) -> String { root + "/samples/" + name }
     static func variant(_ name: String) -> String { root + "/variants/" + name }
+    /// A file of `Fixtures/azure/shapes`: shapes Azure's own tools write (see its SOURCES.md).
+    static func shape(_ name: String) -> String { root + "/shapes/" + name }
 
     func importer(vm: String? = nil) -> AzureImporter {
         AzureImporter(log: log, sources: sources, observedAt: Self.observedAt, vm: vm)

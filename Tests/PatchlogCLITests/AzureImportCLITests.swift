@@ -132,7 +132,8 @@ import Testing
         #expect(r.status == 1)
         #expect(r.stdout.contains("  in: data[0]: azure:install:3f2504e0-4f89-11d3-9a0c-0305e82c3301:"))
         #expect(r.stdout.contains("1 items in, 1 rejected; 1 events appended"))
-        #expect(r.stderr.contains("\(file): data[3].properties.kbId: expected digits (or \"KB\" and digits), got \"KB-five\" (not imported)"))
+        #expect(r.stderr.contains("\(file): data[3].properties.kbId: expected digits (or \"KB\" and digits), got \"KB-five\"; so none of run "))
+        #expect(r.stderr.contains("fix that row and import the file again (not imported)"))
     }
 
     @Test func anUnrecognisedFileNamesItselfAndLeavesTheLogAsItWas() throws {
@@ -154,5 +155,30 @@ import Testing
         let r = try CLITests.patchlog(["show", "--log", log, "--seq", "1", "--raw"])
         #expect(r.status == 1 && r.stderr.contains("event 1 (id \"") && r.stderr.contains("names no source payload"))
         #expect(try CLITests.patchlog(["--help"]).stdout.contains("show"))
+    }
+
+    @Test func aDryRunPrintsWhatWouldBeAppendedAndLeavesTheLogDirectoryByteForByte() throws {
+        let (dir, log) = try newLog()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CLITests.patchlog(["import", "--from", "azure", "--log", log, Self.azure + "/shapes/rg-assessment-no-name-day1.json"]).status == 0)
+        func snapshot() throws -> [String: Data] {
+            var out: [String: Data] = [:]
+            for name in try FileManager.default.subpathsOfDirectory(atPath: log) {
+                var isDirectory: ObjCBool = false
+                FileManager.default.fileExists(atPath: log + "/" + name, isDirectory: &isDirectory)
+                if !isDirectory.boolValue { out[name] = FileManager.default.contents(atPath: log + "/" + name) }
+            }
+            return out
+        }
+        let before = try snapshot()
+        let r = try CLITests.patchlog(["import", "--from", "azure", "--dry-run", "--log", log, Self.azure + "/shapes/rg-install-started-by-user.json"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("  would append: {\"id\":\"azure:install:7d1c0a52-6b0e-4c55-9d1e-2f0a3b4c5d61:"))
+        #expect(r.stdout.contains("1 events would be appended, 0 already in the log; the log was not changed"))
+        let again = try CLITests.patchlog(["import", "--from", "azure", "--dry-run", "--log", log, Self.azure + "/shapes/rg-assessment-with-name-day1.json"])
+        #expect(again.stdout.contains("0 events would be appended, 1 already in the log"))
+        #expect(try snapshot() == before)
+        // --observed-at and --dry-run belong to --from azure.
+        #expect(try CLITests.patchlog(["import", "--dry-run", "--log", log, Self.azure + "/shapes/rg-empty.json"]).status == 64)
     }
 }

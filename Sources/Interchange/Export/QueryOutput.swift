@@ -30,6 +30,7 @@ public enum QueryOutput {
         j.endArray()
         j.member("lastAssessmentAt", s.lastAssessmentAt?.description)
         j.member("missing", strings: s.missing.map(\.description))
+        if isArc(s.vm) { j.member("arc", true) }
         if let asRecorded { j.key("asRecorded"); j.number(asRecorded) }
         j.endObject()
         return j.string
@@ -52,6 +53,15 @@ public enum QueryOutput {
             t.add([p.kb.description, p.kind.name, p.installedAt.description, p.effectiveAt?.description ?? "pending reboot"])
         }
         return out + (s.installed.isEmpty ? "nothing installed\n" : t.text)
+    }
+
+    /// Whether `vm` is an Azure Arc-enabled server: its id is a
+    /// `Microsoft.HybridCompute/machines` resource id (added to the `state` and
+    /// `fleet` JSON as `"arc": true`, present only for such machines so that every
+    /// other answer stays exactly the contract's shape; events.md's `platform` keeps
+    /// its two values).
+    public static func isArc(_ vm: String) -> Bool {
+        vm.lowercased().contains("/providers/microsoft.hybridcompute/machines/")
     }
 
     // MARK: when
@@ -115,6 +125,7 @@ public enum QueryOutput {
             j.member("hotpatchEnabled", r.hotpatchEnabled)
             j.member("supportedImage", r.supportedImage)
             j.member("lastAssessmentAt", r.lastAssessmentAt?.description)
+            if isArc(r.vm) { j.member("arc", true) }
             j.endObject()
         }
         j.endArray()

@@ -36,6 +36,12 @@ extension Patchlog {
         @Option(help: ArgumentHelp("With --from azure: the VM's resource id, for a bare result body that does not name it.", valueName: "resource-id"))
         var vm: String?
 
+        @Option(name: .customLong("observed-at"), help: ArgumentHelp("With --from azure: when the snapshots in the file were taken (RFC 3339 or a date), for those that carry no time of their own; default: now.", valueName: "time"))
+        var observedAt: String?
+
+        @Flag(name: .customLong("dry-run"), help: "With --from azure: print the events that would be appended, and the notes, without touching the log.")
+        var dryRun = false
+
         @OptionGroup var location: LogLocation
         @OptionGroup var write: WriteOptions
 
@@ -44,6 +50,11 @@ extension Patchlog {
 
         func validate() throws {
             if vm != nil && from != .azure { throw ValidationError("--vm goes with --from azure") }
+            if observedAt != nil && from != .azure { throw ValidationError("--observed-at goes with --from azure") }
+            if dryRun && from != .azure { throw ValidationError("--dry-run goes with --from azure") }
+            if let observedAt, (try? Timestamp(parsing: observedAt)) == nil {
+                throw ValidationError("--observed-at: expected an RFC 3339 time or a date (2025-03-15), got \"\(observedAt)\"")
+            }
         }
 
         func run() throws {
@@ -68,6 +79,7 @@ extension Patchlog {
         }
 
         private func runAzure() throws {
+            if dryRun { return try runAzureDry() }
             let store = try location.open(.writer, options: write.logOptions)
             defer { LogLocation.finish(store) }
             let sourcesDirectory = location.directory + "/" + RawPayloadStore.directoryName
@@ -84,18 +96,42 @@ extension Patchlog {
                     try? FileSystem.removeDirectory(sourcesDirectory)
                 }
             }
-            let importer = AzureImporter(log: HotpatchLog(store: store), sources: sources,
-                                         observedAt: Timestamp(nanoseconds: wallClockNanoseconds()), vm: vm)
+            let report = try importer(HotpatchLog(store: store), sources).importFile(file)
             let name = file == "-" ? "standard input" : file
-            let report = try importer.importFile(file)
+            printItems(report, name)
+            print("imported \(name) from Azure: \(report.items.count) items in, \(report.rejected.count) rejected; \(report.appended) events appended, \(report.duplicates + report.alreadyKnown.count) already in the log\(report.conflicts.isEmpty ? "" : ", \(report.conflicts.count) in conflict")\(report.source.map { "; payload kept as \($0)" } ?? "")")
+            if !report.rejected.isEmpty { throw ExitCode(1) }
+        }
+
+        /// `--dry-run`: the log opened for reading only, the payload store not at all
+        /// (a kept payload changes nothing any answer depends on).
+        private func runAzureDry() throws {
+            let store = try location.open(.reader, options: write.logOptions)
+            let sources = RawPayloadStore(store: InMemoryLog())
+            var report = try importer(HotpatchLog(store: store), sources, dry: true).importFile(file)
+            let name = file == "-" ? "standard input" : file
+            printItems(report, name)
+            for event in report.wouldAppend { print("  would append: \(EventJSONEncoder.encode(event))") }
+            report.appended = report.wouldAppend.count
+            print("dry run of \(name) from Azure: \(report.items.count) items in, \(report.rejected.count) rejected; \(report.wouldAppend.count) events would be appended, \(report.duplicates + report.alreadyKnown.count) already in the log\(report.conflicts.isEmpty ? "" : ", \(report.conflicts.count) in conflict"); the log was not changed")
+            if !report.rejected.isEmpty { throw ExitCode(1) }
+        }
+
+        private func importer(_ log: HotpatchLog, _ sources: RawPayloadStore, dry: Bool = false) -> AzureImporter {
+            var importer = AzureImporter(log: log, sources: sources,
+                                         observedAt: observedAt.flatMap { try? Timestamp(parsing: $0) } ?? Timestamp(nanoseconds: wallClockNanoseconds()), vm: vm)
+            importer.observedAtGiven = observedAt != nil
+            importer.dryRun = dry
+            return importer
+        }
+
+        private func printItems(_ report: AzureImportReport, _ name: String) {
             for note in report.notes { Terminal.note("\(name): \(note)") }
             for item in report.items {
                 print("  in: \(item.label): \(item.eventIDs.isEmpty ? "no events" : item.eventIDs.joined(separator: ", "))")
             }
-            for id in report.keptEarlier { Terminal.note("\(name): \(id) is already in the log with other content (an earlier record of the same fact): kept the earlier one") }
+            for conflict in report.conflicts { Terminal.note("\(name): \(conflict)") }
             for bad in report.rejected { Terminal.note("\(name): \(bad) (not imported)") }
-            print("imported \(name) from Azure: \(report.items.count) items in, \(report.rejected.count) rejected; \(report.appended) events appended, \(report.duplicates + report.keptEarlier.count) already in the log\(report.source.map { "; payload kept as \($0)" } ?? "")")
-            if !report.rejected.isEmpty { throw ExitCode(1) }
         }
     }
 }
