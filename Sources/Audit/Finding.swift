@@ -9,6 +9,8 @@ public enum AuditRule: String, CaseIterable, Sendable, Comparable {
     case unsupportedImage = "unsupported-image"
     /// Hotpatch enabled on a VM in a scale set with Uniform orchestration.
     case vmssUniform = "vmss-uniform"
+    /// Hotpatch enabled on an Azure VM whose patch mode is not `AutomaticByPlatform`.
+    case hotpatchPatchMode = "hotpatch-patch-mode"
     /// A hotpatch installed on a VM whose current baseline is not the one the
     /// hotpatch is built on.
     case baselineMismatch = "baseline-mismatch"
@@ -48,9 +50,13 @@ public struct Finding: Equatable, Sendable {
     public var evidence: [UInt64]
     /// What happened, in a sentence for a person.
     public var detail: String
+    /// Why the rule applied to the VM (its platform, patch mode and enrolment then);
+    /// nil for findings about the release catalog.
+    public var basis: RuleBasis?
 
     /// A finding; `evidence` is sorted and its repeats dropped.
-    public init(vm: String, rule: AuditRule, kb: KB? = nil, start: Timestamp, end: Timestamp?, evidence: [UInt64], detail: String) {
+    public init(vm: String, rule: AuditRule, kb: KB? = nil, start: Timestamp, end: Timestamp?, evidence: [UInt64], detail: String, basis: RuleBasis? = nil) {
+        self.basis = basis
         self.vm = vm
         self.rule = rule
         self.kb = kb

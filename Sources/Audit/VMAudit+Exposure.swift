@@ -62,7 +62,8 @@ extension VMAudit {
         }
         let start = reopenedAt ?? max(entry.publishedAt, registeredAt ?? entry.publishedAt)
         var window = ExposureWindow(vm: state.vm, kb: kb, category: category, publishedAt: entry.publishedAt, start: start,
-                                    end: nil, closure: .open, evidence: [entry.sequence, evidence], reopened: reopenedAt != nil)
+                                    end: nil, closure: .open, evidence: [entry.sequence, evidence], reopened: reopenedAt != nil,
+                                    basis: basis(.azureOrchestrated))
         exposureIndex[kb] = exposures.count
         if let index = state.installedIndex[kb], let effective = state.periods[index].effectiveAt {
             window.end = max(effective, start)
@@ -143,12 +144,19 @@ extension VMAudit {
     }
 
     /// The findings of releases not effective within the allowed days of applying:
-    /// from the deadline until the window closed (or open).
+    /// from the deadline until the window closed (or open). Only for windows of VMs
+    /// held to that standard when the window opened (Azure-orchestrated, or every VM
+    /// under `--policy all-vms`).
     mutating func lateReleaseFindings(_ c: AuditContext) {
         let allowed = Duration.days(c.policy.effectiveWithinDays)
         for w in exposures {
             let deadline = w.start.adding(allowed)
             guard deadline < c.at, deadline < w.end ?? Timestamp(nanoseconds: .max) else { continue }
+            var held = w.basis
+            if !held.azureOrchestrated {
+                guard c.policy.scope == .allVMs else { continue }
+                held.reason = .allVMs
+            }
             let how: String
             switch w.closure {
             case .effective: how = "effective \(w.end!)"
@@ -157,7 +165,7 @@ extension VMAudit {
             }
             findings.append(Finding(vm: state.vm, rule: .notEffectiveInTime, kb: w.kb, start: deadline, end: w.end, evidence: w.evidence,
                                     detail: "\(w.category.rawValue) release \(w.kb) published \(w.publishedAt), " + (w.reopened ? "uninstalled by a rollback at" : "applied from")
-                                        + " \(w.start); \(how), more than \(c.policy.effectiveWithinDays) days later"))
+                                        + " \(w.start); \(how), more than \(c.policy.effectiveWithinDays) days later", basis: held))
         }
     }
 }

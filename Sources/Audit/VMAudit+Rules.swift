@@ -11,61 +11,96 @@ extension VMAudit {
         guard let r = state.registration else { return }
         let enrolled = state.hotpatchEnabled
         let supported = c.policy.supportedImages.contains(publisher: r.image.publisher, offer: r.image.offer, sku: r.image.sku)
+        let enrolment = basis(.hotpatchEnrolment)
         if enrolled && !supported {
-            if unsupportedSince == nil { unsupportedSince = (t, sequence) }
-        } else if let (s, ss) = unsupportedSince {
+            if unsupportedSince == nil { unsupportedSince = (t, sequence, enrolment) }
+        } else if let (s, ss, b) = unsupportedSince {
             unsupportedSince = nil
-            findings.append(unsupportedFinding(s, ss, end: t, closing: sequence))
+            findings.append(unsupportedFinding(s, ss, b, end: t, closing: sequence))
         }
         if enrolled && r.orchestration == .vmssUniform {
-            if uniformSince == nil { uniformSince = (t, sequence) }
-        } else if let (s, ss) = uniformSince {
+            if uniformSince == nil { uniformSince = (t, sequence, enrolment) }
+        } else if let (s, ss, b) = uniformSince {
             uniformSince = nil
-            findings.append(uniformFinding(s, ss, end: t, closing: sequence))
+            findings.append(uniformFinding(s, ss, b, end: t, closing: sequence))
+        }
+        // Hotpatch on Azure comes with Azure-orchestrated patching; on Azure Stack HCI
+        // other tools orchestrate it, whatever the patch mode.
+        if enrolled && r.platform == .azure && r.patchMode != .automaticByPlatform {
+            if patchModeSince == nil { patchModeSince = (t, sequence, enrolment) }
+        } else if let (s, ss, b) = patchModeSince {
+            patchModeSince = nil
+            findings.append(patchModeFinding(s, ss, b, end: t, closing: sequence))
         }
         if enrolled && !wasEnrolled, let missing = c.registrations.missing(in: r.subscription, at: t), !missing.features.isEmpty {
             findings.append(Finding(vm: state.vm, rule: .previewNotRegistered, start: t, end: t, evidence: [sequence] + missing.evidence,
-                                    detail: "hotpatch enrolled while \(missing.features.joined(separator: ", ")) not Registered in subscription \(r.subscription)"))
+                                    detail: "hotpatch enrolled while \(missing.features.joined(separator: ", ")) not Registered in subscription \(r.subscription)",
+                                    basis: enrolment))
         }
     }
 
-    func unsupportedFinding(_ s: Timestamp, _ ss: UInt64, end: Timestamp?, closing: UInt64) -> Finding {
-        let image = state.registration.map { "\($0.image.publisher)/\($0.image.offer)/\($0.image.sku)" } ?? "?"
-        return Finding(vm: state.vm, rule: .unsupportedImage, start: s, end: end, evidence: [registrationSequence, ss, closing],
-                       detail: "hotpatch enabled on image \(image), which is not on the supported list")
+    /// Why a rule applies to the VM now: `reason`, with its registration and enrolment.
+    func basis(_ reason: RuleBasis.Reason) -> RuleBasis {
+        RuleBasis(reason: reason, platform: state.registration?.platform, patchMode: state.registration?.patchMode, enrolled: state.hotpatchEnabled)
     }
 
-    func uniformFinding(_ s: Timestamp, _ ss: UInt64, end: Timestamp?, closing: UInt64) -> Finding {
+    /// Whether the VM is held now to what Azure's automatic VM guest patching promises
+    /// (periodic assessments, installs within the allowed days): an Azure-orchestrated
+    /// VM, or any VM under `--policy all-vms`; nil when it is not.
+    func promiseBasis(_ c: AuditContext) -> RuleBasis? {
+        var b = basis(.azureOrchestrated)
+        if b.azureOrchestrated { return b }
+        guard c.policy.scope == .allVMs else { return nil }
+        b.reason = .allVMs
+        return b
+    }
+
+    func unsupportedFinding(_ s: Timestamp, _ ss: UInt64, _ b: RuleBasis, end: Timestamp?, closing: UInt64) -> Finding {
+        let image = state.registration.map { "\($0.image.publisher)/\($0.image.offer)/\($0.image.sku)" } ?? "?"
+        return Finding(vm: state.vm, rule: .unsupportedImage, start: s, end: end, evidence: [registrationSequence, ss, closing],
+                       detail: "hotpatch enabled on image \(image), which is not on the supported list", basis: b)
+    }
+
+    func uniformFinding(_ s: Timestamp, _ ss: UInt64, _ b: RuleBasis, end: Timestamp?, closing: UInt64) -> Finding {
         Finding(vm: state.vm, rule: .vmssUniform, start: s, end: end, evidence: [registrationSequence, ss, closing],
-                detail: "hotpatch enabled on a VM of a scale set with Uniform orchestration")
+                detail: "hotpatch enabled on a VM of a scale set with Uniform orchestration", basis: b)
+    }
+
+    func patchModeFinding(_ s: Timestamp, _ ss: UInt64, _ b: RuleBasis, end: Timestamp?, closing: UInt64) -> Finding {
+        Finding(vm: state.vm, rule: .hotpatchPatchMode, start: s, end: end, evidence: [registrationSequence, ss, closing],
+                detail: "hotpatch enabled on an Azure VM with patch mode \(b.patchMode?.name ?? "?"), not AutomaticByPlatform (Azure-orchestrated patching)",
+                basis: b)
     }
 
     func rollbackFinding(_ r: Timestamp, _ rs: UInt64, end: Timestamp?, closing: UInt64, _ c: AuditContext) -> Finding {
         Finding(vm: state.vm, rule: .rollbackWithoutReboot, start: r.adding(Duration.hours(c.policy.rollbackRebootHours)), end: end,
                 evidence: [rs, closing],
-                detail: "rollback at \(r) " + (end.map { "not followed by a completed reboot until \($0)" } ?? "not followed by a completed reboot"))
+                detail: "rollback at \(r) " + (end.map { "not followed by a completed reboot until \($0)" } ?? "not followed by a completed reboot"),
+                basis: basis(.everyVM))
     }
 
     func mismatchFinding(_ m: Mismatch, end: Timestamp?, closing: UInt64) -> Finding {
         Finding(vm: state.vm, rule: .baselineMismatch, kb: m.kb, start: m.since, end: end, evidence: m.evidence + [closing],
-                detail: "hotpatch \(m.kb) is built on \(m.expected) but the VM's baseline was \(m.baseline?.description ?? "unknown")")
+                detail: "hotpatch \(m.kb) is built on \(m.expected) but the VM's baseline was \(m.baseline?.description ?? "unknown")", basis: m.basis)
     }
 
     /// A running VM's assessment clock stops (an assessment, or a power-off): a
     /// finding when it ran longer than allowed.
     mutating func closeAssessmentGap(at t: Timestamp, sequence: UInt64, _ c: AuditContext) {
-        guard let (a, aseq) = assessedSince else { return }
+        guard let (a, aseq, held) = assessedSince else { return }
         let limit = Duration.days(c.policy.notAssessedDays)
         if t.nanoseconds - a.nanoseconds > limit {
             findings.append(Finding(vm: state.vm, rule: .notAssessed, start: a.adding(limit), end: t, evidence: [aseq, sequence],
-                                    detail: "running and not assessed from \(a) to \(t) (\(DurationText.short(t.nanoseconds - a.nanoseconds)))"))
+                                    detail: "running and not assessed from \(a) to \(t) (\(DurationText.short(t.nanoseconds - a.nanoseconds)))",
+                                    basis: held))
         }
     }
 
     /// After an install was folded: the off-peak rule, reboot-less hotpatch installs,
     /// baseline mismatches, and the releases the install shows apply to the VM.
     mutating func installChecks(_ e: EventView, at t: Timestamp, sequence: UInt64, _ c: AuditContext) throws(EventCodec.DecodeError) {
-        if let zone, try e.installTrigger() == .platform {
+        // Off-peak hours are Azure's orchestration's promise: Azure-orchestrated VMs only.
+        if let zone, try e.installTrigger() == .platform, basis(.azureOrchestrated).azureOrchestrated {
             let offset = zone.offsetMinutes(at: t)
             let minutes = t.nanoseconds / 60_000_000_000 + Int64(offset)
             let local = Int((minutes % 1440 + 1440) % 1440)
@@ -78,7 +113,8 @@ extension VMAudit {
                     when = "UTC (no time zone registered; Azure's default is UTC)"
                 }
                 findings.append(Finding(vm: state.vm, rule: .installOutsideOffPeak, start: t, end: t, evidence: [sequence, registrationSequence],
-                                        detail: "automatic install at \(OffPeakWindow.clock(local)) \(when), outside \(c.policy.offPeak)"))
+                                        detail: "automatic install at \(OffPeakWindow.clock(local)) \(when), outside \(c.policy.offPeak)",
+                                        basis: basis(.azureOrchestrated)))
             }
         }
         _ = try e.forEachInstalledPatch { kb, patchState, _, _ in
@@ -89,7 +125,7 @@ extension VMAudit {
             guard let release = c.catalog.entries[kb], let expected = release.release.baseline, state.baseline != expected else { return }
             let baselineEvent = state.baseline.flatMap { state.installedIndex[$0] }.map { state.periods[$0].sequence } ?? 0
             mismatches.append(Mismatch(kb: kb, since: t, baseline: state.baseline, expected: expected,
-                                       evidence: [sequence, release.sequence, baselineEvent]))
+                                       evidence: [sequence, release.sequence, baselineEvent], basis: basis(.everyVM)))
         }
     }
 
@@ -104,7 +140,8 @@ extension VMAudit {
             let limit = Duration.days(c.policy.rebootPendingDays)
             if t.nanoseconds - s.nanoseconds > limit {
                 findings.append(Finding(vm: state.vm, rule: .rebootPending, start: s.adding(limit), end: t, evidence: [ss, sequence],
-                                        detail: "reboot pending from \(s) to \(t) (\(DurationText.short(t.nanoseconds - s.nanoseconds)))"))
+                                        detail: "reboot pending from \(s) to \(t) (\(DurationText.short(t.nanoseconds - s.nanoseconds)))",
+                                        basis: basis(.everyVM)))
             }
         }
         if !openExposures.isEmpty { closeEffective(at: t, sequence: sequence, c) }

@@ -42,6 +42,7 @@ import Testing
         if let v = o["rollbackRebootHours"] as? Int { p.rollbackRebootHours = v }
         if let v = o["notAssessedDays"] as? Int { p.notAssessedDays = v }
         if let v = o["offPeak"] as? String { p.offPeak = OffPeakWindow(parsing: v)! }
+        if let v = o["scope"] as? String { p.scope = PolicyScope(rawValue: v)! }
         if let list = q["supportedImages"] as? String { p.supportedImages = try SupportedImages(parsing: list, source: "fixture") }
         return p
     }
@@ -159,5 +160,29 @@ import Testing
         ])
         let parked = try VMTimeline(Replayer(log: AuditFixtureTests.log("not-assessed")), vm: "vm-parked", at: Timestamp(parsing: "2025-02-01"))
         #expect(parked.poweredOff.map { "\($0.start) \($0.end?.description ?? "open")" } == ["2025-01-03T00:00:00Z 2025-01-30T00:00:00Z"])
+    }
+}
+
+/// Which rules apply to a VM: its platform, patch mode and enrolment at that moment
+/// (docs/audit.md, "Which rules apply to which VM").
+@Suite struct RuleBasisTests {
+    @Test func findingsSayWhichRulesAppliedAndWhy() throws {
+        let log = try AuditFixtureTests.log("platform-and-patch-mode")
+        var policy = AuditPolicy()
+        policy.notAssessedDays = 1000
+        policy.scope = .allVMs
+        let result = try Audit.run(Replayer(log: log), at: Timestamp(parsing: "2025-03-01"), policy: policy)
+        let late = Dictionary(result.findings.filter { $0.rule == .notEffectiveInTime }.map { ($0.vm, $0.basis?.description ?? "") }, uniquingKeysWith: { a, _ in a })
+        #expect(late["vm-azure"] == "Azure's automatic VM guest patching (Azure, AutomaticByPlatform, hotpatch on)")
+        #expect(late["vm-hci"] == "--policy all-vms (AzureStackHCI, Manual, hotpatch on)")
+        #expect(late["vm-byos"] == "--policy all-vms (Azure, AutomaticByOS, hotpatch off)")
+        let mode = result.findings.first { $0.vm == "vm-manual" && $0.rule == .hotpatchPatchMode }
+        #expect(mode?.detail == "hotpatch enabled on an Azure VM with patch mode Manual, not AutomaticByPlatform (Azure-orchestrated patching)")
+        #expect(mode?.basis?.description == "Hotpatch enrolment (Azure, Manual, hotpatch on)")
+        // The printed forms carry it.
+        let json = try JSONSerialization.jsonObject(with: Data(AuditOutput.findingsJSON(result.findings).utf8)) as! [[String: Any]]
+        let basis = json.first { $0["vm"] as? String == "vm-hci" }?["basis"] as? [String: Any]
+        #expect(basis?["reason"] as? String == "all-vms" && basis?["platform"] as? String == "AzureStackHCI" && basis?["patchMode"] as? String == "Manual")
+        #expect(AuditOutput.findingsRows(result.findings, csv: true).hasPrefix("vm,rule,kb,start,end,evidence,detail,basis\r\n"))
     }
 }

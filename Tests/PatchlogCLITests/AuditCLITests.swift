@@ -23,7 +23,7 @@ import Testing
         #expect(rows.map { $0["evidence"] as! [Int] } == [[5, 6], [9, 11]])
         let lenient = try CLITests.patchlog(["findings", "--log", log, "--at", "2025-03-01", "--not-assessed-days", "1000",
                                              "--reboot-pending-days", "14", "--rollback-reboot-hours", "72", "--format", "csv"])
-        #expect(lenient.stdout == "vm,rule,kb,start,end,evidence,detail\r\n")
+        #expect(lenient.stdout == "vm,rule,kb,start,end,evidence,detail,basis\r\n")
         let until = try CLITests.patchlog(["findings", "--log", log, "--at", "2025-03-01", "--not-assessed-days", "1000", "--until", "2025-01-18", "--format", "csv"])
         #expect(until.stdout.contains("reboot-pending") && !until.stdout.contains("rollback-without-reboot"))
         // What the log knew before the completed reboot was appended: the rollback's
@@ -35,6 +35,24 @@ import Testing
         #expect(knownRows[2]["start"] as? String == "2025-02-08T00:00:00Z" && knownRows[2]["open"] as? Bool == true)
         let bad = try CLITests.patchlog(["findings", "--log", log, "--off-peak", "25:00-06:00"])
         #expect(bad.status == 64 && bad.stderr.contains("22:00-06:00"))
+    }
+
+    @Test func policyAllVMsHoldsEveryVMToTheThirtyDayStandard() throws {
+        let dir = CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try Self.logWith("platform-and-patch-mode", in: dir)
+        let late = { (extra: [String]) throws -> [String] in
+            let out = try CLITests.patchlog(["findings", "--log", log, "--at", "2025-03-01", "--not-assessed-days", "1000", "--format", "json"] + extra)
+            let rows = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [[String: Any]]
+            return rows.filter { $0["rule"] as? String == "not-effective-in-time" }.map { $0["vm"] as! String }
+        }
+        #expect(try late([]) == ["vm-azure"])
+        #expect(try late(["--policy", "documents"]) == ["vm-azure"])
+        #expect(try late(["--policy", "all-vms"]) == ["vm-azure", "vm-byos", "vm-hci", "vm-manual"])
+        let exposure = try CLITests.patchlog(["exposure", "--log", log, "--at", "2025-03-01", "--policy", "all-vms"])
+        #expect(exposure.status == 0)
+        let bad = try CLITests.patchlog(["findings", "--log", log, "--policy", "some-vms"])
+        #expect(bad.status == 64 && bad.stderr.contains("all-vms"))
     }
 
     @Test func thresholdsAreBoundedAndOldEventsDoNotTrap() throws {
