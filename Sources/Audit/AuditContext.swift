@@ -13,6 +13,9 @@ final class AuditContext {
     /// The same, by KB.
     let security: KBMap<SecurityRelease>
     let registrations: PreviewRegistrations
+    /// Baseline releases (any classification) published by `at`, by publication time
+    /// then sequence.
+    let baselines: [ReleaseCatalog.Entry]
 
     init(policy: AuditPolicy, at: Timestamp, catalog: ReleaseCatalog, registrations: PreviewRegistrations) {
         self.policy = policy
@@ -30,6 +33,20 @@ final class AuditContext {
         var byKB = KBMap<SecurityRelease>()
         for entry in securityReleases { byKB[entry.kb] = entry }
         security = byKB
+        baselines = catalog.entries.values.filter { $0.release.kind == .baseline && $0.publishedAt <= at }
+            .sorted { ($0.publishedAt, $0.sequence) < ($1.publishedAt, $1.sequence) }
+    }
+
+    /// The first baseline published after `t` (and by the moment audited), if any.
+    ///
+    /// - Complexity: O(log n) in the number of baselines.
+    func baseline(publishedAfter t: Timestamp) -> ReleaseCatalog.Entry? {
+        var low = 0, high = baselines.count
+        while low < high {
+            let mid = (low + high) / 2
+            if baselines[mid].publishedAt <= t { low = mid + 1 } else { high = mid }
+        }
+        return low < baselines.count ? baselines[low] : nil
     }
 }
 

@@ -25,6 +25,10 @@ public enum AuditRule: String, CaseIterable, Sendable, Comparable {
     /// Hotpatch enrolment while the subscription's preview features were not all
     /// Registered.
     case previewNotRegistered = "preview-not-registered"
+    /// A hotpatch installed on a VM not enrolled in Hotpatch.
+    case hotpatchNotEnrolled = "hotpatch-not-enrolled"
+    /// Enrolment turned on again before a baseline was released after the VM left Hotpatch.
+    case reEnrolledBeforeBaseline = "re-enrolled-before-baseline"
 
     /// Orders rules as declared.
     public static func < (a: AuditRule, b: AuditRule) -> Bool {

@@ -123,12 +123,39 @@ extension VMAudit {
                   let published = c.security[p.kb]?.publishedAt, published > newestBaseline?.published ?? Timestamp(nanoseconds: .min) else { continue }
             newestBaseline = (published, effective, [p.sequence, effective == p.installedAt ? 0 : sequence])
         }
+        if !state.hotpatchEnabled { supersedeHotpatchesByCumulativeUpdate(at: t, sequence: sequence, c) }
         guard let newest = newestBaseline else { return }
         i = 0
         while i < openExposures.count {
             let w = openExposures[i]
             let kind = c.security[exposures[w].kb]?.kind
             if (kind == .baseline || kind == .hotpatch) && exposures[w].publishedAt < newest.published {
+                close(w, at: newest.effective, .superseded, evidence: newest.evidence)
+                openExposures.remove(at: i)
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    /// A VM that left Hotpatch gets ordinary Windows Server updates: the cumulative
+    /// update (a Critical or Security release of kind `other`) that became effective
+    /// now, after its reboot, supersedes the open windows of the hotpatches published
+    /// by its own publication (the same Patch Tuesday's, or earlier).
+    private mutating func supersedeHotpatchesByCumulativeUpdate(at t: Timestamp, sequence: UInt64, _ c: AuditContext) {
+        var newest: (published: Timestamp, effective: Timestamp, evidence: [UInt64])?
+        for index in state.installedIndex.values where state.periods[index].kind == .other {
+            let p = state.periods[index]
+            guard let effective = p.effectiveAt, effective == t || p.sequence == sequence,
+                  let entry = c.security[p.kb], entry.kind == .other,
+                  entry.publishedAt > newest?.published ?? Timestamp(nanoseconds: .min) else { continue }
+            newest = (entry.publishedAt, effective, [p.sequence, effective == p.installedAt ? 0 : sequence])
+        }
+        guard let newest else { return }
+        var i = 0
+        while i < openExposures.count {
+            let w = openExposures[i]
+            if c.security[exposures[w].kb]?.kind == .hotpatch && exposures[w].publishedAt <= newest.published {
                 close(w, at: newest.effective, .superseded, evidence: newest.evidence)
                 openExposures.remove(at: i)
             } else {

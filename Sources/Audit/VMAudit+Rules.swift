@@ -121,7 +121,14 @@ extension VMAudit {
             expose(kb, evidence: sequence, at: t, c)
             guard patchState == .installed, let index = state.installedIndex[kb], state.periods[index].sequence == sequence,
                   state.periods[index].kind == .hotpatch else { return }
-            rebootlessInstalls += 1
+            if state.hotpatchEnabled {
+                rebootlessInstalls += 1
+            } else {
+                // Not enrolled: no hotpatch belongs here, and none is a reboot avoided.
+                findings.append(Finding(vm: state.vm, rule: .hotpatchNotEnrolled, kb: kb, start: t, end: t, evidence: [sequence, enrolmentStateSequence],
+                                        detail: "hotpatch \(kb) installed on a VM not enrolled in Hotpatch" + (leftAt.map { " (it left Hotpatch at \($0.0))" } ?? ""),
+                                        basis: basis(.hotpatchEnrolment)))
+            }
             guard let release = c.catalog.entries[kb], let expected = release.release.baseline, state.baseline != expected else { return }
             let baselineEvent = state.baseline.flatMap { state.installedIndex[$0] }.map { state.periods[$0].sequence } ?? 0
             mismatches.append(Mismatch(kb: kb, since: t, baseline: state.baseline, expected: expected,
@@ -155,6 +162,25 @@ extension VMAudit {
                 }
             }
             mismatches = kept
+        }
+    }
+
+    /// After a registration or `vm.hotpatch`: remembers when the VM left Hotpatch, and
+    /// when it enrols again, a finding unless a baseline was released in between
+    /// (the documents: it may enrol again when the next baseline is released).
+    mutating func leavingAndReturning(wasEnrolled: Bool, at t: Timestamp, sequence: UInt64, _ c: AuditContext) {
+        enrolmentStateSequence = sequence
+        let enrolled = state.hotpatchEnabled
+        if wasEnrolled && !enrolled {
+            leftAt = (t, sequence)
+        } else if enrolled && !wasEnrolled, let (left, leftSequence) = leftAt {
+            leftAt = nil
+            let next = c.baseline(publishedAfter: left)
+            if let next, next.publishedAt <= t { return }
+            let nextText = next.map { "the next baseline, \($0.release.kb), was released \($0.publishedAt)" } ?? "no baseline was released by \(c.at)"
+            findings.append(Finding(vm: state.vm, rule: .reEnrolledBeforeBaseline, start: t, end: t, evidence: [leftSequence, sequence, next?.sequence ?? 0],
+                                    detail: "enrolled in Hotpatch again at \(t) after leaving it at \(left); \(nextText)",
+                                    basis: basis(.hotpatchEnrolment)))
         }
     }
 }

@@ -23,6 +23,11 @@ struct VMAudit {
     var registrationSequence: UInt64 = 0
     /// The event that last turned enrolment on.
     var enrolmentSequence: UInt64 = 0
+    /// The event that last said whether the VM is enrolled (a registration or `vm.hotpatch`).
+    var enrolmentStateSequence: UInt64 = 0
+    /// When the VM last left Hotpatch (enrolment turned off), and that event; nil
+    /// while enrolled or never enrolled.
+    var leftAt: (Timestamp, UInt64)?
     /// The VM's time zone: its registered one when the table knows it, UTC when it
     /// registered none (Azure's default), nil for an unknown name or no registration.
     var zone: TimeZones.Zone?
@@ -70,6 +75,7 @@ struct VMAudit {
             if let name = state.registration?.timezone { zone = TimeZones.zone(name) } else { zone = .utc }
             if state.hotpatchEnabled && !wasEnrolled { enrolmentSequence = sequence }
             enrolmentChanged(wasEnrolled: wasEnrolled, at: t, sequence: sequence, c)
+            leavingAndReturning(wasEnrolled: wasEnrolled, at: t, sequence: sequence, c)
             // A new platform or patch mode may start or stop the assessment clock.
             if let held = promiseBasis(c) {
                 if isRunning && assessedSince == nil { assessedSince = (t, sequence, held) }
@@ -80,6 +86,7 @@ struct VMAudit {
         case .vmHotpatch:
             if state.hotpatchEnabled && !wasEnrolled { enrolmentSequence = sequence }
             enrolmentChanged(wasEnrolled: wasEnrolled, at: t, sequence: sequence, c)
+            leavingAndReturning(wasEnrolled: wasEnrolled, at: t, sequence: sequence, c)
         case .vmPower:
             if isRunning && !wasRunning {
                 if registeredAt != nil, let held = promiseBasis(c) { assessedSince = (t, sequence, held) }

@@ -186,3 +186,21 @@ import Testing
         #expect(AuditOutput.findingsRows(result.findings, csv: true).hasPrefix("vm,rule,kb,start,end,evidence,detail,basis\r\n"))
     }
 }
+
+/// Leaving Hotpatch, hotpatches on VMs not enrolled, and enrolling again
+/// (docs/audit.md, Fixtures/audit/enrolment-changes).
+@Suite struct EnrolmentChangeTests {
+    @Test func theCumulativeUpdateTakenAfterLeavingSupersedesTheHotpatch() throws {
+        let result = try Audit.run(Replayer(log: try AuditFixtureTests.log("enrolment-changes")), at: Timestamp(parsing: "2025-04-15"),
+                                   policy: { var p = AuditPolicy(); p.notAssessedDays = 1000; return p }())
+        let left = result.exposures.filter { $0.vm == "vm-left" }.map(AuditFixtureTests.windowLine)
+        #expect(left.contains("vm-left KB5001100 hotpatch 2025-02-11T18:00:00Z 2025-02-25T01:00:00Z superseded"))
+        #expect(result.exposures.first { $0.vm == "vm-left" && $0.kb == KB("KB5001100")! }?.evidence == [2, 5, 8, 9])
+        // The one that never took it stays exposed.
+        #expect(result.exposures.filter { $0.vm == "vm-kept" && $0.kb == KB("KB5001100")! }.map(\.closure) == [.open])
+        // A hotpatch on a VM not enrolled is no reboot avoided.
+        #expect(result.vms.map(\.rebootlessInstalls).reduce(0, +) == 0)
+        let back = result.findings.first { $0.rule == .reEnrolledBeforeBaseline }
+        #expect(back?.detail == "enrolled in Hotpatch again at 2025-03-01T00:00:00Z after leaving it at 2025-02-01T00:00:00Z; the next baseline, KB5002000, was released 2025-04-08T18:00:00Z")
+    }
+}
