@@ -41,12 +41,25 @@ final class AuditContext {
     ///
     /// - Complexity: O(log n) in the number of baselines.
     func baseline(publishedAfter t: Timestamp) -> ReleaseCatalog.Entry? {
+        let i = firstBaselineIndex(after: t)
+        return i < baselines.count ? baselines[i] : nil
+    }
+
+    /// The latest baseline published at or before `t`, if any.
+    ///
+    /// - Complexity: O(log n) in the number of baselines.
+    func latestBaseline(by t: Timestamp) -> ReleaseCatalog.Entry? {
+        let i = firstBaselineIndex(after: t)
+        return i > 0 ? baselines[i - 1] : nil
+    }
+
+    private func firstBaselineIndex(after t: Timestamp) -> Int {
         var low = 0, high = baselines.count
         while low < high {
             let mid = (low + high) / 2
             if baselines[mid].publishedAt <= t { low = mid + 1 } else { high = mid }
         }
-        return low < baselines.count ? baselines[low] : nil
+        return low
     }
 }
 

@@ -18,6 +18,10 @@ public enum AuditRule: String, CaseIterable, Sendable, Comparable {
     case rebootPending = "reboot-pending"
     /// A rollback not followed by a completed reboot in time.
     case rollbackWithoutReboot = "rollback-without-reboot"
+    /// A rollback restored a KB the catalog says is not a baseline (a hotpatch, another update).
+    case rollbackRestoresNotABaseline = "rollback-restores-not-a-baseline"
+    /// A rollback restored a KB the VM never had installed.
+    case rollbackRestoresUnknownBaseline = "rollback-restores-unknown-baseline"
     /// An automatic install outside the off-peak window of the VM's time zone.
     case installOutsideOffPeak = "install-outside-off-peak"
     /// A running VM not assessed for longer than allowed.

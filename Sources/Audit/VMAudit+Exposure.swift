@@ -42,8 +42,10 @@ extension VMAudit {
         for kb in kbs {
             guard let entry = c.security[kb], entry.publishedAt <= t else { continue }
             if let w = exposureIndex[kb], exposures[w].closure == .open { continue }
+            // Only a real baseline supersedes: a rollback that "restored" a hotpatch or
+            // another update leaves the VM exposed to the baseline it uninstalled.
             if entry.kind != .other, let b = state.baseline, let index = state.installedIndex[b], state.periods[index].effectiveAt != nil,
-               let published = c.security[b]?.publishedAt, published > entry.publishedAt { continue }
+               state.periods[index].kind == .baseline, let published = c.security[b]?.publishedAt, published > entry.publishedAt { continue }
             open(entry, evidence: sequence, reopenedAt: t)
         }
     }

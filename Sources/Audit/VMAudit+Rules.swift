@@ -183,4 +183,26 @@ extension VMAudit {
                                     basis: basis(.hotpatchEnrolment)))
         }
     }
+
+    /// After a rollback was folded: the documents' rollback installs "the last known
+    /// good baseline", so restoring a KB the catalog gives another kind, or one a
+    /// registered VM never had (no install period before, and not the baseline latest
+    /// at its registration, which its image carried), is a finding. `periodsBefore` is how many
+    /// install periods the VM had before the rollback.
+    mutating func rollbackChecks(at t: Timestamp, sequence: UInt64, periodsBefore: Int, _ c: AuditContext) {
+        guard let restored = state.baseline else { return }
+        if let entry = c.catalog.entries[restored], entry.release.kind != .baseline {
+            findings.append(Finding(vm: state.vm, rule: .rollbackRestoresNotABaseline, kb: restored, start: t, end: t, evidence: [sequence, entry.sequence],
+                                    detail: "rollback at \(t) restored \(restored), a \(entry.release.kind.name) release, as the VM's baseline; a rollback restores the last known good baseline",
+                                    basis: basis(.everyVM)))
+        }
+        // What the VM had: every KB installed on it before, and the baseline its image
+        // carried (the latest published by its registration; the log saw no install of it).
+        guard let registered = registeredAt else { return }
+        if c.latestBaseline(by: registered)?.release.kb != restored, !state.periods[..<periodsBefore].contains(where: { $0.kb == restored }) {
+            findings.append(Finding(vm: state.vm, rule: .rollbackRestoresUnknownBaseline, kb: restored, start: t, end: t, evidence: [sequence],
+                                    detail: "rollback at \(t) restored \(restored), which was never installed on the VM; a rollback restores the last known good baseline",
+                                    basis: basis(.everyVM)))
+        }
+    }
 }

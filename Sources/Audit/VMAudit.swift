@@ -67,6 +67,7 @@ struct VMAudit {
         let wasRunning = isRunning
         // What a rollback may uninstall (copied for rollbacks only: they are rare).
         let installedBefore = e.type == .rollback ? Array(state.installedIndex.keys) : []
+        let periodsBefore = state.periods.count
         try state.apply(e, time: t, sequence: sequence, catalog: c.catalog)
         switch e.type {
         case .vmRegistered:
@@ -115,6 +116,7 @@ struct VMAudit {
             patchesChanged(at: t, sequence: sequence, c)
         case .rollback:
             if rollbackAt == nil { rollbackAt = (t, sequence) }
+            rollbackChecks(at: t, sequence: sequence, periodsBefore: periodsBefore, c)
             reopen(uninstalled: installedBefore.filter { state.installedIndex[$0] == nil }, at: t, sequence: sequence, c)
             patchesChanged(at: t, sequence: sequence, c)
         case .featureRegistration, .providerRegistration, .release:
