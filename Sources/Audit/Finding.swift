@@ -29,6 +29,15 @@ public enum AuditRule: String, CaseIterable, Sendable, Comparable {
     /// Hotpatch enrolment while the subscription's preview features were not all
     /// Registered.
     case previewNotRegistered = "preview-not-registered"
+    /// Hotpatch enrolment in a subscription that registered the preview features but
+    /// did not register the `Microsoft.Compute` provider again after them.
+    case providerNotRegistered = "provider-not-registered"
+    /// An install that failed, or exceeded its maintenance window.
+    case installFailed = "install-failed"
+    /// An automatic (`Platform`) install of an update classified neither Critical nor Security.
+    case automaticInstallNotCriticalOrSecurity = "automatic-install-not-critical-or-security"
+    /// A KB installed by a request that excluded it.
+    case excludedKBInstalled = "excluded-kb-installed"
     /// A hotpatch installed on a VM not enrolled in Hotpatch.
     case hotpatchNotEnrolled = "hotpatch-not-enrolled"
     /// Enrolment turned on again before a baseline was released after the VM left Hotpatch.

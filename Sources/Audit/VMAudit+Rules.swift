@@ -32,9 +32,16 @@ extension VMAudit {
             patchModeSince = nil
             findings.append(patchModeFinding(s, ss, b, end: t, closing: sequence))
         }
-        if enrolled && !wasEnrolled, let missing = c.registrations.missing(in: r.subscription, at: t), !missing.features.isEmpty {
+        let missing = enrolled && !wasEnrolled ? c.registrations.missing(in: r.subscription, at: t) : nil
+        if let missing, !missing.features.isEmpty {
             findings.append(Finding(vm: state.vm, rule: .previewNotRegistered, start: t, end: t, evidence: [sequence] + missing.evidence,
                                     detail: "hotpatch enrolled while \(missing.features.joined(separator: ", ")) not Registered in subscription \(r.subscription)",
+                                    basis: enrolment))
+        }
+        // The opt-in's last step, once its features were all Registered.
+        if let missing, missing.features.isEmpty, let stale = c.registrations.providerNotRegisteredAgain(in: r.subscription, at: t) {
+            findings.append(Finding(vm: state.vm, rule: .providerNotRegistered, start: t, end: t, evidence: [sequence] + stale.evidence,
+                                    detail: "hotpatch enrolled in subscription \(r.subscription), whose Microsoft.Compute provider was not registered again after its preview features (last changed \(stale.featuresAt))",
                                     basis: enrolment))
         }
     }
@@ -117,6 +124,7 @@ extension VMAudit {
                                         basis: basis(.azureOrchestrated)))
             }
         }
+        try installOutcomeChecks(e, at: t, sequence: sequence, c)
         _ = try e.forEachInstalledPatch { kb, patchState, _, _ in
             expose(kb, evidence: sequence, at: t, c)
             guard patchState == .installed, let index = state.installedIndex[kb], state.periods[index].sequence == sequence,
@@ -202,6 +210,39 @@ extension VMAudit {
         if c.latestBaseline(by: registered)?.release.kb != restored, !state.periods[..<periodsBefore].contains(where: { $0.kb == restored }) {
             findings.append(Finding(vm: state.vm, rule: .rollbackRestoresUnknownBaseline, kb: restored, start: t, end: t, evidence: [sequence],
                                     detail: "rollback at \(t) restored \(restored), which was never installed on the VM; a rollback restores the last known good baseline",
+                                    basis: basis(.everyVM)))
+        }
+    }
+
+    /// What an install event says that needs no state: it failed or exceeded its
+    /// maintenance window; the platform installed an update classified neither
+    /// Critical nor Security (by the patch entry or, when it lists neither, the
+    /// catalog); a KB was installed although the request excluded it. Allocates
+    /// nothing unless the install has a request with exclusions or gives a finding.
+    mutating func installOutcomeChecks(_ e: EventView, at t: Timestamp, sequence: UInt64, _ c: AuditContext) throws(EventCodec.DecodeError) {
+        let (status, exceeded) = try e.installOutcome()
+        let failed = status == .failed || exceeded == true
+        let automatic = try e.installTrigger() == .platform
+        var excluded: [KB] = []
+        var notInstalled: [String] = []
+        try e.forEachInstallDetail(excluded: { excluded.append($0) }) { kb, patchState, criticalOrSecurity in
+            if failed && (patchState == .failed || patchState == .pending) { notInstalled.append("\(kb) \(patchState.name)") }
+            guard patchState == .installed else { return }
+            if automatic && !criticalOrSecurity && c.security[kb] == nil {
+                findings.append(Finding(vm: state.vm, rule: .automaticInstallNotCriticalOrSecurity, kb: kb, start: t, end: t, evidence: [sequence],
+                                        detail: "automatic (Platform) install of \(kb), classified neither Critical nor Security; automatic VM guest patching installs only those",
+                                        basis: basis(.everyVM)))
+            }
+            if excluded.contains(kb) {
+                findings.append(Finding(vm: state.vm, rule: .excludedKBInstalled, kb: kb, start: t, end: t, evidence: [sequence],
+                                        detail: "\(kb) installed by a \(automatic ? "Platform" : "OnDemand") install whose request excluded it",
+                                        basis: basis(.everyVM)))
+            }
+        }
+        if failed {
+            findings.append(Finding(vm: state.vm, rule: .installFailed, start: t, end: t, evidence: [sequence],
+                                    detail: "install \(status.name)" + (exceeded == true ? ", maintenance window exceeded" : "")
+                                        + (notInstalled.isEmpty ? "" : "; not installed: " + notInstalled.joined(separator: ", ")),
                                     basis: basis(.everyVM)))
         }
     }

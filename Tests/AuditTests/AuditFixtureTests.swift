@@ -204,3 +204,17 @@ import Testing
         #expect(back?.detail == "enrolled in Hotpatch again at 2025-03-01T00:00:00Z after leaving it at 2025-02-01T00:00:00Z; the next baseline, KB5002000, was released 2025-04-08T18:00:00Z")
     }
 }
+
+/// Evidence the events carry: failed installs, what the platform installed, what a
+/// request excluded, the provider's registration (Fixtures/audit/install-evidence).
+@Suite struct InstallEvidenceTests {
+    @Test func findingsNameWhatTheInstallSays() throws {
+        let result = try Audit.run(Replayer(log: try AuditFixtureTests.log("install-evidence")), at: Timestamp(parsing: "2025-02-01"),
+                                   policy: { var p = AuditPolicy(); p.notAssessedDays = 1000; return p }())
+        let details = Dictionary(result.findings.map { ($0.rule.rawValue, $0.detail) }, uniquingKeysWith: { a, _ in a })
+        #expect(details["install-failed"] == "install Failed, maintenance window exceeded; not installed: KB5001000 Failed")
+        #expect(details["automatic-install-not-critical-or-security"] == "automatic (Platform) install of KB2267602, classified neither Critical nor Security; automatic VM guest patching installs only those")
+        #expect(details["excluded-kb-installed"] == "KB5001000 installed by a OnDemand install whose request excluded it")
+        #expect(details["provider-not-registered"] == "hotpatch enrolled in subscription sub-p, whose Microsoft.Compute provider was not registered again after its preview features (last changed 2025-01-01T00:12:00Z)")
+    }
+}
