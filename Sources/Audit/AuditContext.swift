@@ -118,7 +118,7 @@ public enum Audit {
         let audits = try replayer.foldEveryVM(at: at, asRecorded: asRecorded, start: { VMAudit(vm: $0) }) { audit, view, time, sequence throws(EventCodec.DecodeError) in
             try audit.fold(view, time: time, sequence: sequence, context: context)
         }
-        var findings: [Finding] = []
+        var findings = CatalogChecks.findings(context)
         var exposures: [ExposureWindow] = []
         var vms: [VMAuditTotals] = []
         for (audit, count) in audits where count > 0 {

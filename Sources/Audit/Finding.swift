@@ -38,6 +38,10 @@ public enum AuditRule: String, CaseIterable, Sendable, Comparable {
     case automaticInstallNotCriticalOrSecurity = "automatic-install-not-critical-or-security"
     /// A KB installed by a request that excluded it.
     case excludedKBInstalled = "excluded-kb-installed"
+    /// A hotpatch release whose `baseline` is not the latest baseline at its publication.
+    case hotpatchNotOnLatestBaseline = "hotpatch-not-on-latest-baseline"
+    /// A hotpatch released in the month of an unplanned baseline, which replaces it.
+    case hotpatchInUnplannedBaselineMonth = "hotpatch-in-unplanned-baseline-month"
     /// A hotpatch installed on a VM not enrolled in Hotpatch.
     case hotpatchNotEnrolled = "hotpatch-not-enrolled"
     /// Enrolment turned on again before a baseline was released after the VM left Hotpatch.
@@ -52,7 +56,7 @@ public enum AuditRule: String, CaseIterable, Sendable, Comparable {
 /// One finding: a VM broke a rule from `start` until `end` (nil: still at the
 /// moment audited), and the events that show it.
 public struct Finding: Equatable, Sendable {
-    /// The VM, as first written.
+    /// The VM, as first written (``catalogVM`` for findings about the release catalog).
     public var vm: String
     /// The rule broken.
     public var rule: AuditRule
@@ -70,6 +74,9 @@ public struct Finding: Equatable, Sendable {
     /// Why the rule applied to the VM (its platform, patch mode and enrolment then);
     /// nil for findings about the release catalog.
     public var basis: RuleBasis?
+
+    /// What findings about the release catalog give as their VM.
+    public static let catalogVM = "(catalog)"
 
     /// A finding; `evidence` is sorted and its repeats dropped.
     public init(vm: String, rule: AuditRule, kb: KB? = nil, start: Timestamp, end: Timestamp?, evidence: [UInt64], detail: String, basis: RuleBasis? = nil) {

@@ -218,3 +218,16 @@ import Testing
         #expect(details["provider-not-registered"] == "hotpatch enrolled in subscription sub-p, whose Microsoft.Compute provider was not registered again after its preview features (last changed 2025-01-01T00:12:00Z)")
     }
 }
+
+/// The release catalog against the documents' calendar (Fixtures/audit/release-calendar).
+@Suite struct CatalogCheckTests {
+    @Test func catalogFindingsNameTheReleasesAndNoVM() throws {
+        let result = try Audit.run(Replayer(log: try AuditFixtureTests.log("release-calendar")), at: Timestamp(parsing: "2025-07-01"), policy: AuditPolicy())
+        #expect(result.findings.map(\.detail) == [
+            "hotpatch KB5001200 published 2025-03-11T18:00:00Z is built on KB4999000, but the latest baseline then was KB5001000 (published 2025-01-14T18:00:00Z)",
+            "hotpatch KB5002100 published 2025-05-13T17:00:00Z in 2025-05, the month of unplanned baseline KB5002500 (published 2025-05-13T18:00:00Z), which replaces that month's hotpatch",
+        ])
+        #expect(result.findings.allSatisfy { $0.vm == Finding.catalogVM && $0.basis == nil })
+        #expect(AuditOutput.findingsRows(result.findings, csv: true).contains("the release catalog"))
+    }
+}
