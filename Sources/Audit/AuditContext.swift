@@ -13,6 +13,9 @@ final class AuditContext {
     /// The same, by KB.
     let security: KBMap<SecurityRelease>
     let registrations: PreviewRegistrations
+    /// Baseline releases (any classification) published by `at`, by publication time
+    /// then sequence.
+    let baselines: [ReleaseCatalog.Entry]
 
     init(policy: AuditPolicy, at: Timestamp, catalog: ReleaseCatalog, registrations: PreviewRegistrations) {
         self.policy = policy
@@ -30,6 +33,33 @@ final class AuditContext {
         var byKB = KBMap<SecurityRelease>()
         for entry in securityReleases { byKB[entry.kb] = entry }
         security = byKB
+        baselines = catalog.entries.values.filter { $0.release.kind == .baseline && $0.publishedAt <= at }
+            .sorted { ($0.publishedAt, $0.sequence) < ($1.publishedAt, $1.sequence) }
+    }
+
+    /// The first baseline published after `t` (and by the moment audited), if any.
+    ///
+    /// - Complexity: O(log n) in the number of baselines.
+    func baseline(publishedAfter t: Timestamp) -> ReleaseCatalog.Entry? {
+        let i = firstBaselineIndex(after: t)
+        return i < baselines.count ? baselines[i] : nil
+    }
+
+    /// The latest baseline published at or before `t`, if any.
+    ///
+    /// - Complexity: O(log n) in the number of baselines.
+    func latestBaseline(by t: Timestamp) -> ReleaseCatalog.Entry? {
+        let i = firstBaselineIndex(after: t)
+        return i > 0 ? baselines[i - 1] : nil
+    }
+
+    private func firstBaselineIndex(after t: Timestamp) -> Int {
+        var low = 0, high = baselines.count
+        while low < high {
+            let mid = (low + high) / 2
+            if baselines[mid].publishedAt <= t { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 }
 
@@ -88,7 +118,7 @@ public enum Audit {
         let audits = try replayer.foldEveryVM(at: at, asRecorded: asRecorded, start: { VMAudit(vm: $0) }) { audit, view, time, sequence throws(EventCodec.DecodeError) in
             try audit.fold(view, time: time, sequence: sequence, context: context)
         }
-        var findings: [Finding] = []
+        var findings = CatalogChecks.findings(context)
         var exposures: [ExposureWindow] = []
         var vms: [VMAuditTotals] = []
         for (audit, count) in audits where count > 0 {

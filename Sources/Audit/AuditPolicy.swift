@@ -17,6 +17,10 @@ public struct AuditPolicy: Sendable {
     public var offPeak = OffPeakWindow.default
     /// Which images support Hotpatch.
     public var supportedImages = SupportedImages.defaultList
+    /// Which VMs are held to the effective-within-days standard and to periodic
+    /// assessments: by default the Azure-orchestrated ones only (the documents'
+    /// promise), with ``PolicyScope/allVMs`` every VM.
+    public var scope = PolicyScope.documents
 
     /// The defaults.
     public init() {}

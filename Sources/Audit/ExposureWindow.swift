@@ -57,6 +57,9 @@ public struct ExposureWindow: Equatable, Sendable {
     /// Whether the window opened when a rollback uninstalled the release (its
     /// `start` is the rollback, and the rollback is its second piece of evidence).
     public var reopened = false
+    /// The VM's platform, patch mode and enrolment when the window opened: they
+    /// decide whether it is held to `--effective-within-days` (docs/audit.md).
+    public var basis = RuleBasis(reason: .azureOrchestrated, platform: nil, patchMode: nil, enrolled: false)
 
     /// The window's length as of `at` (an open window counts up to `at`), in nanoseconds.
     public func duration(at: Timestamp) -> Int64 {

@@ -42,8 +42,10 @@ extension VMAudit {
         for kb in kbs {
             guard let entry = c.security[kb], entry.publishedAt <= t else { continue }
             if let w = exposureIndex[kb], exposures[w].closure == .open { continue }
+            // Only a real baseline supersedes: a rollback that "restored" a hotpatch or
+            // another update leaves the VM exposed to the baseline it uninstalled.
             if entry.kind != .other, let b = state.baseline, let index = state.installedIndex[b], state.periods[index].effectiveAt != nil,
-               let published = c.security[b]?.publishedAt, published > entry.publishedAt { continue }
+               state.periods[index].kind == .baseline, let published = c.security[b]?.publishedAt, published > entry.publishedAt { continue }
             open(entry, evidence: sequence, reopenedAt: t)
         }
     }
@@ -62,7 +64,8 @@ extension VMAudit {
         }
         let start = reopenedAt ?? max(entry.publishedAt, registeredAt ?? entry.publishedAt)
         var window = ExposureWindow(vm: state.vm, kb: kb, category: category, publishedAt: entry.publishedAt, start: start,
-                                    end: nil, closure: .open, evidence: [entry.sequence, evidence], reopened: reopenedAt != nil)
+                                    end: nil, closure: .open, evidence: [entry.sequence, evidence], reopened: reopenedAt != nil,
+                                    basis: basis(.azureOrchestrated))
         exposureIndex[kb] = exposures.count
         if let index = state.installedIndex[kb], let effective = state.periods[index].effectiveAt {
             window.end = max(effective, start)
@@ -122,12 +125,39 @@ extension VMAudit {
                   let published = c.security[p.kb]?.publishedAt, published > newestBaseline?.published ?? Timestamp(nanoseconds: .min) else { continue }
             newestBaseline = (published, effective, [p.sequence, effective == p.installedAt ? 0 : sequence])
         }
+        if !state.hotpatchEnabled { supersedeHotpatchesByCumulativeUpdate(at: t, sequence: sequence, c) }
         guard let newest = newestBaseline else { return }
         i = 0
         while i < openExposures.count {
             let w = openExposures[i]
             let kind = c.security[exposures[w].kb]?.kind
             if (kind == .baseline || kind == .hotpatch) && exposures[w].publishedAt < newest.published {
+                close(w, at: newest.effective, .superseded, evidence: newest.evidence)
+                openExposures.remove(at: i)
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    /// A VM that left Hotpatch gets ordinary Windows Server updates: the cumulative
+    /// update (a Critical or Security release of kind `other`) that became effective
+    /// now, after its reboot, supersedes the open windows of the hotpatches published
+    /// by its own publication (the same Patch Tuesday's, or earlier).
+    private mutating func supersedeHotpatchesByCumulativeUpdate(at t: Timestamp, sequence: UInt64, _ c: AuditContext) {
+        var newest: (published: Timestamp, effective: Timestamp, evidence: [UInt64])?
+        for index in state.installedIndex.values where state.periods[index].kind == .other {
+            let p = state.periods[index]
+            guard let effective = p.effectiveAt, effective == t || p.sequence == sequence,
+                  let entry = c.security[p.kb], entry.kind == .other,
+                  entry.publishedAt > newest?.published ?? Timestamp(nanoseconds: .min) else { continue }
+            newest = (entry.publishedAt, effective, [p.sequence, effective == p.installedAt ? 0 : sequence])
+        }
+        guard let newest else { return }
+        var i = 0
+        while i < openExposures.count {
+            let w = openExposures[i]
+            if c.security[exposures[w].kb]?.kind == .hotpatch && exposures[w].publishedAt <= newest.published {
                 close(w, at: newest.effective, .superseded, evidence: newest.evidence)
                 openExposures.remove(at: i)
             } else {
@@ -143,12 +173,19 @@ extension VMAudit {
     }
 
     /// The findings of releases not effective within the allowed days of applying:
-    /// from the deadline until the window closed (or open).
+    /// from the deadline until the window closed (or open). Only for windows of VMs
+    /// held to that standard when the window opened (Azure-orchestrated, or every VM
+    /// under `--policy all-vms`).
     mutating func lateReleaseFindings(_ c: AuditContext) {
         let allowed = Duration.days(c.policy.effectiveWithinDays)
         for w in exposures {
             let deadline = w.start.adding(allowed)
             guard deadline < c.at, deadline < w.end ?? Timestamp(nanoseconds: .max) else { continue }
+            var held = w.basis
+            if !held.azureOrchestrated {
+                guard c.policy.scope == .allVMs else { continue }
+                held.reason = .allVMs
+            }
             let how: String
             switch w.closure {
             case .effective: how = "effective \(w.end!)"
@@ -157,7 +194,7 @@ extension VMAudit {
             }
             findings.append(Finding(vm: state.vm, rule: .notEffectiveInTime, kb: w.kb, start: deadline, end: w.end, evidence: w.evidence,
                                     detail: "\(w.category.rawValue) release \(w.kb) published \(w.publishedAt), " + (w.reopened ? "uninstalled by a rollback at" : "applied from")
-                                        + " \(w.start); \(how), more than \(c.policy.effectiveWithinDays) days later"))
+                                        + " \(w.start); \(how), more than \(c.policy.effectiveWithinDays) days later", basis: held))
         }
     }
 }

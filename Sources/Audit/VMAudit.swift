@@ -23,17 +23,24 @@ struct VMAudit {
     var registrationSequence: UInt64 = 0
     /// The event that last turned enrolment on.
     var enrolmentSequence: UInt64 = 0
+    /// The event that last said whether the VM is enrolled (a registration or `vm.hotpatch`).
+    var enrolmentStateSequence: UInt64 = 0
+    /// When the VM last left Hotpatch (enrolment turned off), and that event; nil
+    /// while enrolled or never enrolled.
+    var leftAt: (Timestamp, UInt64)?
     /// The VM's time zone: its registered one when the table knows it, UTC when it
     /// registered none (Azure's default), nil for an unknown name or no registration.
     var zone: TimeZones.Zone?
-    /// Open spans: since when, and the event that opened them.
-    var unsupportedSince: (Timestamp, UInt64)?
-    var uniformSince: (Timestamp, UInt64)?
+    /// Open spans: since when, the event that opened them, and why the rule applied then.
+    var unsupportedSince: (Timestamp, UInt64, RuleBasis)?
+    var uniformSince: (Timestamp, UInt64, RuleBasis)?
+    var patchModeSince: (Timestamp, UInt64, RuleBasis)?
     var pendingSince: (Timestamp, UInt64)?
     var rollbackAt: (Timestamp, UInt64)?
-    /// Running, registered and counting since its last assessment (or power-on, or
-    /// registration): since when, and that event.
-    var assessedSince: (Timestamp, UInt64)?
+    /// Running, registered, held to periodic assessments and counting since its last
+    /// assessment (or power-on, or registration): since when, that event, and why the
+    /// VM is held to them.
+    var assessedSince: (Timestamp, UInt64, RuleBasis)?
     /// Hotpatches installed on another baseline than theirs, still so.
     var mismatches: [Mismatch] = []
     var rebootlessInstalls = 0
@@ -45,6 +52,7 @@ struct VMAudit {
         var baseline: KB?
         var expected: KB
         var evidence: [UInt64]
+        var basis: RuleBasis
     }
 
     init(vm: String) { state = VMState(vm: vm) }
@@ -59,6 +67,7 @@ struct VMAudit {
         let wasRunning = isRunning
         // What a rollback may uninstall (copied for rollbacks only: they are rare).
         let installedBefore = e.type == .rollback ? Array(state.installedIndex.keys) : []
+        let periodsBefore = state.periods.count
         try state.apply(e, time: t, sequence: sequence, catalog: c.catalog)
         switch e.type {
         case .vmRegistered:
@@ -67,20 +76,28 @@ struct VMAudit {
             if let name = state.registration?.timezone { zone = TimeZones.zone(name) } else { zone = .utc }
             if state.hotpatchEnabled && !wasEnrolled { enrolmentSequence = sequence }
             enrolmentChanged(wasEnrolled: wasEnrolled, at: t, sequence: sequence, c)
-            if isRunning && assessedSince == nil { assessedSince = (t, sequence) }
+            leavingAndReturning(wasEnrolled: wasEnrolled, at: t, sequence: sequence, c)
+            // A new platform or patch mode may start or stop the assessment clock.
+            if let held = promiseBasis(c) {
+                if isRunning && assessedSince == nil { assessedSince = (t, sequence, held) }
+            } else if assessedSince != nil {
+                closeAssessmentGap(at: t, sequence: sequence, c)
+                assessedSince = nil
+            }
         case .vmHotpatch:
             if state.hotpatchEnabled && !wasEnrolled { enrolmentSequence = sequence }
             enrolmentChanged(wasEnrolled: wasEnrolled, at: t, sequence: sequence, c)
+            leavingAndReturning(wasEnrolled: wasEnrolled, at: t, sequence: sequence, c)
         case .vmPower:
             if isRunning && !wasRunning {
-                if registeredAt != nil { assessedSince = (t, sequence) }
+                if registeredAt != nil, let held = promiseBasis(c) { assessedSince = (t, sequence, held) }
             } else if !isRunning && wasRunning {
                 closeAssessmentGap(at: t, sequence: sequence, c)
                 assessedSince = nil
             }
         case .assessment:
             closeAssessmentGap(at: t, sequence: sequence, c)
-            if isRunning && registeredAt != nil { assessedSince = (t, sequence) }
+            if isRunning && registeredAt != nil, let held = promiseBasis(c) { assessedSince = (t, sequence, held) }
             try assessmentEvidence(e, at: t, sequence: sequence, c)
         case .install:
             try installChecks(e, at: t, sequence: sequence, c)
@@ -99,6 +116,7 @@ struct VMAudit {
             patchesChanged(at: t, sequence: sequence, c)
         case .rollback:
             if rollbackAt == nil { rollbackAt = (t, sequence) }
+            rollbackChecks(at: t, sequence: sequence, periodsBefore: periodsBefore, c)
             reopen(uninstalled: installedBefore.filter { state.installedIndex[$0] == nil }, at: t, sequence: sequence, c)
             patchesChanged(at: t, sequence: sequence, c)
         case .featureRegistration, .providerRegistration, .release:
@@ -115,18 +133,19 @@ struct VMAudit {
         let pendingLimit = Duration.days(c.policy.rebootPendingDays)
         if let (s, ss) = pendingSince, at.nanoseconds - s.nanoseconds > pendingLimit {
             findings.append(Finding(vm: state.vm, rule: .rebootPending, start: s.adding(pendingLimit), end: nil, evidence: [ss],
-                                    detail: "reboot pending since \(s), still pending"))
+                                    detail: "reboot pending since \(s), still pending", basis: basis(.everyVM)))
         }
         if let (r, rs) = rollbackAt, at.nanoseconds - r.nanoseconds > Duration.hours(c.policy.rollbackRebootHours) {
             findings.append(rollbackFinding(r, rs, end: nil, closing: 0, c))
         }
         let assessLimit = Duration.days(c.policy.notAssessedDays)
-        if let (a, aseq) = assessedSince, at.nanoseconds - a.nanoseconds > assessLimit {
+        if let (a, aseq, held) = assessedSince, at.nanoseconds - a.nanoseconds > assessLimit {
             findings.append(Finding(vm: state.vm, rule: .notAssessed, start: a.adding(assessLimit), end: nil, evidence: [aseq],
-                                    detail: "running and not assessed since \(a)"))
+                                    detail: "running and not assessed since \(a)", basis: held))
         }
-        if let (s, ss) = unsupportedSince { findings.append(unsupportedFinding(s, ss, end: nil, closing: 0)) }
-        if let (s, ss) = uniformSince { findings.append(uniformFinding(s, ss, end: nil, closing: 0)) }
+        if let (s, ss, b) = unsupportedSince { findings.append(unsupportedFinding(s, ss, b, end: nil, closing: 0)) }
+        if let (s, ss, b) = uniformSince { findings.append(uniformFinding(s, ss, b, end: nil, closing: 0)) }
+        if let (s, ss, b) = patchModeSince { findings.append(patchModeFinding(s, ss, b, end: nil, closing: 0)) }
         for m in mismatches { findings.append(mismatchFinding(m, end: nil, closing: 0)) }
         mismatches = []
         lateReleaseFindings(c)

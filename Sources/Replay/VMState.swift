@@ -63,6 +63,15 @@ public struct VMState: Equatable, Sendable {
         rollbackPending || installedIndex.values.contains { periods[$0].effectiveAt == nil }
     }
 
+    /// Whether the current baseline is installed but not yet effective (its reboot
+    /// still pending): a hotpatch installed now waits for that reboot too.
+    ///
+    /// - Complexity: O(1).
+    public var baselineAwaitsReboot: Bool {
+        guard let baseline, let index = installedIndex[baseline] else { return false }
+        return periods[index].effectiveAt == nil
+    }
+
     /// The periods of the KBs installed now, by `installedAt` then KB.
     public var installed: [InstallPeriod] {
         installedIndex.values.map { periods[$0] }.sorted { ($0.installedAt, $0.kb) < ($1.installedAt, $1.kb) }
@@ -138,16 +147,19 @@ public struct VMState: Equatable, Sendable {
 
     private mutating func install(_ kb: KB, kind: PatchKind, rebootBehavior: RebootBehavior?, at t: Timestamp, rebootCompleted: Bool, sequence: UInt64) {
         guard installedIndex[kb] == nil else { return }
-        let needsReboot: Bool
+        let effective: Bool
         switch kind {
-        case .hotpatch: needsReboot = false
-        case .baseline: needsReboot = true
-        case .other: needsReboot = rebootBehavior != .neverReboots
+        case .hotpatch:
+            // A hotpatch patches the running code of its baseline: on a baseline still
+            // waiting for its reboot it becomes effective with it, at that reboot.
+            effective = !baselineAwaitsReboot
+        case .baseline, .other:
+            // Effective at once without a reboot; with one, when the install itself
+            // says the reboot completed, or when a completed reboot at this same
+            // moment was folded just before.
+            let needsReboot = kind == .baseline || rebootBehavior != .neverReboots
+            effective = !needsReboot || rebootCompleted || lastCompletedReboot == t
         }
-        // Effective at once without a reboot; with one, when the install itself says
-        // the reboot completed, or when a completed reboot at this same moment was
-        // folded just before.
-        let effective = !needsReboot || rebootCompleted || lastCompletedReboot == t
         installedIndex[kb] = periods.count
         periods.append(InstallPeriod(kb: kb, kind: kind, installedAt: t, effectiveAt: effective ? t : nil, uninstalledAt: nil, sequence: sequence))
         if kind == .baseline {

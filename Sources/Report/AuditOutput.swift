@@ -25,6 +25,18 @@ public enum AuditOutput {
             for s in f.evidence { j.number(s) }
             j.endArray()
             j.member("detail", f.detail)
+            j.key("basis")
+            if let b = f.basis {
+                j.beginObject()
+                j.member("reason", b.reason.rawValue)
+                j.member("platform", b.platform?.name)
+                j.member("patchMode", b.patchMode?.name)
+                j.member("hotpatch", b.enrolled)
+                j.member("text", b.description)
+                j.endObject()
+            } else {
+                j.null()
+            }
             j.endObject()
         }
         j.endArray()
@@ -34,10 +46,10 @@ public enum AuditOutput {
     /// `patchlog findings` as a table or CSV (`csv: true`); evidence as sequence
     /// numbers separated by spaces.
     public static func findingsRows(_ findings: [Finding], csv: Bool) -> String {
-        let header = ["vm", "rule", "kb", "start", "end", "evidence", "detail"]
+        let header = ["vm", "rule", "kb", "start", "end", "evidence", "detail", "basis"]
         let cells = findings.map {
             [$0.vm, $0.rule.rawValue, $0.kb?.description ?? "", $0.start.description, $0.end?.description ?? (csv ? "" : "open"),
-             $0.evidence.map(String.init).joined(separator: " "), $0.detail]
+             $0.evidence.map(String.init).joined(separator: " "), $0.detail, $0.basis?.description ?? "the release catalog"]
         }
         return QueryOutput.table(header, cells, csv: csv)
     }

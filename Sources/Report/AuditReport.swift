@@ -68,7 +68,7 @@ public enum AuditReport {
         h.text(findings.isEmpty ? "No findings." : AuditRule.allCases.compactMap { r in perRule[r].map { "\(r.rawValue): \($0)" } }.joined(separator: " · "))
         h.close("p")
         h.raw("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Findings table\"><table class=\"findings\"><caption>Findings, by VM and start (an open end means the finding still held at the moment audited)</caption><thead><tr>")
-        for c in ["VM", "Rule", "KB", "From", "Until", "Evidence (event sequence numbers)", "What happened"] { h.element("th", [("scope", "col")], c) }
+        for c in ["VM", "Rule", "KB", "From", "Until", "Evidence (event sequence numbers)", "What happened", "Why the rule applied"] { h.element("th", [("scope", "col")], c) }
         h.raw("</tr></thead><tbody>")
         for f in findings {
             h.raw("<tr>")
@@ -82,6 +82,7 @@ public enum AuditReport {
             h.element("td", [], f.end?.description ?? "open")
             h.element("td", [], f.evidence.map(String.init).joined(separator: " "))
             h.element("td", [], f.detail)
+            h.element("td", [], f.basis?.description ?? "the release catalog")
             h.raw("</tr>")
         }
         h.raw("</tbody></table></div></section>")

@@ -42,6 +42,7 @@ import Testing
         if let v = o["rollbackRebootHours"] as? Int { p.rollbackRebootHours = v }
         if let v = o["notAssessedDays"] as? Int { p.notAssessedDays = v }
         if let v = o["offPeak"] as? String { p.offPeak = OffPeakWindow(parsing: v)! }
+        if let v = o["scope"] as? String { p.scope = PolicyScope(rawValue: v)! }
         if let list = q["supportedImages"] as? String { p.supportedImages = try SupportedImages(parsing: list, source: "fixture") }
         return p
     }
@@ -159,5 +160,74 @@ import Testing
         ])
         let parked = try VMTimeline(Replayer(log: AuditFixtureTests.log("not-assessed")), vm: "vm-parked", at: Timestamp(parsing: "2025-02-01"))
         #expect(parked.poweredOff.map { "\($0.start) \($0.end?.description ?? "open")" } == ["2025-01-03T00:00:00Z 2025-01-30T00:00:00Z"])
+    }
+}
+
+/// Which rules apply to a VM: its platform, patch mode and enrolment at that moment
+/// (docs/audit.md, "Which rules apply to which VM").
+@Suite struct RuleBasisTests {
+    @Test func findingsSayWhichRulesAppliedAndWhy() throws {
+        let log = try AuditFixtureTests.log("platform-and-patch-mode")
+        var policy = AuditPolicy()
+        policy.notAssessedDays = 1000
+        policy.scope = .allVMs
+        let result = try Audit.run(Replayer(log: log), at: Timestamp(parsing: "2025-03-01"), policy: policy)
+        let late = Dictionary(result.findings.filter { $0.rule == .notEffectiveInTime }.map { ($0.vm, $0.basis?.description ?? "") }, uniquingKeysWith: { a, _ in a })
+        #expect(late["vm-azure"] == "Azure's automatic VM guest patching (Azure, AutomaticByPlatform, hotpatch on)")
+        #expect(late["vm-hci"] == "--policy all-vms (AzureStackHCI, Manual, hotpatch on)")
+        #expect(late["vm-byos"] == "--policy all-vms (Azure, AutomaticByOS, hotpatch off)")
+        let mode = result.findings.first { $0.vm == "vm-manual" && $0.rule == .hotpatchPatchMode }
+        #expect(mode?.detail == "hotpatch enabled on an Azure VM with patch mode Manual, not AutomaticByPlatform (Azure-orchestrated patching)")
+        #expect(mode?.basis?.description == "Hotpatch enrolment (Azure, Manual, hotpatch on)")
+        // The printed forms carry it.
+        let json = try JSONSerialization.jsonObject(with: Data(AuditOutput.findingsJSON(result.findings).utf8)) as! [[String: Any]]
+        let basis = json.first { $0["vm"] as? String == "vm-hci" }?["basis"] as? [String: Any]
+        #expect(basis?["reason"] as? String == "all-vms" && basis?["platform"] as? String == "AzureStackHCI" && basis?["patchMode"] as? String == "Manual")
+        #expect(AuditOutput.findingsRows(result.findings, csv: true).hasPrefix("vm,rule,kb,start,end,evidence,detail,basis\r\n"))
+    }
+}
+
+/// Leaving Hotpatch, hotpatches on VMs not enrolled, and enrolling again
+/// (docs/audit.md, Fixtures/audit/enrolment-changes).
+@Suite struct EnrolmentChangeTests {
+    @Test func theCumulativeUpdateTakenAfterLeavingSupersedesTheHotpatch() throws {
+        let result = try Audit.run(Replayer(log: try AuditFixtureTests.log("enrolment-changes")), at: Timestamp(parsing: "2025-04-15"),
+                                   policy: { var p = AuditPolicy(); p.notAssessedDays = 1000; return p }())
+        let left = result.exposures.filter { $0.vm == "vm-left" }.map(AuditFixtureTests.windowLine)
+        #expect(left.contains("vm-left KB5001100 hotpatch 2025-02-11T18:00:00Z 2025-02-25T01:00:00Z superseded"))
+        #expect(result.exposures.first { $0.vm == "vm-left" && $0.kb == KB("KB5001100")! }?.evidence == [2, 5, 8, 9])
+        // The one that never took it stays exposed.
+        #expect(result.exposures.filter { $0.vm == "vm-kept" && $0.kb == KB("KB5001100")! }.map(\.closure) == [.open])
+        // A hotpatch on a VM not enrolled is no reboot avoided.
+        #expect(result.vms.map(\.rebootlessInstalls).reduce(0, +) == 0)
+        let back = result.findings.first { $0.rule == .reEnrolledBeforeBaseline }
+        #expect(back?.detail == "enrolled in Hotpatch again at 2025-03-01T00:00:00Z after leaving it at 2025-02-01T00:00:00Z; the next baseline, KB5002000, was released 2025-04-08T18:00:00Z")
+    }
+}
+
+/// Evidence the events carry: failed installs, what the platform installed, what a
+/// request excluded, the provider's registration (Fixtures/audit/install-evidence).
+@Suite struct InstallEvidenceTests {
+    @Test func findingsNameWhatTheInstallSays() throws {
+        let result = try Audit.run(Replayer(log: try AuditFixtureTests.log("install-evidence")), at: Timestamp(parsing: "2025-02-01"),
+                                   policy: { var p = AuditPolicy(); p.notAssessedDays = 1000; return p }())
+        let details = Dictionary(result.findings.map { ($0.rule.rawValue, $0.detail) }, uniquingKeysWith: { a, _ in a })
+        #expect(details["install-failed"] == "install Failed, maintenance window exceeded; not installed: KB5001000 Failed")
+        #expect(details["automatic-install-not-critical-or-security"] == "automatic (Platform) install of KB2267602, classified neither Critical nor Security; automatic VM guest patching installs only those")
+        #expect(details["excluded-kb-installed"] == "KB5001000 installed by a OnDemand install whose request excluded it")
+        #expect(details["provider-not-registered"] == "hotpatch enrolled in subscription sub-p, whose Microsoft.Compute provider was not registered again after its preview features (last changed 2025-01-01T00:12:00Z)")
+    }
+}
+
+/// The release catalog against the documents' calendar (Fixtures/audit/release-calendar).
+@Suite struct CatalogCheckTests {
+    @Test func catalogFindingsNameTheReleasesAndNoVM() throws {
+        let result = try Audit.run(Replayer(log: try AuditFixtureTests.log("release-calendar")), at: Timestamp(parsing: "2025-07-01"), policy: AuditPolicy())
+        #expect(result.findings.map(\.detail) == [
+            "hotpatch KB5001200 published 2025-03-11T18:00:00Z is built on KB4999000, but the latest baseline then was KB5001000 (published 2025-01-14T18:00:00Z)",
+            "hotpatch KB5002100 published 2025-05-13T17:00:00Z in 2025-05, the month of unplanned baseline KB5002500 (published 2025-05-13T18:00:00Z), which replaces that month's hotpatch",
+        ])
+        #expect(result.findings.allSatisfy { $0.vm == Finding.catalogVM && $0.basis == nil })
+        #expect(AuditOutput.findingsRows(result.findings, csv: true).contains("the release catalog"))
     }
 }

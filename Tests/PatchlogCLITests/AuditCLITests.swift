@@ -23,18 +23,40 @@ import Testing
         #expect(rows.map { $0["evidence"] as! [Int] } == [[5, 6], [9, 11]])
         let lenient = try CLITests.patchlog(["findings", "--log", log, "--at", "2025-03-01", "--not-assessed-days", "1000",
                                              "--reboot-pending-days", "14", "--rollback-reboot-hours", "72", "--format", "csv"])
-        #expect(lenient.stdout == "vm,rule,kb,start,end,evidence,detail\r\n")
+        #expect(lenient.stdout == "vm,rule,kb,start,end,evidence,detail,basis\r\n")
         let until = try CLITests.patchlog(["findings", "--log", log, "--at", "2025-03-01", "--not-assessed-days", "1000", "--until", "2025-01-18", "--format", "csv"])
         #expect(until.stdout.contains("reboot-pending") && !until.stdout.contains("rollback-without-reboot"))
         // What the log knew before the completed reboot was appended: the rollback's
         // finding is open, and so is the reboot it left pending (past 7 days by then).
         let known = try CLITests.patchlog(["findings", "--log", log, "--at", "2025-03-01", "--not-assessed-days", "1000", "--as-recorded", "10", "--format", "json"])
         let knownRows = try JSONSerialization.jsonObject(with: Data(known.stdout.utf8)) as! [[String: Any]]
-        #expect(knownRows.map { $0["rule"] as! String } == ["reboot-pending", "rollback-without-reboot", "reboot-pending"])
-        #expect(knownRows[1]["open"] as? Bool == true && knownRows[1]["evidence"] as? [Int] == [9])
-        #expect(knownRows[2]["start"] as? String == "2025-02-08T00:00:00Z" && knownRows[2]["open"] as? Bool == true)
+        // Nor did it know the release of the baseline the rollbacks restored (appended
+        // last): as far as it knew, the VMs never had it.
+        let rollbackRows = knownRows.filter { $0["rule"] as? String != "rollback-restores-unknown-baseline" }
+        #expect(knownRows.count == rollbackRows.count + 2)
+        #expect(rollbackRows.map { $0["rule"] as! String } == ["reboot-pending", "rollback-without-reboot", "reboot-pending"])
+        #expect(rollbackRows[1]["open"] as? Bool == true && rollbackRows[1]["evidence"] as? [Int] == [9])
+        #expect(rollbackRows[2]["start"] as? String == "2025-02-08T00:00:00Z" && rollbackRows[2]["open"] as? Bool == true)
         let bad = try CLITests.patchlog(["findings", "--log", log, "--off-peak", "25:00-06:00"])
         #expect(bad.status == 64 && bad.stderr.contains("22:00-06:00"))
+    }
+
+    @Test func policyAllVMsHoldsEveryVMToTheThirtyDayStandard() throws {
+        let dir = CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try Self.logWith("platform-and-patch-mode", in: dir)
+        let late = { (extra: [String]) throws -> [String] in
+            let out = try CLITests.patchlog(["findings", "--log", log, "--at", "2025-03-01", "--not-assessed-days", "1000", "--format", "json"] + extra)
+            let rows = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [[String: Any]]
+            return rows.filter { $0["rule"] as? String == "not-effective-in-time" }.map { $0["vm"] as! String }
+        }
+        #expect(try late([]) == ["vm-azure"])
+        #expect(try late(["--policy", "documents"]) == ["vm-azure"])
+        #expect(try late(["--policy", "all-vms"]) == ["vm-azure", "vm-byos", "vm-hci", "vm-manual"])
+        let exposure = try CLITests.patchlog(["exposure", "--log", log, "--at", "2025-03-01", "--policy", "all-vms"])
+        #expect(exposure.status == 0)
+        let bad = try CLITests.patchlog(["findings", "--log", log, "--policy", "some-vms"])
+        #expect(bad.status == 64 && bad.stderr.contains("all-vms"))
     }
 
     @Test func thresholdsAreBoundedAndOldEventsDoNotTrap() throws {

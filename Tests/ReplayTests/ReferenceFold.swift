@@ -40,7 +40,9 @@ struct ReferenceFold {
                 for p in i.patches where p.state == .installed && current[p.kb] == nil {
                     let k = kind(p.kb, entry: p.kind, asRecorded: asRecorded)
                     let needs = k == "baseline" || (k == "other" && p.rebootBehavior != .neverReboots)
-                    let eff: Int64? = !needs || i.rebootStatus == .completed || lastReboot == t ? t : nil
+                    var eff: Int64? = !needs || i.rebootStatus == .completed || lastReboot == t ? t : nil
+                    // A hotpatch on a baseline still waiting for its reboot waits with it.
+                    if k == "hotpatch", let b = baseline, let bi = current[b], periods[bi].effectiveAt == nil { eff = nil }
                     current[p.kb] = periods.count
                     periods.append(Period(kb: p.kb, kind: k, installedAt: t, effectiveAt: eff, uninstalledAt: nil))
                     if k == "baseline" { baseline = p.kb }
@@ -90,6 +92,7 @@ struct ReferenceFold {
             var periods: [Period] = []
             var current: [KB: Int] = [:]
             var lastReboot: Int64?
+            var baseline: KB?
             for (_, e) in mine {
                 let t = e.time.nanoseconds
                 switch e.body {
@@ -97,8 +100,11 @@ struct ReferenceFold {
                     for p in i.patches where p.state == .installed && current[p.kb] == nil {
                         let k = kind(p.kb, entry: p.kind, asRecorded: asRecorded)
                         let needs = k == "baseline" || (k == "other" && p.rebootBehavior != .neverReboots)
+                        var eff: Int64? = !needs || i.rebootStatus == .completed || lastReboot == t ? t : nil
+                        if k == "hotpatch", let b = baseline, let bi = current[b], periods[bi].effectiveAt == nil { eff = nil }
                         current[p.kb] = periods.count
-                        periods.append(Period(kb: p.kb, kind: k, installedAt: t, effectiveAt: !needs || i.rebootStatus == .completed || lastReboot == t ? t : nil, uninstalledAt: nil))
+                        periods.append(Period(kb: p.kb, kind: k, installedAt: t, effectiveAt: eff, uninstalledAt: nil))
+                        if k == "baseline" { baseline = p.kb }
                     }
                 case let .reboot(r) where r.status == .completed:
                     lastReboot = t
@@ -109,6 +115,7 @@ struct ReferenceFold {
                         current[r.restoredBaseline] = periods.count
                         periods.append(Period(kb: r.restoredBaseline, kind: "baseline", installedAt: t, effectiveAt: nil, uninstalledAt: nil))
                     }
+                    baseline = r.restoredBaseline
                 default: break
                 }
             }

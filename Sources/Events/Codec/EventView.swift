@@ -64,6 +64,45 @@ public struct EventView {
         do { return try CodecPrimitives.value(try r.u8() >> 2 & 1, InstallTrigger.self) } catch { throw malformed() }
     }
 
+    /// `install`: its status, and whether it exceeded the maintenance window (nil
+    /// when the event does not say).
+    public func installOutcome() throws(EventCodec.DecodeError) -> (status: OperationStatus, maintenanceWindowExceeded: Bool?) {
+        var r = reader()
+        do {
+            let flags = try r.u8()
+            return (try CodecPrimitives.value(flags >> 3 & 3, OperationStatus.self), CodecPrimitives.untri(flags >> 5 & 3))
+        } catch {
+            throw malformed()
+        }
+    }
+
+    /// `install`: calls `excluded` with each KB its request excluded (none without a
+    /// request), then `patch` with each patch's KB, state and whether its
+    /// classifications include Critical or Security. Allocates nothing.
+    public func forEachInstallDetail(excluded: (KB) -> Void, patch: (KB, PatchState, _ criticalOrSecurity: Bool) -> Void) throws(EventCodec.DecodeError) {
+        var r = reader()
+        let P = CodecPrimitives.self
+        let criticalOrSecurity: UInt64 = 1 << UInt64(KnownClassification.critical.rawValue) | 1 << UInt64(KnownClassification.security.rawValue)
+        do {
+            let flags = try r.u8()
+            _ = try r.u8()
+            try P.skipActivityId(&r, mode: flags & 3)
+            if flags & 0x80 != 0 {
+                for _ in 0..<(try r.count(atMost: r.remaining)) { try P.skipString(&r) }
+                for _ in 0..<(try r.count(atMost: r.remaining)) { _ = try r.varint() }
+                for _ in 0..<(try r.count(atMost: r.remaining)) { excluded(try P.readKB(&r)) }
+            }
+            for _ in 0..<(try r.count(atMost: r.remaining)) {
+                let kb = try P.readKB(&r)
+                let mask = try P.skipClassifications(&r)
+                let bits = try r.u8()
+                patch(kb, try P.value(bits & 7, PatchState.self), mask & criticalOrSecurity != 0)
+            }
+        } catch {
+            throw malformed()
+        }
+    }
+
     /// `assessment`: its status.
     public func assessmentStatus() throws(EventCodec.DecodeError) -> OperationStatus {
         var r = reader()

@@ -20,6 +20,14 @@ struct AuditPolicyOptions: ParsableArguments {
             return w
         })
     var offPeak = OffPeakWindow.default
+    @Option(name: .customLong("policy"), help: ArgumentHelp(
+        "Which VMs are held to the effective-within-days standard and to periodic assessments: documents (the Azure-orchestrated ones: Azure, patch mode AutomaticByPlatform) or all-vms (every VM, whatever its platform and patch mode).",
+        valueName: "documents|all-vms"),
+        transform: { text in
+            guard let scope = PolicyScope(rawValue: text) else { throw ValidationError("\"\(text)\" is not a policy: expected documents or all-vms") }
+            return scope
+        })
+    var scope = PolicyScope.documents
 
     /// Each threshold must be 0 or more and at most a century (36,500 days, or
     /// 876,000 hours): larger values are typing mistakes, and would overflow in
@@ -41,6 +49,7 @@ struct AuditPolicyOptions: ParsableArguments {
         p.rollbackRebootHours = rollbackRebootHours
         p.notAssessedDays = notAssessedDays
         p.offPeak = offPeak
+        p.scope = scope
         p.supportedImages = try replay.supportedImages()
         return p
     }
