@@ -119,7 +119,7 @@ struct VMAudit {
             rollbackChecks(at: t, sequence: sequence, periodsBefore: periodsBefore, c)
             reopen(uninstalled: installedBefore.filter { state.installedIndex[$0] == nil }, at: t, sequence: sequence, c)
             patchesChanged(at: t, sequence: sequence, c)
-        case .featureRegistration, .providerRegistration, .release:
+        case .featureRegistration, .providerRegistration, .release, .supportedImages:
             break
         }
     }

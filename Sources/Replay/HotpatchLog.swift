@@ -17,6 +17,8 @@ public final class HotpatchLog {
 
     /// The stream of release events.
     public static let catalogStream = "catalog"
+    /// The stream of `supported.images` events.
+    public static let imagesStream = "images"
     static let vmPrefix = "vm:"
     static let subscriptionPrefix = "subscription:"
 
@@ -98,6 +100,7 @@ public final class HotpatchLog {
         let stream: String
         switch event.body {
         case .release: stream = catalogStream
+        case .supportedImages: stream = imagesStream
         case let .featureRegistration(f): stream = subscriptionPrefix + f.subscription.lowercased()
         case let .providerRegistration(p): stream = subscriptionPrefix + p.subscription.lowercased()
         default:
@@ -193,6 +196,11 @@ public final class HotpatchLog {
             n += 1
         }
         return out
+    }
+
+    /// Every `supported.images` event with its sequence number, in append order.
+    public func imageLists() throws -> [(sequence: UInt64, event: Event)] {
+        try store.read(stream: Self.imagesStream).map { ($0.sequence, try Self.event(from: $0)) }
     }
 
     /// Every release in the catalog with its sequence number, in append order.

@@ -98,6 +98,8 @@ public enum EventSummary {
         case let .reboot(r): return "reboot (\(r.reason.name)) \(r.status.name)"
         case let .rollback(r):
             return "rollback: uninstalled \(r.uninstalled.map(\.description).joined(separator: ", ")); restored \(r.restoredBaseline)"
+        case let .supportedImages(list):
+            return "supported images: " + (list.images.isEmpty ? "none" : list.images.map { "\($0.publisher)/\($0.offer)/\($0.sku)" }.joined(separator: ", "))
         }
     }
 }

@@ -1,6 +1,11 @@
+import Events
+
 /// The images Hotpatch supports: publisher, offer and SKU matched exactly but
-/// case-insensitively. The list is data: ``defaultList`` is the one in domain.md,
-/// and a newer one can be read from a file without rebuilding patchlog.
+/// case-insensitively. The list is data, kept in the log: a `supported.images` event
+/// sets it from its time on (``inForce(in:at:asRecorded:)``), so that an answer at T
+/// is reproducible and covered by checkpoints; ``defaultList``, the one in domain.md,
+/// holds before the first. A list read from a file (``init(parsing:source:)``) is
+/// for trying another list, or for writing one into the log.
 public struct SupportedImages: Sendable, Equatable {
     /// One supported image.
     public struct Image: Hashable, Sendable {
@@ -42,6 +47,28 @@ public struct SupportedImages: Sendable, Equatable {
             }
             images.insert(Image(publisher: String(parts[0]), offer: String(parts[1]), sku: String(parts[2])))
         }
+    }
+
+    /// A list of these images.
+    public init(_ images: [ImageReference]) {
+        self.images = Set(images.map { Image(publisher: $0.publisher, offer: $0.offer, sku: $0.sku) })
+    }
+
+    /// The list in force at `at` as the log knew it at sequence `asRecorded`: the
+    /// latest `supported.images` event by `(time, sequence)` with `time ≤ at` and
+    /// `sequence ≤ asRecorded`, else ``defaultList``.
+    public static func inForce(in log: HotpatchLog, at: Timestamp, asRecorded: UInt64 = .max) throws -> SupportedImages {
+        let latest = try log.imageLists()
+            .filter { $0.sequence <= asRecorded && $0.event.time <= at }
+            .max { ($0.event.time, $0.sequence) < ($1.event.time, $1.sequence) }
+        guard let latest, case let .supportedImages(list) = latest.event.body else { return defaultList }
+        return SupportedImages(list.images)
+    }
+
+    /// The images, sorted, as references (for a `supported.images` event).
+    public var references: [ImageReference] {
+        images.sorted { ($0.publisher, $0.offer, $0.sku) < ($1.publisher, $1.offer, $1.sku) }
+            .map { ImageReference(publisher: $0.publisher, offer: $0.offer, sku: $0.sku) }
     }
 
     /// Whether an image is on the list.

@@ -140,7 +140,7 @@ public struct VMState: Equatable, Sendable {
             baseline = restored
             baselineSince = t
             rollbackPending = true
-        case .featureRegistration, .providerRegistration, .release:
+        case .featureRegistration, .providerRegistration, .release, .supportedImages:
             break
         }
     }

@@ -35,6 +35,10 @@ import Testing
             activityId: "i2", trigger: .platform, status: .succeeded, rebootStatus: .completed, maintenanceWindowExceeded: false, patches: []))),
         Event(id: "b1", time: t, vm: "vm-1", body: .reboot(Reboot(reason: .unplanned, status: .failed))),
         Event(id: "k1", time: t, vm: "vm-1", body: .rollback(Rollback(uninstalled: [kb, KB(8)], restoredBaseline: KB(9))), extra: "{\"ticket\":\"CHG-1\"}"),
+        Event(id: "s1", time: t, body: .supportedImages(SupportedImageList(images: [
+            ImageReference(publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition-core"),
+            ImageReference(publisher: "p", offer: "o", sku: "s")]))),
+        Event(id: "s2", time: t, body: .supportedImages(SupportedImageList(images: []))),
     ]
 
     @Test(arguments: events.indices)

@@ -11,7 +11,7 @@ import Testing
 
     static let cases: [(String, String?, String)] = [
         ("{\"id\":\"a\",\"type\":\"vm.sleep\",\(t)}", "type",
-         "expected one of feature.registration, provider.registration, release, vm.registered, vm.hotpatch, vm.power, assessment, install, reboot, rollback, got \"vm.sleep\""),
+         "expected one of feature.registration, provider.registration, release, vm.registered, vm.hotpatch, vm.power, assessment, install, reboot, rollback, supported.images, got \"vm.sleep\""),
         ("{\"id\":\"a\",\"type\":\"reboot\",\(t),\"vm\":\"v\",\"reason\":\"Manual\"}", "status", "missing (reboot events have one)"),
         ("{\"id\":\"a\",\"type\":\"reboot\",\"time\":\"2025-02-30T00:00:00Z\",\"vm\":\"v\",\"reason\":\"Manual\",\"status\":\"Completed\"}", "time",
          "\"2025-02-30T00:00:00Z\" is not an RFC 3339 time (day 30); expected e.g. 2025-02-19T02:13:45Z or 2025-02-19"),

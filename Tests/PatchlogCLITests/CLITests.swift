@@ -244,15 +244,46 @@ import Testing
         #expect(unknown.stdout.contains("\"registered\":false"))
     }
 
-    @Test func aReplacementSupportedImageListNeedsNoRebuild() throws {
+    /// The supported image list is data kept in the log (issue 13: a file dropped in
+    /// the log directory changed answers while `verify --checkpoint` passed).
+    @Test func theSupportedImageListIsKeptInTheLogAndAFileOnlyTriesAnother() throws {
         let (dir, log) = try Self.logWithSample()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let list = dir + "/images.txt"
         try "# only the core SKU\nMicrosoftWindowsServer/WindowsServer/2022-datacenter-azure-edition-core\n".write(toFile: list, atomically: true, encoding: .utf8)
-        let r = try CLITests.patchlog(["state", "--log", log, "--vm", Self.vm, "--at", "2025-03-01", "--format", "json", "--supported-images", list])
-        #expect(r.stdout.contains("\"supportedImage\":false"))
-        let env = try CLITests.patchlog(["state", "--log", log, "--vm", Self.vm, "--at", "2025-03-01", "--format", "json"], environment: ["PATCHLOG_SUPPORTED_IMAGES": list])
-        #expect(env.stdout.contains("\"supportedImage\":false"))
+        func supported(at: String, _ extra: [String] = []) throws -> Bool? {
+            let r = try CLITests.patchlog(["state", "--log", log, "--vm", Self.vm, "--at", at, "--format", "json"] + extra)
+            return r.stdout.contains("\"supportedImage\":true") ? true : r.stdout.contains("\"supportedImage\":false") ? false : nil
+        }
+        // Tried on the side: the answer changes, the log does not.
+        #expect(try supported(at: "2025-03-01", ["--supported-images", list]) == false)
+        #expect(try supported(at: "2025-03-01") == true)
+        // Dropped in the log directory: read by nothing, and said so.
+        try FileManager.default.copyItem(atPath: list, toPath: log + "/supported-images.txt")
+        let dropped = try CLITests.patchlog(["state", "--log", log, "--vm", Self.vm, "--at", "2025-03-01", "--format", "json"])
+        #expect(dropped.stdout.contains("\"supportedImage\":true") && dropped.stderr.contains("supported-images.txt is not read"))
+        try FileManager.default.removeItem(atPath: log + "/supported-images.txt")
+        // Set in the log from 2025-02-01: it holds from then on, and not as recorded before.
+        let set = try CLITests.patchlog(["images", "set", "--log", log, list, "--time", "2025-02-01"])
+        #expect(set.status == 0 && set.stdout.contains("appended supported-images@2025-02-01T00:00:00Z as sequence 30: 1 images"))
+        let again = try CLITests.patchlog(["images", "set", "--log", log, list, "--time", "2025-02-01"])
+        #expect(again.status == 0 && again.stdout.contains("nothing appended"))
+        #expect(try supported(at: "2025-03-01") == false)
+        #expect(try supported(at: "2025-01-31") == true)
+        #expect(try supported(at: "2025-03-01", ["--as-recorded", "29"]) == true)
+        let show = try CLITests.patchlog(["images", "show", "--log", log, "--at", "2025-03-01"])
+        #expect(show.stdout == "# supported images at 2025-03-01T00:00:00Z: event \"supported-images@2025-02-01T00:00:00Z\" (sequence 30), in force from 2025-02-01T00:00:00Z\nmicrosoftwindowsserver/windowsserver/2022-datacenter-azure-edition-core\n")
+        let fleet = try CLITests.patchlog(["fleet", "--log", log, "--at", "2025-03-01", "--format", "json"])
+        let rows = (try JSONSerialization.jsonObject(with: Data(fleet.stdout.utf8)) as? [[String: Any]]) ?? []
+        #expect(rows.first { $0["vm"] as? String == Self.vm }?["supportedImage"] as? Bool == false)
+        // The list travels with the events: exported and imported again, it still holds.
+        let exported = try CLITests.patchlog(["export", "--log", log])
+        #expect(exported.stdout.contains("{\"id\":\"supported-images@2025-02-01T00:00:00Z\",\"type\":\"supported.images\",\"time\":\"2025-02-01T00:00:00Z\",\"images\":[{\"publisher\":\"microsoftwindowsserver\",\"offer\":\"windowsserver\",\"sku\":\"2022-datacenter-azure-edition-core\"}]}"))
+        // A conflicting list under the same id is refused, and the log keeps the first.
+        try "MicrosoftWindowsServer/WindowsServer/2022-datacenter-azure-edition-hotpatch\n".write(toFile: list, atomically: true, encoding: .utf8)
+        let conflict = try CLITests.patchlog(["images", "set", "--log", log, list, "--time", "2025-02-01"])
+        #expect(conflict.status == 1 && conflict.stderr.contains("is already in the log (sequence 30) with another list"))
+        #expect(try supported(at: "2025-03-01") == false)
         try "not a list\n".write(toFile: list, atomically: true, encoding: .utf8)
         let bad = try CLITests.patchlog(["state", "--log", log, "--vm", Self.vm, "--supported-images", list])
         #expect(bad.status == 1 && bad.stderr.contains("\(list):1: expected publisher/offer/sku, got \"not a list\""))

@@ -91,6 +91,13 @@ public enum EventCodec {
             }
         case let .reboot(r):
             w.u8(r.reason.rawValue | r.status.rawValue << 3)
+        case let .supportedImages(list):
+            w.varint(list.images.count)
+            for image in list.images {
+                P.write(image.publisher, into: &w)
+                P.write(image.offer, into: &w)
+                P.write(image.sku, into: &w)
+            }
         case let .rollback(r):
             P.write(kbs: r.uninstalled, into: &w)
             P.write(r.restoredBaseline, into: &w)
@@ -210,6 +217,13 @@ public enum EventCodec {
                 body = .reboot(Reboot(reason: try P.value(bits & 7, RebootReason.self), status: try P.value(bits >> 3 & 1, RebootOutcome.self)))
             case .rollback:
                 body = .rollback(Rollback(uninstalled: try P.readKBs(&r), restoredBaseline: try P.readKB(&r)))
+            case .supportedImages:
+                let n = try r.count(atMost: r.remaining)
+                var images: [ImageReference] = []
+                for _ in 0..<n {
+                    images.append(ImageReference(publisher: try P.readString(&r), offer: try P.readString(&r), sku: try P.readString(&r), version: nil))
+                }
+                body = .supportedImages(SupportedImageList(images: images))
             }
             let extra = hasExtra ? try P.readString(&r) : nil
             guard r.remaining == 0 else { throw DecodeError.malformed("\(r.remaining) bytes left over") }

@@ -39,6 +39,7 @@ public struct Event: Equatable, Sendable {
         case install(Install)
         case reboot(Reboot)
         case rollback(Rollback)
+        case supportedImages(SupportedImageList)
 
         /// The type these fields belong to.
         public var type: EventType {
@@ -53,6 +54,7 @@ public struct Event: Equatable, Sendable {
             case .install: .install
             case .reboot: .reboot
             case .rollback: .rollback
+            case .supportedImages: .supportedImages
             }
         }
     }
@@ -233,4 +235,14 @@ public struct Rollback: Equatable, Sendable {
         self.uninstalled = uninstalled
         self.restoredBaseline = restoredBaseline
     }
+}
+
+/// `supported.images`: the images Hotpatch supports, from this event's time on (until
+/// the next such event), replacing the list before it. Matched by publisher, offer and
+/// SKU, case-insensitively; a log without one uses the list built in.
+public struct SupportedImageList: Equatable, Sendable {
+    /// The images (their `version` is not used).
+    public var images: [ImageReference]
+    /// A list of these images.
+    public init(images: [ImageReference]) { self.images = images }
 }

@@ -42,11 +42,14 @@ extension Vocabulary {
 /// Which kind of event; its JSON `type`.
 public enum EventType: UInt8, Vocabulary {
     case featureRegistration = 1, providerRegistration, release, vmRegistered, vmHotpatch, vmPower, assessment, install, reboot, rollback
+    /// The list of images Hotpatch supports changed (added after `rollback`: the
+    /// numbers are stored in every payload and never change).
+    case supportedImages
     public static let names = ["feature.registration", "provider.registration", "release", "vm.registered", "vm.hotpatch",
-                               "vm.power", "assessment", "install", "reboot", "rollback"]
+                               "vm.power", "assessment", "install", "reboot", "rollback", "supported.images"]
     public static var firstRawValue: UInt8 { 1 }
     /// Whether events of this type belong to a VM (and must carry `vm`).
-    public var isVMEvent: Bool { rawValue >= EventType.vmRegistered.rawValue }
+    public var isVMEvent: Bool { rawValue >= EventType.vmRegistered.rawValue && rawValue <= EventType.rollback.rawValue }
 }
 
 /// A release's kind, and the kind of a patch.

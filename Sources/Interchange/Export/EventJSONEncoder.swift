@@ -100,6 +100,17 @@ public enum EventJSONEncoder {
         case let .rollback(r):
             j.member("uninstalled", strings: r.uninstalled.map(\.description))
             j.member("restoredBaseline", r.restoredBaseline.description)
+        case let .supportedImages(list):
+            j.key("images")
+            j.beginArray()
+            for image in list.images {
+                j.beginObject()
+                j.member("publisher", image.publisher)
+                j.member("offer", image.offer)
+                j.member("sku", image.sku)
+                j.endObject()
+            }
+            j.endArray()
         }
         if let extra = event.extra, extra.count > 2 {
             // `{"a":1,"b":2}` → its members, after ours.

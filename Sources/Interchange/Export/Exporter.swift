@@ -245,6 +245,8 @@ public struct Exporter {
         case let .rollback(r):
             for u in r.uninstalled where kb == nil || u == kb { row(kb: u, state: "Uninstalled") }
             if kb == nil || r.restoredBaseline == kb { row(kb: r.restoredBaseline, kind: .baseline, state: "Restored") }
+        case let .supportedImages(list):
+            row(detail: list.images.map { "\($0.publisher)/\($0.offer)/\($0.sku)" }.joined(separator: "; "))
         }
     }
 }

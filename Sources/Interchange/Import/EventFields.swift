@@ -103,6 +103,16 @@ extension ObjectReader {
                                   status: try requiredVocabulary("status", why, RebootOutcome.self)))
         case .rollback:
             return .rollback(Rollback(uninstalled: try kbs("uninstalled", why), restoredBaseline: try requiredKB("restoredBaseline", why)))
+        case .supportedImages:
+            let list = try require("images", why)
+            var images: [ImageReference] = []
+            for (n, e) in try elements(list, "images").enumerated() {
+                var image = try nested(e, .element("images", n), "images")
+                images.append(ImageReference(
+                    publisher: try image.requiredString("publisher", .image), offer: try image.requiredString("offer", .image),
+                    sku: try image.requiredString("sku", .image)))
+            }
+            return .supportedImages(SupportedImageList(images: images))
         }
     }
 }

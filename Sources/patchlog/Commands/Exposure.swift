@@ -25,10 +25,10 @@ extension Patchlog {
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
         func run() throws {
-            let replayer = try options.replayer()
-            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
-            let result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(options))
+            let replayer = try options.replayer(at: moment, asRecorded: recorded.asRecorded)
+            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
+            let result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(replayer))
             let summary = ExposureSummary(result, by: by)
             switch format {
             case .json: emit(AuditOutput.exposureJSON(summary, at: moment, by: by) + "\n")

@@ -18,9 +18,9 @@ extension Patchlog {
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
         func run() throws {
-            let replayer = try options.replayer()
-            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
+            let replayer = try options.replayer(at: moment, asRecorded: recorded.asRecorded)
+            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let rows = try replayer.fleet(at: moment, asRecorded: recorded.asRecorded ?? .max)
                 .map { QueryOutput.fleetRow($0, supportedImage: replayer.supportedImage($0)) }
             switch format {

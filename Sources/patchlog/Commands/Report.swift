@@ -32,10 +32,10 @@ extension Patchlog {
         }
 
         func run() throws {
-            let replayer = try options.replayer()
-            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
-            var result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(options))
+            let replayer = try options.replayer(at: moment, asRecorded: recorded.asRecorded)
+            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
+            var result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(replayer))
             var drawn: [String]
             var chosen: String?
             if let vm {

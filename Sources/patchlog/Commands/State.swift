@@ -24,10 +24,10 @@ extension Patchlog {
         }
 
         func run() throws {
-            let replayer = try options.replayer()
+            let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
+            let replayer = try options.replayer(at: moment, asRecorded: recorded.asRecorded)
             warnIfUnknown(vm, in: replayer.log)
             warnIfPastEnd(recorded.asRecorded, in: replayer.log)
-            let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
             let state = try replayer.state(ofVM: vm, at: moment, asRecorded: recorded.asRecorded ?? .max)
             let supported = replayer.supportedImage(state)
             switch format {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import Events
+import Replay
 
 /// The thresholds of the audit rules, shared by `findings`, `exposure` and `report`
 /// (docs/audit.md).
@@ -42,7 +43,7 @@ struct AuditPolicyOptions: ParsableArguments {
     }
 
     /// The policy these options give, with the supported image list in force.
-    func policy(_ replay: ReplayOptions) throws -> AuditPolicy {
+    func policy(_ replayer: Replayer) throws -> AuditPolicy {
         var p = AuditPolicy()
         p.effectiveWithinDays = effectiveWithinDays
         p.rebootPendingDays = rebootPendingDays
@@ -50,7 +51,7 @@ struct AuditPolicyOptions: ParsableArguments {
         p.notAssessedDays = notAssessedDays
         p.offPeak = offPeak
         p.scope = scope
-        p.supportedImages = try replay.supportedImages()
+        p.supportedImages = replayer.supportedImages
         return p
     }
 }

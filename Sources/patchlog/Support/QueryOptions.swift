@@ -27,30 +27,29 @@ struct ReplayOptions: ParsableArguments {
     @OptionGroup var location: LogLocation
 
     @Option(name: .customLong("supported-images"), help: ArgumentHelp(
-        "A file listing supported images, one publisher/offer/sku per line.",
-        discussion: "Defaults to $PATCHLOG_SUPPORTED_IMAGES, else supported-images.txt in the log directory, else the list built in (domain.md).",
+        "Try another list of supported images (a file, one publisher/offer/sku per line) instead of the log's.",
+        discussion: "By default the list is the log's own: the latest supported.images event at the moment asked (see `patchlog images`), else the list built in (domain.md). A file dropped in the log directory is never read.",
         valueName: "file"))
     var supportedImagesFile: String?
 
-    /// The supported image list in force.
-    func supportedImages() throws -> SupportedImages {
-        let candidates = [supportedImagesFile, FileSystem.environment("PATCHLOG_SUPPORTED_IMAGES"),
-                          location.directory + "/supported-images.txt"]
-        for (i, path) in candidates.enumerated() {
-            guard let path, !path.isEmpty else { continue }
-            guard let data = try? FileSystem.read(path) else {
-                if i < 2 { throw CommandFailure("cannot read the supported image list \(path)") }
-                continue
-            }
+    /// The supported image list in force at `at` (as recorded at `asRecorded`): the
+    /// file given, else the log's.
+    func supportedImages(in log: HotpatchLog, at: Timestamp, asRecorded: UInt64?) throws -> SupportedImages {
+        if let path = supportedImagesFile {
+            guard let data = try? FileSystem.read(path) else { throw CommandFailure("cannot read the supported image list \(path)") }
             return try SupportedImages(parsing: String(decoding: data, as: UTF8.self), source: path)
         }
-        return .defaultList
+        if FileSystem.exists(location.directory + "/supported-images.txt") {
+            Terminal.note("\(location.directory)/supported-images.txt is not read: the supported image list is kept in the log (`patchlog images set`)")
+        }
+        return try SupportedImages.inForce(in: log, at: at, asRecorded: asRecorded ?? .max)
     }
 
-    /// The log, opened for reading, with a replayer.
-    func replayer() throws -> Replayer {
-        let store = try location.open(.reader)
-        return Replayer(log: HotpatchLog(store: store), supportedImages: try supportedImages())
+    /// The log, opened for reading, with a replayer that judges images by the list in
+    /// force at `at` (as recorded at `asRecorded`).
+    func replayer(at: Timestamp = Timestamp(nanoseconds: .max), asRecorded: UInt64? = nil) throws -> Replayer {
+        let log = HotpatchLog(store: try location.open(.reader))
+        return Replayer(log: log, supportedImages: try supportedImages(in: log, at: at, asRecorded: asRecorded))
     }
 }
 
