@@ -1,5 +1,5 @@
 /// The images Hotpatch supports: publisher, offer and SKU matched exactly but
-/// case-insensitively. The list is data: ``defaultList`` is the one in domain.md,
+/// case-insensitively. The list is data: ``defaultList`` is the one in docs/domain.md,
 /// and a newer one can be read from a file without rebuilding patchlog.
 public struct SupportedImages: Sendable, Equatable {
     /// One supported image.
@@ -17,7 +17,7 @@ public struct SupportedImages: Sendable, Equatable {
     /// The images.
     public private(set) var images: Set<Image>
 
-    /// The list of domain.md: Windows Server 2022 Datacenter: Azure Edition.
+    /// The list of docs/domain.md: Windows Server 2022 Datacenter: Azure Edition.
     public static let defaultListText = """
         # publisher/offer/sku, one per line; compared case-insensitively.
         MicrosoftWindowsServer/WindowsServer/2022-datacenter-azure-edition-core

@@ -1,7 +1,7 @@
 import Events
 import Replay
 
-/// The printed forms of query answers: the JSON shapes of events.md's query
+/// The printed forms of query answers: the JSON shapes of docs/events.md's query
 /// contract, and tables and CSV for people and spreadsheets.
 public enum QueryOutput {
     // MARK: state
@@ -58,7 +58,7 @@ public enum QueryOutput {
     /// Whether `vm` is an Azure Arc-enabled server: its id is a
     /// `Microsoft.HybridCompute/machines` resource id (added to the `state` and
     /// `fleet` JSON as `"arc": true`, present only for such machines so that every
-    /// other answer stays exactly the contract's shape; events.md's `platform` keeps
+    /// other answer stays exactly the contract's shape; docs/events.md's `platform` keeps
     /// its two values).
     public static func isArc(_ vm: String) -> Bool {
         vm.lowercased().contains("/providers/microsoft.hybridcompute/machines/")

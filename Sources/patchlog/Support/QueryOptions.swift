@@ -28,7 +28,7 @@ struct ReplayOptions: ParsableArguments {
 
     @Option(name: .customLong("supported-images"), help: ArgumentHelp(
         "A file listing supported images, one publisher/offer/sku per line.",
-        discussion: "Defaults to $PATCHLOG_SUPPORTED_IMAGES, else supported-images.txt in the log directory, else the list built in (domain.md).",
+        discussion: "Defaults to $PATCHLOG_SUPPORTED_IMAGES, else supported-images.txt in the log directory, else the list built in (docs/domain.md).",
         valueName: "file"))
     var supportedImagesFile: String?
 
