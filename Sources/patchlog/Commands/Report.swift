@@ -19,10 +19,10 @@ extension Patchlog {
         @OptionGroup var span: SpanOptions
 
         @Option(help: ArgumentHelp("The HTML file to write.", valueName: "file")) var out: String
-        @Option(help: "Report on this VM only.") var vm: String?
+        @Option(help: "Report on this VM only: its name, if no other VM in the log has it, else its resource id.") var vm: String?
         @Flag(help: "Report on the whole fleet (the default).") var fleet = false
         @Option(parsing: .unconditional, help: "With --fleet: how many VM timelines to draw.") var timelines = 12
-        @Option(help: "The moment audited. Default: now.", transform: parseTime) var at: Timestamp?
+        @Option(help: "The moment audited. Default: the time of the log's last event.", transform: parseTime) var at: Timestamp?
 
         func validate() throws {
             try validateVM(vm)
@@ -34,7 +34,8 @@ extension Patchlog {
         func run() throws {
             let replayer = try options.replayer()
             warnIfPastEnd(recorded.asRecorded, in: replayer.log)
-            let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
+            let vm = try self.vm.map { try resolveVM($0, in: replayer.log) }
+            let moment = try at ?? lastEventTime(replayer.log) ?? Timestamp(nanoseconds: wallClockNanoseconds())
             var result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(options))
             var drawn: [String]
             var chosen: String?
