@@ -2,10 +2,10 @@ import Events
 import Replay
 
 /// The thresholds the audit rules apply (docs/audit.md). Every one is a command
-/// line option; the defaults are domain.md's figures where it gives one.
+/// line option; the defaults are docs/domain.md's figures where it gives one.
 public struct AuditPolicy: Sendable {
     /// A Critical or Security release must be effective this many days after it
-    /// applies to a VM (domain.md: "within 30 days of the monthly release").
+    /// applies to a VM (docs/domain.md: "within 30 days of the monthly release").
     public var effectiveWithinDays = 30
     /// A reboot may stay pending this many days before it is a finding.
     public var rebootPendingDays = 7

@@ -1,5 +1,5 @@
 /// The hours of a day, in a VM's local time, when automatic installs are expected
-/// (domain.md: "applied during off-peak hours in the VM's time zone"). A window
+/// (docs/domain.md: "applied during off-peak hours in the VM's time zone"). A window
 /// whose start is after its end spans midnight: the default is 22:00 to 06:00.
 public struct OffPeakWindow: Equatable, Sendable, CustomStringConvertible {
     /// Minutes after local midnight when the window opens (inclusive).

@@ -1,6 +1,6 @@
 import Events
 
-/// The preview-era feature registrations of each subscription (domain.md: three
+/// The preview-era feature registrations of each subscription (docs/domain.md: three
 /// `Microsoft.Compute` features registered per subscription), as a timeline, so
 /// that the audit can ask whether all three were Registered at a moment.
 public struct PreviewRegistrations: Sendable {

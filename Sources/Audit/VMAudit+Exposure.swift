@@ -32,7 +32,7 @@ extension VMAudit {
         open(entry, evidence: evidence)
     }
 
-    /// A rollback uninstalled `kbs` (events.md: each stops being installed at the
+    /// A rollback uninstalled `kbs` (docs/events.md: each stops being installed at the
     /// rollback's time): the VM is exposed again to each that is a Critical or
     /// Security release published by then, so a new window opens at the rollback —
     /// unless one is still open, or the VM's effective baseline is a newer one that

@@ -43,7 +43,7 @@ public struct AzureImportError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Imports what Azure says about patching (REST payloads, Resource Graph rows) into
-/// a log, as events.md events (docs/azure-import.md has the mapping).
+/// a log, as docs/events.md events (docs/azure-import.md has the mapping).
 ///
 /// - Every event id derives from Azure's own ids (activity ids, resource ids), so
 ///   importing the same payload twice, or overlapping exports, appends nothing new.

@@ -1,7 +1,7 @@
 import Events
 
 /// Azure's words for patch states, statuses and classifications, mapped to
-/// events.md's. A value Azure has and events.md has not becomes the events.md
+/// docs/events.md's. A value Azure has and docs/events.md has not becomes the docs/events.md
 /// fallback (`Unknown`, or the classification as written) and is reported in a note.
 enum AzureVocabulary {
     /// Classification names as the Update Manager APIs write them → the codec's names.
@@ -26,7 +26,7 @@ enum AzureVocabulary {
         KnownClassification.names.contains(classification(azure))
     }
 
-    /// An events.md vocabulary value named like `azure` (any case), if there is one.
+    /// A docs/events.md vocabulary value named like `azure` (any case), if there is one.
     static func match<V: Vocabulary>(_ azure: String, _: V.Type) -> V? {
         let wanted = azure.lowercased()
         guard let i = V.names.firstIndex(where: { $0.lowercased() == wanted }) else { return nil }

@@ -6,7 +6,7 @@ import LogStore
 ///
 /// They live in a log store of their own, `sources/` inside the log directory (the
 /// same format: CRC-32C on every block, LZ4-compressed), not in the event log: the
-/// event log's sequence numbers number events only (events.md), and replay and
+/// event log's sequence numbers number events only (docs/events.md), and replay and
 /// export of the events see nothing new. A payload is named `sha256:` + the
 /// SHA-256 of its bytes (anyone can check it with `sha256sum`); every event it
 /// produced carries that name as its `source` member, which the event log's

@@ -5,7 +5,7 @@ import LogStore
 import Replay
 
 /// The event benchmarks: JSON parsing, import, bytes per event with the binary codec,
-/// replay and export, on events.md JSON Lines shaped like a fleet's history.
+/// replay and export, on docs/events.md JSON Lines shaped like a fleet's history.
 struct EventBench {
     let events: Int
     let vms: Int

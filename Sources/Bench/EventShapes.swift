@@ -2,7 +2,7 @@ import Events
 import Foundation
 import Randomness
 
-/// Records shaped like the events of events.md: mostly assessments with several
+/// Records shaped like the events of docs/events.md: mostly assessments with several
 /// available patches, then installs, reboots and releases, for a fleet of VMs with
 /// long Azure resource ids, in time order. Deterministic for a seed.
 struct EventShapes {

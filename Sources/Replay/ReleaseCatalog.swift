@@ -1,7 +1,7 @@
 import Events
 
 /// What the release events say about each KB: its kind (which decides whether it
-/// needs a reboot), its baseline, and when it was published. Per events.md, a
+/// needs a reboot), its baseline, and when it was published. Per docs/events.md, a
 /// patch's kind comes from a release event of any time; releases appended after
 /// the `--as-recorded` point are not known.
 public struct ReleaseCatalog: Sendable {

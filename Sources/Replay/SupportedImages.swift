@@ -3,7 +3,7 @@ import Events
 /// The images Hotpatch supports: publisher, offer and SKU matched exactly but
 /// case-insensitively. The list is data, kept in the log: a `supported.images` event
 /// sets it from its time on (``inForce(in:at:asRecorded:)``), so that an answer at T
-/// is reproducible and covered by checkpoints; ``defaultList``, the one in domain.md,
+/// is reproducible and covered by checkpoints; ``defaultList``, the one in docs/domain.md,
 /// holds before the first. A list read from a file (``init(parsing:source:)``) is
 /// for trying another list, or for writing one into the log.
 public struct SupportedImages: Sendable, Equatable {
@@ -22,7 +22,7 @@ public struct SupportedImages: Sendable, Equatable {
     /// The images.
     public private(set) var images: Set<Image>
 
-    /// The list of domain.md: Windows Server 2022 Datacenter: Azure Edition.
+    /// The list of docs/domain.md: Windows Server 2022 Datacenter: Azure Edition.
     public static let defaultListText = """
         # publisher/offer/sku, one per line; compared case-insensitively.
         MicrosoftWindowsServer/WindowsServer/2022-datacenter-azure-edition-core

@@ -14,7 +14,7 @@ public struct InstallPeriod: Equatable, Sendable {
     public var sequence: UInt64
 }
 
-/// A VM as the fold of its events leaves it: the projection of events.md's replay
+/// A VM as the fold of its events leaves it: the projection of docs/events.md's replay
 /// semantics. ``apply(_:sequence:catalog:)`` is pure (no I/O), so replay, queries and
 /// tests share it.
 public struct VMState: Equatable, Sendable {

@@ -14,17 +14,40 @@ struct TimeAxis {
         return x0 + f * width
     }
 
+    /// The width a month label needs on the axis, in SVG units: the tick font draws
+    /// about 7 units a character, with a gap after.
+    static func labelWidth(_ label: String) -> Double { Double(label.count) * 7 + 8 }
+
     /// The first moment of each month that begins within the range, with its label
-    /// (`Mar`; the year too for January and the first month shown: `Jan 2025`).
+    /// (`Mar`; the year too for January and the first month labelled: `Jan 2025`),
+    /// or an empty label where there is no room: every month keeps its grid line,
+    /// but only every 1, 2, 3, 4, 6 or 12 months (or whole years) is named, the
+    /// fewest that keep the labels from overlapping. January is always one of them.
     var monthStarts: [(Timestamp, String)] {
-        var out: [(Timestamp, String)] = []
+        var months: [(Timestamp, Int, Int)] = []
         var (y, m) = Self.yearMonth(start)
         while true {
             let t = Self.monthStart(y, m)
             if t > end { break }
-            if t >= start { out.append((t, m == 1 || out.isEmpty ? Self.monthNames[m - 1] + " " + String(y) : Self.monthNames[m - 1])) }
+            if t >= start { months.append((t, y, m)) }
             m += 1
             if m > 12 { m = 1; y += 1 }
+        }
+        // The width of the shortest month (28 days), so that no two labels come closer.
+        let perMonth = width * 2_419_200_000_000_000 / Double(max(1, end.nanoseconds - start.nanoseconds))
+        let needed = Self.labelWidth("Sep 2025")
+        var step = 1
+        for s in [1, 2, 3, 4, 6, 12] + (2...200).map({ $0 * 12 }) where Double(s) * perMonth >= needed {
+            step = s
+            break
+        }
+        var out: [(Timestamp, String)] = []
+        var labelled = false
+        for (t, y, m) in months {
+            let named = step <= 12 ? (m - 1) % step == 0 : m == 1 && y % (step / 12) == 0
+            guard named else { out.append((t, "")); continue }
+            out.append((t, m == 1 || !labelled ? Self.monthNames[m - 1] + " " + String(y) : Self.monthNames[m - 1]))
+            labelled = true
         }
         return out
     }

@@ -22,7 +22,7 @@ enum TimelineChart {
         for (t, label) in axis.monthStarts {
             let x = axis.x(t)
             s += "<line x1=\"\(svgNumber(x))\" y1=\"\(svgNumber(top - 4))\" x2=\"\(svgNumber(x))\" y2=\"\(svgNumber(height - 8))\" class=\"grid\"/>"
-            if x < left + width - 40 { s += "<text x=\"\(svgNumber(x + 2))\" y=\"14\" class=\"tick\">\(label)</text>" }
+            if !label.isEmpty && x < left + width - 40 { s += "<text x=\"\(svgNumber(x + 2))\" y=\"14\" class=\"tick\">\(label)</text>" }
         }
         func spans(_ list: [VMTimeline.Span], lane: Int, cls: String, what: String) {
             for span in list where (span.end ?? end) >= start && span.start <= end {

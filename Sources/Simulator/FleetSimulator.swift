@@ -26,7 +26,7 @@ public struct SimulationConfig: Sendable {
     }
 }
 
-/// A deterministic history of a fleet under Hotpatch, following domain.md: the
+/// A deterministic history of a fleet under Hotpatch, following docs/domain.md: the
 /// release calendar, subscriptions registering the preview features, VMs registered
 /// with their images, periodic and on-demand assessments, automatic installs of
 /// Critical and Security updates within 30 days in the VM's off-peak hours

@@ -1,6 +1,6 @@
 import Events
 
-/// The release calendar of domain.md for a run of months: on each Patch Tuesday
+/// The release calendar of docs/domain.md for a run of months: on each Patch Tuesday
 /// (the second Tuesday, 18:00 UTC) a baseline (planned in January, April, July and
 /// October; unplanned ones replace some hotpatch months) or a hotpatch built on the
 /// current baseline; in hotpatch months the cumulative update for VMs outside the

@@ -6,6 +6,7 @@ import LogStore
 import Replay
 import Report
 import Testing
+import TestSupport
 
 /// Each audit rule has a fixture of its own in Fixtures/audit: `NAME.jsonl` (the
 /// events, in append order, so sequence numbers are line numbers) and
@@ -14,17 +15,12 @@ import Testing
 /// optionally `exposures`, the exact windows, as `vm kb category start end closure`
 /// with ` reopened` for a window a rollback reopened).
 @Suite struct AuditFixtureTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/audit").path
+    static let directory = TestSupport.fixture("audit")
 
     static let fixtures: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
         .filter { $0.hasSuffix(".jsonl") && !$0.hasSuffix(".expect.jsonl") }
         .map { String($0.dropLast(".jsonl".count)) }
         .sorted()
-
-    static func canonical(_ json: Any) -> String {
-        String(decoding: try! JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
-    }
 
     /// A log holding the fixture's events.
     static func log(_ name: String) throws -> HotpatchLog {
@@ -67,7 +63,7 @@ import Testing
             let result = try Audit.run(Replayer(log: log), at: at, policy: Self.policy(q))
             let printed = try JSONSerialization.jsonObject(with: Data(AuditOutput.findingsJSON(result.findings).utf8)) as! [[String: Any]]
             let got = printed.map { f in f.filter { ["vm", "rule", "kb", "start", "end", "evidence"].contains($0.key) } }
-            #expect(Self.canonical(got) == Self.canonical(q["findings"]!), "\(name).expect.jsonl line \(n + 1)")
+            #expect(TestSupport.canonical(got) == TestSupport.canonical(q["findings"]!), "\(name).expect.jsonl line \(n + 1)")
             if let windows = q["exposures"] as? [String] {
                 #expect(result.exposures.map(Self.windowLine) == windows, "\(name).expect.jsonl line \(n + 1): exposures")
             }

@@ -50,7 +50,9 @@ import Testing
         let p = Percentiles((1...10).map { Int64($0) }.reversed())
         #expect(p.count == 10 && p.p50 == 5 && p.p90 == 9 && p.max == 10)
         #expect(Percentiles([7]).p50 == 7 && Percentiles([7]).p90 == 7)
-        #expect(Percentiles([]) == Percentiles([]) && Percentiles([]).max == 0)
+        let none = Percentiles([])
+        #expect(none.count == 0 && none.p50 == 0 && none.p90 == 0 && none.max == 0)
+        #expect(Percentiles([3, 1, 2]) == Percentiles([2, 3, 1]) && Percentiles([1, 2]) != Percentiles([1, 3]))
     }
 
     @Test func offPeakWindowsSpanMidnightOrNot() {

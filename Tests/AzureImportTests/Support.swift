@@ -3,11 +3,11 @@ import Events
 import Foundation
 import LogStore
 import Replay
+import TestSupport
 
 /// A log and payload store in memory, with a fixed clock, and the fixtures.
 struct AzureFixture {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/azure").path
+    static let root = TestSupport.fixture("azure")
     /// The fixed "now" given to facts whose payload has no time.
     static let observedAt = try! Timestamp(parsing: "2026-01-15T12:00:00Z")
     static let web01 = "/subscriptions/00000000-0000-0000-0000-00000000aaaa/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/web-01"

@@ -1,13 +1,17 @@
+import Events
+import Evidence
 import Foundation
 import FuzzTargets
+import Interchange
+import LogStore
+import Replay
 import Testing
+import TestSupport
 
 /// Every input a fuzzer once crashed on (`Fixtures/fuzz/<target>/`, named after what
 /// it found) and every seed runs through its target again: a crash fixed stays fixed.
 @Suite struct FuzzRegressionTests {
-    static let fixtures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/fuzz").path
+    static let fixtures = TestSupport.fixture("fuzz")
 
     /// The files in `Fixtures/fuzz/<directory>`, sorted (none if it does not exist).
     static func files(_ directory: String) -> [String] {
@@ -16,10 +20,41 @@ import Testing
         return names.filter { !$0.hasPrefix(".") }.sorted().map { path + "/" + $0 }
     }
 
+    /// Every target has regression inputs, each runs through its target without a
+    /// crash, and each (all malformed, see `Fixtures/fuzz/README.md`) is refused with
+    /// an error by the code it once crashed or was written against.
     @Test("crashing inputs found by fuzzing no longer crash", arguments: FuzzTarget.allCases)
     func crashingInputsNoLongerCrash(_ target: FuzzTarget) throws {
-        for path in Self.files(target.name) {
-            target.run(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        let files = Self.files(target.name)
+        #expect(!files.isEmpty, "Fixtures/fuzz/\(target.name) holds no regression input")
+        for path in files {
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            target.run(bytes)
+            #expect(try Self.isRefused(target, bytes, path: path), "\(path) was accepted")
+        }
+    }
+
+    /// Whether the code under `target` refuses `bytes` (the file at `path`) with an error.
+    static func isRefused(_ target: FuzzTarget, _ bytes: [UInt8], path: String) throws -> Bool {
+        switch target {
+        case .eventCodec:
+            return (try? EventCodec.decode(bytes[...], id: "regression", time: Timestamp(nanoseconds: 0), vm: "vm")) == nil
+        case .jsonlImport:
+            return (try? Importer(log: HotpatchLog(store: InMemoryLog())).importFile(path)) == nil
+        case .evidenceText:
+            let text = String(decoding: bytes, as: UTF8.self)
+            return (try? Checkpoint(text: text, file: path)) == nil && (try? InclusionProof(text: text, file: path)) == nil
+                && (try? ConsistencyProof(text: text, file: path)) == nil
+        case .recordReader:
+            // The bytes as the only segment of a new log: verify finds damage.
+            let directory = NSTemporaryDirectory() + "patchlog-fuzz-regression-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try FileLog.create(at: directory, options: LogOptions(sync: .none)).close()
+            let base = bytes.count >= 20 ? bytes[12..<20].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } : 1
+            let digits = String(base)
+            let name = String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".seg"
+            try Data(bytes).write(to: URL(fileURLWithPath: directory + "/" + name))
+            return (try? FileLog.verify(directory: directory))?.problem != nil
         }
     }
 

@@ -4,6 +4,7 @@ import Interchange
 import LogStore
 import Replay
 import Testing
+import TestSupport
 
 /// Every kind of bad input line, with the exact message a user reads.
 @Suite struct BadInputTests {
@@ -48,8 +49,7 @@ import Testing
         }
     }
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
+    static let fixtures = TestSupport.fixtures
 
     @Test func aBadLineLeavesTheLogUnchangedAndNamesFileAndLine() throws {
         let store = InMemoryLog()

@@ -3,14 +3,14 @@ import Foundation
 import LogStore
 import Replay
 import Testing
+import TestSupport
 
 /// An event log written by an earlier build (`Fixtures/format2/event-log`: patchlog at
 /// commit 4fd8e6c, format 2 before block layout 2, a simulated fleet of six VMs with
 /// GUID activity ids, opaque ids and late events, imported in two runs) exports to the
 /// JSON Lines it was imported from, byte for byte.
 @Suite struct FormatFixtureExportTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/format2").path
+    static let fixtures = TestSupport.fixture("format2")
 
     @Test func aFormat2EventLogExportsWhatWasImported() throws {
         let dir = NSTemporaryDirectory() + "patchlog-format2-\(UUID().uuidString)"

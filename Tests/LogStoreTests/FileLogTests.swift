@@ -88,15 +88,30 @@ import Testing
         #expect(try reader.read(stream: other, timeAtMost: .max).count == records.filter { $0.stream == other }.count)
     }
 
+    /// Every mode reads back what it appended after a reopen; and the modes differ in
+    /// what they ask of the disk: with a sync of this log's files made to fail (as a
+    /// failing device would), `always` and `batch` report it (they `fsync` before an
+    /// append returns) while `none` does not (it never calls `fsync`).
     @Test func everySyncModeIsDurableAcrossReopen() throws {
         for mode in SyncMode.allCases {
-            let dir = TemporaryDirectory()
+            let dir = TemporaryDirectory("sync-\(mode)")
             let records = SampleRecords.make(count: 100)
             do {
                 let log = try FileLog.create(at: dir.at("log"), options: LogOptions(sync: mode))
                 for r in records { try log.append(r) }
             }
             #expect(try FileLog.open(at: dir.at("log"), access: .reader).readAll().map(\.unsequenced) == records, "\(mode)")
+
+            let log = try FileLog.create(at: dir.at("synced"), options: LogOptions(sync: mode))
+            FaultInjection.arm(.sync, pathContains: dir.at("synced"), errno: EIO, times: 1_000)
+            let synced = Result { try log.append(records) }
+            FaultInjection.disarm()
+            switch mode {
+            case .always, .batch:
+                #expect(throws: LogError.self, "\(mode) acknowledged an append whose fsync failed") { try synced.get() }
+            case .none:
+                #expect(throws: Never.self, "none called fsync") { try synced.get() }
+            }
         }
     }
 

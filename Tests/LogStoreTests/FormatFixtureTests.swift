@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LogStore
+import TestSupport
 
 /// Logs written by an earlier build stay readable: `Fixtures/format2/raw-log` was
 /// written by patchlog at commit 4fd8e6c (format 2, before block layout 2: ids
@@ -8,8 +9,7 @@ import Testing
 /// with a dictionary), ids of every shape. `raw-log.records.tsv` lists what it holds:
 /// sequence, time in nanoseconds, stream, id, payload.
 @Suite struct FormatFixtureTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/format2").path
+    static let fixtures = TestSupport.fixture("format2")
 
     static func expected() throws -> [StoredRecord] {
         let text = try String(contentsOfFile: fixtures + "/raw-log.records.tsv", encoding: .utf8)

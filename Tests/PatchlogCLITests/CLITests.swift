@@ -1,12 +1,12 @@
 import Foundation
 import LogStore
 import Testing
+import TestSupport
 
 /// Runs the built `patchlog` binary as a user would and checks its output and exit
 /// codes.
 @Suite struct CLITests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
+    static let fixtures = TestSupport.fixtures
 
     struct Run {
         let status: Int32
@@ -50,7 +50,17 @@ import Testing
     @Test func helpListsEveryCommand() throws {
         let r = try Self.patchlog(["--help"])
         #expect(r.status == 0)
-        for command in ["init", "info", "verify", "salvage", "raw"] { #expect(r.stdout.contains(command)) }
+        // Every subcommand, each on a line of its own in the SUBCOMMANDS list (written
+        // out here, not read from the command's configuration, so that a command
+        // dropped from the list fails this test).
+        let commands = ["init", "import", "export", "state", "when", "history", "diff", "fleet", "simulate", "findings", "exposure",
+                        "report", "info", "verify", "keygen", "checkpoint", "prove", "verify-proof", "show", "salvage", "raw"]
+        let listed = r.stdout.split(separator: "\n").compactMap { line -> String? in
+            let words = line.split(separator: " ")
+            return line.hasPrefix("  ") && !words.isEmpty ? String(words[0]) : nil
+        }
+        for command in commands { #expect(listed.contains(command), "\(command) is not in --help") }
+        #expect(commands.count == 21)
         #expect(r.stdout.contains("PATCHLOG_DIR"))
     }
 

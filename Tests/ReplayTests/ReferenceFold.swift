@@ -1,7 +1,7 @@
 import Events
 import Foundation
 
-/// A plain, slow, independent reading of events.md's replay rules over an array of
+/// A plain, slow, independent reading of docs/events.md's replay rules over an array of
 /// events, used as the oracle for the property tests. It shares no code with the
 /// Replay module's fold.
 struct ReferenceFold {

@@ -5,6 +5,7 @@ import LogStore
 import Replay
 import Randomness
 import Testing
+import TestSupport
 
 /// Random valid event streams (rollbacks, failed installs and reboots, same-time
 /// events, out-of-order appends), imported through JSON Lines into a file log, must
@@ -70,10 +71,6 @@ import Testing
         }
     }
 
-    static func canonical(_ json: Any) -> String {
-        String(decoding: try! JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
-    }
-
     @Test(arguments: 1...12)
     func logReplayMatchesTheReferenceFold(seed: Int) throws {
         let events = Self.stream(seed: UInt64(seed), count: 120)
@@ -103,13 +100,13 @@ import Testing
                 let state = try replayer.state(ofVM: vm, at: Timestamp(nanoseconds: at), asRecorded: asRecorded)
                 let got = QueryOutput.stateJSON(state, at: Timestamp(nanoseconds: at), supportedImage: replayer.supportedImage(state), asRecorded: nil)
                 let want = reference.state(vm: name, at: at, asRecorded: asRecorded, supported: supported)
-                #expect(Self.canonical(try JSONSerialization.jsonObject(with: Data(got.utf8))) == Self.canonical(want), "seed \(seed) vm \(vm) at \(Timestamp(nanoseconds: at)) asRecorded \(asRecorded)")
+                #expect(TestSupport.canonical(try JSONSerialization.jsonObject(with: Data(got.utf8))) == TestSupport.canonical(want), "seed \(seed) vm \(vm) at \(Timestamp(nanoseconds: at)) asRecorded \(asRecorded)")
             }
             let kb = Self.kbs[Int.random(in: 0..<Self.kbs.count, using: &g)]
             let whenAt: Int64? = Bool.random(using: &g) ? at : nil
             let got = QueryOutput.whenJSON(try replayer.installs(of: kb, at: whenAt.map(Timestamp.init(nanoseconds:)), asRecorded: asRecorded))
             let want = reference.when(kb, at: whenAt, asRecorded: asRecorded, vms: Self.vms.map { firstName[$0.lowercased()] ?? $0 }.sorted())
-            #expect(Self.canonical(try JSONSerialization.jsonObject(with: Data(got.utf8))) == Self.canonical(want), "seed \(seed) when \(kb)")
+            #expect(TestSupport.canonical(try JSONSerialization.jsonObject(with: Data(got.utf8))) == TestSupport.canonical(want), "seed \(seed) when \(kb)")
         }
     }
 
@@ -137,7 +134,7 @@ import Testing
             for state in fleet {
                 let got = QueryOutput.stateJSON(state, at: Timestamp(nanoseconds: at), supportedImage: replayer.supportedImage(state), asRecorded: nil)
                 let want = reference.state(vm: state.vm, at: at, asRecorded: asRecorded, supported: supported)
-                #expect(Self.canonical(try JSONSerialization.jsonObject(with: Data(got.utf8))) == Self.canonical(want),
+                #expect(TestSupport.canonical(try JSONSerialization.jsonObject(with: Data(got.utf8))) == TestSupport.canonical(want),
                         "seed \(seed) vm \(state.vm) at \(Timestamp(nanoseconds: at)) asRecorded \(asRecorded)")
             }
             // Every VM with an event folded by then is in the fleet.

@@ -4,23 +4,18 @@ import Interchange
 import LogStore
 import Replay
 import Testing
+import TestSupport
 
-/// Each rule of events.md has a fixture of its own in Fixtures/replay: `NAME.jsonl`
+/// Each rule of docs/events.md has a fixture of its own in Fixtures/replay: `NAME.jsonl`
 /// (the events, in append order) and `NAME.expect.jsonl` (queries and the exact
 /// JSON answer the contract requires).
 @Suite struct RuleFixtureTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/replay").path
+    static let directory = TestSupport.fixture("replay")
 
     static let fixtures: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
         .filter { $0.hasSuffix(".jsonl") && !$0.hasSuffix(".expect.jsonl") }
         .map { String($0.dropLast(".jsonl".count)) }
         .sorted()
-
-    static func canonical(_ json: Any) -> String {
-        let data = try! JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .fragmentsAllowed])
-        return String(decoding: data, as: UTF8.self)
-    }
 
     @Test func everyRuleHasAFixture() {
         #expect(Self.fixtures.count >= 10)
@@ -50,8 +45,8 @@ import Testing
                     Issue.record("unknown query in \(name) line \(n + 1)")
                     continue
                 }
-                let got = Self.canonical(try JSONSerialization.jsonObject(with: Data(actual.utf8), options: .fragmentsAllowed))
-                #expect(got == Self.canonical(q["expect"]!), "\(name).expect.jsonl line \(n + 1)")
+                let got = TestSupport.canonical(try JSONSerialization.jsonObject(with: Data(actual.utf8), options: .fragmentsAllowed))
+                #expect(got == TestSupport.canonical(q["expect"]!), "\(name).expect.jsonl line \(n + 1)")
             }
         }
     }

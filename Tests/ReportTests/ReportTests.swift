@@ -6,13 +6,13 @@ import LogStore
 import Replay
 import Report
 import Testing
+import TestSupport
 
 /// The report's HTML, checked for what a person and a screen reader rely on: the
 /// SVG charts with titles, one table row per finding, table headers, nothing
 /// fetched from elsewhere, and text from the log escaped.
 @Suite struct ReportTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/audit").path
+    static let fixtures = TestSupport.fixture("audit")
 
     static func report(_ fixture: String, at: String, extra: [Event] = []) throws -> (String, AuditResult) {
         let log = HotpatchLog(store: InMemoryLog())

@@ -1,7 +1,7 @@
-/// One event of the interchange format (events.md): what happened, to what, when.
+/// One event of the interchange format (docs/events.md): what happened, to what, when.
 ///
 /// `id`, `time` and (for VM events) `vm` are common to every event; ``body`` holds
-/// the fields of its type. Members of the JSON object that events.md does not list
+/// the fields of its type. Members of the JSON object that docs/events.md does not list
 /// are kept, as they were written, in ``extra`` and written back on export.
 public struct Event: Equatable, Sendable {
     /// Unique id, 1...128 characters.
@@ -88,7 +88,7 @@ public struct ProviderRegistration: Equatable, Sendable {
 public struct Release: Equatable, Sendable {
     public var kb: KB
     public var kind: PatchKind
-    /// Planned or unplanned (events.md gives it for baselines).
+    /// Planned or unplanned (docs/events.md gives it for baselines).
     public var planned: Bool?
     /// The baseline a hotpatch is built on.
     public var baseline: KB?

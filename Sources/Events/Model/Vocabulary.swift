@@ -1,4 +1,4 @@
-/// The closed vocabularies of events.md, each a small integer on disk. Raw values
+/// The closed vocabularies of docs/events.md, each a small integer on disk. Raw values
 /// are part of the binary format: never renumber them; add new cases at the end.
 
 /// A value of a closed vocabulary: its name in JSON and its number on disk.
@@ -13,7 +13,7 @@ extension Vocabulary {
     /// Raw values count from 0.
     public static var firstRawValue: UInt8 { 0 }
 
-    /// The name events.md gives it.
+    /// The name docs/events.md gives it.
     public var name: String { Self.names[Int(rawValue - Self.firstRawValue)] }
 
     /// The case with this JSON name (exact, case-sensitive), if any.

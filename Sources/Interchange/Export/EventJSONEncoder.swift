@@ -1,6 +1,6 @@
 import Events
 
-/// Writes an event as one line of the interchange format (events.md): the listed
+/// Writes an event as one line of the interchange format (docs/events.md): the listed
 /// fields in a fixed order, times in UTC, then any unlisted members it was imported
 /// with. Importing the line gives back the same event.
 public enum EventJSONEncoder {

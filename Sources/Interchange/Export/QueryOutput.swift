@@ -1,7 +1,7 @@
 import Events
 import Replay
 
-/// The printed forms of query answers: the JSON shapes of events.md's query
+/// The printed forms of query answers: the JSON shapes of docs/events.md's query
 /// contract, and tables and CSV for people and spreadsheets.
 public enum QueryOutput {
     // MARK: state
@@ -36,9 +36,9 @@ public enum QueryOutput {
         return j.string
     }
 
-    /// `patchlog state` for a person.
-    public static func stateTable(_ s: VMState, at: Timestamp, supportedImage: Bool, asRecorded: UInt64?) -> String {
-        var out = "VM            \(TextTable.visible(s.vm))\n"
+    /// `patchlog state` for a person; the VM as `names` shows it (default: its id).
+    public static func stateTable(_ s: VMState, at: Timestamp, supportedImage: Bool, asRecorded: UInt64?, names: VMNames? = nil) -> String {
+        var out = "VM            \(TextTable.visible(names?.display(s.vm) ?? s.vm))\n"
         out += "at            \(at)" + (asRecorded.map { " (as recorded up to sequence \($0))" } ?? "") + "\n"
         guard s.eventCount > 0 else { return out + "no events of this VM at or before that moment\n" }
         out += "registered    \(s.registered ? "yes" : "no")"
@@ -58,7 +58,7 @@ public enum QueryOutput {
     /// Whether `vm` is an Azure Arc-enabled server: its id is a
     /// `Microsoft.HybridCompute/machines` resource id (added to the `state` and
     /// `fleet` JSON as `"arc": true`, present only for such machines so that every
-    /// other answer stays exactly the contract's shape; events.md's `platform` keeps
+    /// other answer stays exactly the contract's shape; docs/events.md's `platform` keeps
     /// its two values).
     public static func isArc(_ vm: String) -> Bool {
         vm.lowercased().contains("/providers/microsoft.hybridcompute/machines/")
@@ -82,10 +82,12 @@ public enum QueryOutput {
         return j.string
     }
 
-    /// `patchlog when` as a table or CSV (`csv: true`).
-    public static func whenRows(_ rows: [KBInstall], csv: Bool) -> String {
+    /// `patchlog when` as a table or CSV (`csv: true`); a table shows VMs as `names`
+    /// does, CSV by their ids.
+    public static func whenRows(_ rows: [KBInstall], csv: Bool, names: VMNames? = nil) -> String {
         let header = ["vm", "installedAt", "effectiveAt", "uninstalledAt"]
-        let cells = rows.map { [$0.vm, $0.installedAt.description, $0.effectiveAt?.description ?? "", $0.uninstalledAt?.description ?? ""] }
+        let show = { (vm: String) in csv ? vm : names?.display(vm) ?? vm }
+        let cells = rows.map { [show($0.vm), $0.installedAt.description, $0.effectiveAt?.description ?? "", $0.uninstalledAt?.description ?? ""] }
         return table(header, cells, csv: csv)
     }
 
@@ -132,11 +134,13 @@ public enum QueryOutput {
         return j.string
     }
 
-    /// `patchlog fleet` as a table or CSV.
-    public static func fleetRows(_ rows: [FleetRow], csv: Bool) -> String {
+    /// `patchlog fleet` as a table or CSV; a table shows VMs as `names` does, CSV by
+    /// their ids.
+    public static func fleetRows(_ rows: [FleetRow], csv: Bool, names: VMNames? = nil) -> String {
         let header = ["vm", "baseline", "hotpatchesSinceBaseline", "pendingReboot", "hotpatchEnabled", "supportedImage", "lastAssessmentAt"]
+        let show = { (vm: String) in csv ? vm : names?.display(vm) ?? vm }
         let cells = rows.map {
-            [$0.vm, $0.baseline?.description ?? "", $0.hotpatchesSinceBaseline.map(\.description).joined(separator: csv ? ";" : " "),
+            [show($0.vm), $0.baseline?.description ?? "", $0.hotpatchesSinceBaseline.map(\.description).joined(separator: csv ? ";" : " "),
              $0.pendingReboot ? "yes" : "no", $0.hotpatchEnabled ? "yes" : "no", $0.supportedImage ? "yes" : "no", $0.lastAssessmentAt?.description ?? ""]
         }
         return table(header, cells, csv: csv,

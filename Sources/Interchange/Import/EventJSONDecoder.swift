@@ -1,11 +1,11 @@
 import Events
 
-/// Reads one JSON Lines line into an ``Event``, checking it against events.md:
+/// Reads one JSON Lines line into an ``Event``, checking it against docs/events.md:
 /// every required field present and of the right type, enums from their lists,
 /// times in RFC 3339, KBs as `KB` + digits or digits alone. Errors name the field
 /// and say what was expected.
 ///
-/// Members events.md does not list for the event's type are kept as the event's
+/// Members docs/events.md does not list for the event's type are kept as the event's
 /// ``Event/extra`` (top level only; unlisted members inside patch entries are
 /// ignored). Reuses its parser between lines; not thread-safe. Error texts are built
 /// only when there is an error: the path of the field being read is carried as

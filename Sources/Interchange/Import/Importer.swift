@@ -16,7 +16,7 @@ public struct ImportReport: Sendable, Equatable {
     public var bytes = 0
 }
 
-/// Imports JSON Lines (events.md) into a log, all or nothing: every line is checked
+/// Imports JSON Lines (docs/events.md) into a log, all or nothing: every line is checked
 /// and appended in batches inside one transaction, and the first bad line (or id
 /// conflict) takes back everything this import appended, so the log is as it was
 /// before. A crash in the middle leaves the batches appended so far in the log;

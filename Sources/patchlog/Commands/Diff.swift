@@ -13,7 +13,8 @@ extension Patchlog {
         @OptionGroup var options: ReplayOptions
         @OptionGroup var recorded: AsRecordedOption
 
-        @Option(help: "The VM's resource id or name (any case).") var vm: String
+        @OptionGroup var wide: WideOption
+        @Option(help: "The VM: its name, if no other VM in the log has it, else its resource id (any case).") var vm: String
         @Option(help: "The earlier moment.", transform: parseTime) var from: Timestamp
         @Option(help: "The later moment.", transform: parseTime) var to: Timestamp
 
@@ -24,10 +25,11 @@ extension Patchlog {
 
         func run() throws {
             let replayer = try options.replayer()
+            let vm = try resolveVM(vm, in: replayer.log)
             warnIfUnknown(vm, in: replayer.log)
             warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let (_, after, d) = try replayer.diff(vm: vm, from: from, to: to, asRecorded: recorded.asRecorded ?? .max)
-            var out = "\(after.vm): from \(from) to \(to)\n\n"
+            var out = "\(TextTable.visible(wide.names(replayer.log).display(after.vm))): from \(from) to \(to)\n\n"
             if d.isEmpty { out += "no changes\n" }
             for p in d.installed { out += "installed         \(p.kb) (\(p.kind.name)) at \(p.installedAt)\n" }
             for p in d.becameEffective { out += "became effective  \(p.kb) at \(p.effectiveAt!)\n" }

@@ -14,7 +14,7 @@ extension Patchlog {
         @OptionGroup var location: LogLocation
 
         @Option(help: "jsonl or csv.") var format: ExportFormat = .jsonl
-        @Option(help: "Only this VM's events.") var vm: String?
+        @Option(help: "Only this VM's events: its name, if no other VM in the log has it, else its resource id.") var vm: String?
         @Option(help: "Only events that name this KB.", transform: parseKB) var kb: KB?
         @Option(help: ArgumentHelp("Only events of this type (\(EventType.names.joined(separator: ", "))).")) var type: String?
         @Option(help: "Only events at or after this time.", transform: parseTime) var since: Timestamp?
@@ -43,6 +43,7 @@ extension Patchlog {
 
         func run() throws {
             let log = HotpatchLog(store: try location.open(.reader))
+            let vm = try self.vm.map { try resolveVM($0, in: log) }
             if let vm { warnIfUnknown(vm, in: log) }
             let filter = ExportFilter(vm: vm, kb: kb, type: type.flatMap { EventType(name: $0) }, since: since, until: until)
             let handle = try Output.open(out)

@@ -16,6 +16,7 @@ extension Patchlog {
 
         @Option(help: "The moment. Default: now.", transform: parseTime) var at: Timestamp?
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var wide: WideOption
 
         func run() throws {
             let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
@@ -26,7 +27,7 @@ extension Patchlog {
             switch format {
             case .json: emit(QueryOutput.fleetJSON(rows, at: moment) + "\n")
             case .csv: emit(QueryOutput.fleetRows(rows, csv: true))
-            case .table: emit("fleet at \(moment): \(rows.count) VMs\n\n" + QueryOutput.fleetRows(rows, csv: false))
+            case .table: emit("fleet at \(moment): \(rows.count) VMs\n\n" + QueryOutput.fleetRows(rows, csv: false, names: wide.names(replayer.log)))
             }
         }
     }

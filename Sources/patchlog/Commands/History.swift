@@ -13,7 +13,8 @@ extension Patchlog {
 
         @OptionGroup var options: ReplayOptions
 
-        @Option(help: "The VM's resource id or name (any case).") var vm: String
+        @OptionGroup var wide: WideOption
+        @Option(help: "The VM: its name, if no other VM in the log has it, else its resource id (any case).") var vm: String
         @Option(help: "From this moment.", transform: parseTime) var since: Timestamp?
         @Option(help: "Up to this moment.", transform: parseTime) var until: Timestamp?
 
@@ -24,6 +25,7 @@ extension Patchlog {
 
         func run() throws {
             let replayer = try options.replayer()
+            let vm = try resolveVM(vm, in: replayer.log)
             warnIfUnknown(vm, in: replayer.log)
             let events = try replayer.events(ofVM: vm, at: until ?? Timestamp(nanoseconds: .max))
             var table = TextTable(["time", "seq", "event"])
@@ -39,7 +41,7 @@ extension Patchlog {
             for (seq, event) in events where since.map({ event.time >= $0 }) ?? true {
                 table.add([event.time.description, String(seq) + (lateSequences.contains(seq) ? " late" : ""), EventSummary.describe(event)])
             }
-            let vmName = replayer.log.knownVM(vm) ?? vm
+            let vmName = wide.names(replayer.log).display(replayer.log.knownVM(vm) ?? vm)
             emit("history of \(TextTable.visible(vmName))\n\n" + (table.rows.isEmpty ? "no events in that period\n" : table.text))
         }
     }

@@ -11,7 +11,7 @@ extension Patchlog {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
-            abstract: "Append events from a JSON Lines file (events.md), or from Azure's own records, to the log.",
+            abstract: "Append events from a JSON Lines file (docs/events.md), or from Azure's own records, to the log.",
             discussion: """
                 --from events (the default): all or nothing: every line is checked, and if one is bad \
                 (or reuses an id with different content) nothing of the file is appended and the error \
@@ -30,7 +30,7 @@ extension Patchlog {
             case events, azure
         }
 
-        @Option(help: ArgumentHelp("What the file holds: events (JSON Lines, events.md) or azure (Azure payloads).", valueName: "kind"))
+        @Option(help: ArgumentHelp("What the file holds: events (JSON Lines, docs/events.md) or azure (Azure payloads).", valueName: "kind"))
         var from: Source = .events
 
         @Option(help: ArgumentHelp("With --from azure: the VM's resource id, for a bare result body that does not name it.", valueName: "resource-id"))

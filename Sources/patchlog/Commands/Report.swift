@@ -19,10 +19,10 @@ extension Patchlog {
         @OptionGroup var span: SpanOptions
 
         @Option(help: ArgumentHelp("The HTML file to write.", valueName: "file")) var out: String
-        @Option(help: "Report on this VM only.") var vm: String?
+        @Option(help: "Report on this VM only: its name, if no other VM in the log has it, else its resource id.") var vm: String?
         @Flag(help: "Report on the whole fleet (the default).") var fleet = false
         @Option(parsing: .unconditional, help: "With --fleet: how many VM timelines to draw.") var timelines = 12
-        @Option(help: "The moment audited. Default: now.", transform: parseTime) var at: Timestamp?
+        @Option(help: "The moment audited. Default: the time of the log's last event.", transform: parseTime) var at: Timestamp?
 
         func validate() throws {
             try validateVM(vm)
@@ -32,9 +32,12 @@ extension Patchlog {
         }
 
         func run() throws {
-            let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
-            let replayer = try options.replayer(at: moment, asRecorded: recorded.asRecorded)
-            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
+            let opened = try options.replayer()
+            warnIfPastEnd(recorded.asRecorded, in: opened.log)
+            let vm = try self.vm.map { try resolveVM($0, in: opened.log) }
+            let moment = try at ?? lastEventTime(opened.log) ?? Timestamp(nanoseconds: wallClockNanoseconds())
+            // The supported image list in force at the moment, now that it is known.
+            let replayer = Replayer(log: opened.log, supportedImages: try options.supportedImages(in: opened.log, at: moment, asRecorded: recorded.asRecorded))
             var result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(replayer))
             var drawn: [String]
             var chosen: String?

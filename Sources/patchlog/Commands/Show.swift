@@ -12,7 +12,7 @@ extension Patchlog {
             commandName: "show",
             abstract: "Print the event at a sequence number, or with --raw the original payload it was imported from.",
             discussion: """
-                Without --raw: the event as one line of JSON (events.md). With --raw: the exact bytes \
+                Without --raw: the event as one line of JSON (docs/events.md). With --raw: the exact bytes \
                 of the Azure payload that produced it (patchlog import --from azure keeps them), after \
                 checking that they still hash to their sha256: name; an error if the event was not \
                 imported from one, or if the bytes no longer match their name.

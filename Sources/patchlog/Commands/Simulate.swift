@@ -13,7 +13,7 @@ extension Patchlog {
     struct Simulate: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "simulate",
-            abstract: "Generate a deterministic Hotpatch history of a fleet (events.md JSON Lines), from January 2025.",
+            abstract: "Generate a deterministic Hotpatch history of a fleet (docs/events.md JSON Lines), from January 2025.",
             discussion: """
                 The same options give the same bytes. Writes JSON Lines to --out (or standard output), or appends straight into the log \
                 given by --log, in delivery order: events on time at their own time, late ones (--late) a delay of one hour to four \

@@ -14,7 +14,8 @@ extension Patchlog {
         @OptionGroup var options: ReplayOptions
         @OptionGroup var recorded: AsRecordedOption
 
-        @Option(help: "The VM's resource id or name (any case).") var vm: String
+        @OptionGroup var wide: WideOption
+        @Option(help: "The VM: its name, if no other VM in the log has it, else its resource id (any case).") var vm: String
         @Option(help: "The moment (RFC 3339, any offset, or a date). Default: now.", transform: parseTime) var at: Timestamp?
         @Option(help: "table or json.") var format: OutputFormat = .table
 
@@ -26,13 +27,14 @@ extension Patchlog {
         func run() throws {
             let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
             let replayer = try options.replayer(at: moment, asRecorded: recorded.asRecorded)
+            let vm = try resolveVM(vm, in: replayer.log)
             warnIfUnknown(vm, in: replayer.log)
             warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let state = try replayer.state(ofVM: vm, at: moment, asRecorded: recorded.asRecorded ?? .max)
             let supported = replayer.supportedImage(state)
             switch format {
             case .json: emit(QueryOutput.stateJSON(state, at: moment, supportedImage: supported, asRecorded: recorded.asRecorded) + "\n")
-            default: emit(QueryOutput.stateTable(state, at: moment, supportedImage: supported, asRecorded: recorded.asRecorded))
+            default: emit(QueryOutput.stateTable(state, at: moment, supportedImage: supported, asRecorded: recorded.asRecorded, names: wide.names(replayer.log)))
             }
         }
     }

@@ -16,6 +16,7 @@ extension Patchlog {
         @Option(help: "The KB (KB5034129 or 5034129).", transform: parseKB) var kb: KB
         @Option(help: "Only VMs with the KB installed at this moment, as things stood then.", transform: parseTime) var at: Timestamp?
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var wide: WideOption
 
         func run() throws {
             let replayer = try options.replayer()
@@ -31,7 +32,7 @@ extension Patchlog {
             switch format {
             case .json: emit(QueryOutput.whenJSON(rows) + "\n")
             case .csv: emit(QueryOutput.whenRows(rows, csv: true))
-            case .table: emit(QueryOutput.whenRows(rows, csv: false))
+            case .table: emit(QueryOutput.whenRows(rows, csv: false, names: wide.names(replayer.log)))
             }
         }
     }

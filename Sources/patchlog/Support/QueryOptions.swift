@@ -19,7 +19,31 @@ func parseKB(_ text: String) throws -> KB {
 
 /// Refuses an empty `--vm` (it would match nothing, silently).
 func validateVM(_ vm: String?) throws {
-    if let vm, vm.allSatisfy(\.isWhitespace) { throw ValidationError("--vm is empty: expected a VM's resource id") }
+    if let vm, vm.allSatisfy(\.isWhitespace) { throw ValidationError("--vm is empty: expected a VM's name or resource id") }
+}
+
+/// The VM `--vm` means, as `az vm show --name` finds one: a VM of the log by its
+/// whole id (any case), else the one VM whose name (the last segment of its resource
+/// id) it is. A name several VMs share is an error listing them; a VM the log does
+/// not know is returned as given (the commands then say the log has no events of it).
+func resolveVM(_ vm: String, in log: HotpatchLog) throws -> String {
+    if let known = log.knownVM(vm) { return known }
+    let candidates = VMNames.matching(vm, in: log.vms).sorted()
+    if candidates.count == 1 { return candidates[0] }
+    if candidates.count > 1 {
+        throw CommandFailure("--vm \(vm) is the name of \(candidates.count) VMs in the log; give one's whole resource id:\n  "
+                             + candidates.map(TextTable.visible).joined(separator: "\n  "))
+    }
+    return vm
+}
+
+/// `--wide`: tables show each VM by its whole id.
+struct WideOption: ParsableArguments {
+    @Flag(help: "In tables, show each VM by its whole resource id, not by its name (JSON and CSV always give the id).")
+    var wide = false
+
+    /// How tables show the VMs of `log`.
+    func names(_ log: HotpatchLog) -> VMNames { VMNames(log.vms, wide: wide) }
 }
 
 /// Options of the commands that replay: the log, and the supported image list.
@@ -28,7 +52,7 @@ struct ReplayOptions: ParsableArguments {
 
     @Option(name: .customLong("supported-images"), help: ArgumentHelp(
         "Try another list of supported images (a file, one publisher/offer/sku per line) instead of the log's.",
-        discussion: "By default the list is the log's own: the latest supported.images event at the moment asked (see `patchlog images`), else the list built in (domain.md). A file dropped in the log directory is never read.",
+        discussion: "By default the list is the log's own: the latest supported.images event at the moment asked (see `patchlog images`), else the list built in (docs/domain.md). A file dropped in the log directory is never read.",
         valueName: "file"))
     var supportedImagesFile: String?
 
@@ -96,4 +120,11 @@ func suggestion(for vm: String, in log: HotpatchLog) -> String {
 func warnIfPastEnd(_ asRecorded: UInt64?, in log: HotpatchLog) {
     guard let n = asRecorded, n > log.store.count else { return }
     Terminal.note("--as-recorded \(n) is past the end of the log (\(log.store.count) events): this is what the log holds now")
+}
+
+/// The time of the log's latest event (the end of the time it covers), from the
+/// store's block index without decoding a record; nil for an empty log.
+func lastEventTime(_ log: HotpatchLog) throws -> Timestamp? {
+    guard let file = log.store as? FileLog else { return nil }
+    return try file.statistics().timeRange.map { Timestamp(nanoseconds: $0.upperBound) }
 }
