@@ -41,36 +41,36 @@ public enum MerkleProof {
         return subproof(m, 0, n, true)
     }
 
-    /// Whether `path` proves that the leaf with hash `leaf` is leaf number `index`
-    /// of the tree of `size` leaves whose root is `root` (RFC 9162 §2.1.3.2).
-    public static func verifyInclusion(index: UInt64, size: UInt64, leaf: Hash32, path: [Hash32], root: Hash32) -> Bool {
-        guard index < size else { return false }
-        var fn = index
-        var sn = size - 1
-        var r = leaf
-        for p in path {
-            if sn == 0 { return false }
-            if fn & 1 == 1 || fn == sn {
-                r = MerkleHash.node(p, r)
-                if fn & 1 == 0 {
-                    repeat { fn >>= 1; sn >>= 1 } while fn & 1 == 0 && fn != 0
-                }
-            } else {
-                r = MerkleHash.node(r, p)
-            }
-            fn >>= 1
-            sn >>= 1
-        }
-        return sn == 0 && r == root
+    /// Why a proof does not prove what it was checked against.
+    public struct Failure: Error, Equatable, CustomStringConvertible {
+        /// What did not hold, for a person.
+        public let reason: String
+        public var description: String { reason }
+        init(_ reason: String) { self.reason = reason }
     }
 
-    /// Whether `proof` shows that the tree of `newSize` leaves with root `newRoot`
+    /// Checks that `path` proves that the leaf with hash `leaf` is leaf number `index`
+    /// of the tree of `size` leaves whose root is `root` (RFC 9162 §2.1.3.2); throws
+    /// why not.
+    public static func checkInclusion(index: UInt64, size: UInt64, leaf: Hash32, path: [Hash32], root: Hash32) throws(Failure) {
+        guard index < size else { throw Failure("leaf \(index) is not in a tree of \(size) leaves") }
+        var r = leaf
+        try walk(path, first: index, last: size - 1) { p, left in r = left ? MerkleHash.node(p, r) : MerkleHash.node(r, p) }
+        guard r == root else { throw Failure("the path leads to another root than the checkpoint's") }
+    }
+
+    /// Checks that `proof` shows that the tree of `newSize` leaves with root `newRoot`
     /// extends the tree of `oldSize` leaves with root `oldRoot`: the log only grew
-    /// (RFC 9162 §2.1.4.2).
-    public static func verifyConsistency(oldSize: UInt64, newSize: UInt64, oldRoot: Hash32, newRoot: Hash32, proof: [Hash32]) -> Bool {
-        guard oldSize <= newSize else { return false }
-        if oldSize == newSize { return proof.isEmpty && oldRoot == newRoot }
-        guard oldSize > 0, !proof.isEmpty else { return false }
+    /// (RFC 9162 §2.1.4.2); throws why not.
+    public static func checkConsistency(oldSize: UInt64, newSize: UInt64, oldRoot: Hash32, newRoot: Hash32, proof: [Hash32]) throws(Failure) {
+        guard oldSize <= newSize else { throw Failure("the older tree (\(oldSize) leaves) is larger than the newer (\(newSize))") }
+        if oldSize == newSize {
+            guard proof.isEmpty else { throw Failure("trees of the same size need an empty proof") }
+            guard oldRoot == newRoot else { throw Failure("two trees of \(oldSize) leaves with different roots") }
+            return
+        }
+        guard oldSize > 0 else { throw Failure("the older tree is empty") }
+        guard !proof.isEmpty else { throw Failure("the proof is empty") }
         var path = proof
         if oldSize & (oldSize - 1) == 0 { path.insert(oldRoot, at: 0) }
         var fn = oldSize - 1
@@ -78,20 +78,34 @@ public enum MerkleProof {
         while fn & 1 == 1 { fn >>= 1; sn >>= 1 }
         var fr = path[0]
         var sr = path[0]
-        for c in path.dropFirst() {
-            if sn == 0 { return false }
+        try walk(path.dropFirst(), first: fn, last: sn) { c, left in
+            if left { fr = MerkleHash.node(c, fr) }
+            sr = left ? MerkleHash.node(c, sr) : MerkleHash.node(sr, c)
+        }
+        guard fr == oldRoot else { throw Failure("the proof does not lead to the older checkpoint's root") }
+        guard sr == newRoot else { throw Failure("the proof does not lead to the newer checkpoint's root") }
+    }
+
+    /// RFC 9162's walk up the tree, shared by both checks: for each hash of `path`,
+    /// calls `step` with it and whether it is the left sibling, starting from node
+    /// `first` of a level whose last node is `last`; throws if the path is longer or
+    /// shorter than the walk to the root.
+    private static func walk(_ path: some Sequence<Hash32>, first: UInt64, last: UInt64, _ step: (Hash32, Bool) -> Void) throws(Failure) {
+        var fn = first
+        var sn = last
+        for p in path {
+            guard sn != 0 else { throw Failure("the path is longer than the way to the root") }
             if fn & 1 == 1 || fn == sn {
-                fr = MerkleHash.node(c, fr)
-                sr = MerkleHash.node(c, sr)
+                step(p, true)
                 if fn & 1 == 0 {
                     repeat { fn >>= 1; sn >>= 1 } while fn & 1 == 0 && fn != 0
                 }
             } else {
-                sr = MerkleHash.node(sr, c)
+                step(p, false)
             }
             fn >>= 1
             sn >>= 1
         }
-        return fr == oldRoot && sr == newRoot && sn == 0
+        guard sn == 0 else { throw Failure("the path is shorter than the way to the root") }
     }
 }

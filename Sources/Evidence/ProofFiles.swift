@@ -42,12 +42,15 @@ public struct InclusionProof: Sendable, Equatable {
         return InclusionProof(logID: logID, treeSize: treeSize, record: record, path: path)
     }
 
-    /// Whether the proof shows its record in the tree of `checkpoint` (same log, same
-    /// size, path leads to its root). The checkpoint's signature is checked apart.
-    public func verify(against checkpoint: Checkpoint) -> Bool {
-        guard checkpoint.logID == logID, checkpoint.treeSize == treeSize else { return false }
-        return MerkleProof.verifyInclusion(
-            index: record.sequence - 1, size: treeSize, leaf: LogLeaves.hash(record), path: path, root: checkpoint.root)
+    /// Checks that the proof shows its record in the tree of `checkpoint` (same log,
+    /// same size, path leads to its root); throws why not. The checkpoint's signature
+    /// is checked apart.
+    public func check(against checkpoint: Checkpoint) throws(MerkleProof.Failure) {
+        guard checkpoint.logID == logID else { throw MerkleProof.Failure("the proof is of log \(logID), the checkpoint of log \(checkpoint.logID)") }
+        guard checkpoint.treeSize == treeSize else {
+            throw MerkleProof.Failure("the proof is for a tree of \(treeSize) records, the checkpoint signs \(checkpoint.treeSize)")
+        }
+        try MerkleProof.checkInclusion(index: record.sequence - 1, size: treeSize, leaf: LogLeaves.hash(record), path: path, root: checkpoint.root)
     }
 
     /// The file's text, with `comment` lines (without `#`) after the header.
@@ -119,11 +122,14 @@ public struct ConsistencyProof: Sendable, Equatable {
         return ConsistencyProof(logID: logID, oldSize: oldSize, newSize: newSize, path: path)
     }
 
-    /// Whether the proof shows that `new` extends `old` (both of this log, of the
-    /// proof's sizes). Signatures are checked apart.
-    public func verify(old: Checkpoint, new: Checkpoint) -> Bool {
-        guard old.logID == logID, new.logID == logID, old.treeSize == oldSize, new.treeSize == newSize else { return false }
-        return MerkleProof.verifyConsistency(oldSize: oldSize, newSize: newSize, oldRoot: old.root, newRoot: new.root, proof: path)
+    /// Checks that the proof shows that `new` extends `old` (both of this log, of the
+    /// proof's sizes); throws why not. Signatures are checked apart.
+    public func check(old: Checkpoint, new: Checkpoint) throws(MerkleProof.Failure) {
+        guard old.logID == logID, new.logID == logID else { throw MerkleProof.Failure("the proof is of log \(logID), the checkpoints of another") }
+        guard old.treeSize == oldSize, new.treeSize == newSize else {
+            throw MerkleProof.Failure("the proof is between trees of \(oldSize) and \(newSize) records, the checkpoints sign \(old.treeSize) and \(new.treeSize)")
+        }
+        try MerkleProof.checkConsistency(oldSize: oldSize, newSize: newSize, oldRoot: old.root, newRoot: new.root, proof: path)
     }
 
     /// The file's text.

@@ -30,10 +30,15 @@ struct Patchlog: ParsableCommand {
         var command: any ParsableCommand
         do { command = try parseAsRoot() } catch { exit(withError: error) }
         do { try command.run() } catch {
-            // swift-argument-parser's own errors (help, version, usage, exit codes).
-            if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { exit(withError: error) }
-            Terminal.note(message(for: error))
-            exit(withError: ExitCode.failure)
+            switch error {
+            case is ExitCode, is CleanExit, is ValidationError:
+                // An exit code a command chose, or a mistake in the command line:
+                // swift-argument-parser reports it (with the usage for a mistake).
+                exit(withError: error)
+            default:
+                Terminal.note(message(for: error))
+                exit(withError: ExitCode.failure)
+            }
         }
     }
 }

@@ -100,10 +100,10 @@ func memoryLog(_ n: Int, edit: (inout [NewRecord]) -> Void = { _ in }) throws ->
             let proof = try InclusionProof.make(log: log, logID: cp.logID, sequence: seq, treeSize: cp.treeSize)
             let parsed = try InclusionProof(text: proof.text(comment: ["a note"]), file: "p.txt")
             #expect(parsed == proof)
-            #expect(parsed.verify(against: cp))
+            #expect(throws: Never.self) { try parsed.check(against: cp) }
             var forged = parsed
             forged.record.payload = Array("forged".utf8)
-            #expect(!forged.verify(against: cp))
+            #expect(throws: MerkleProof.Failure("the path leads to another root than the checkpoint's")) { try forged.check(against: cp) }
         }
         #expect(throws: EvidenceError.invalidRequest("sequence 38 is not in a tree of 37 records (1...37)")) {
             try InclusionProof.make(log: log, logID: cp.logID, sequence: 38, treeSize: 37)
@@ -118,10 +118,10 @@ func memoryLog(_ n: Int, edit: (inout [NewRecord]) -> Void = { _ in }) throws ->
         let proof = try ConsistencyProof.make(log: log, logID: old.logID, oldSize: old.treeSize, newSize: new.treeSize)
         let parsed = try ConsistencyProof(text: proof.text, file: "c.txt")
         #expect(parsed == proof)
-        #expect(parsed.verify(old: old, new: new))
+        #expect(throws: Never.self) { try parsed.check(old: old, new: new) }
         // A rewritten history (same size, other records) is not extended by the new tree.
         let other = try checkpoint(try memoryLog(10) { $0[3].payload = [0] })
-        #expect(!parsed.verify(old: other, new: new))
+        #expect(throws: MerkleProof.Failure.self) { try parsed.check(old: other, new: new) }
     }
 
     @Test func keysRoundTripAndRefuseTheOtherKind() throws {

@@ -51,14 +51,14 @@ func leaves(_ n: Int) -> [Hash32] { (0..<n).map { MerkleHash.leaf(Array("leaf \(
             let root = referenceRoot(l[...])
             for m in 0..<n {
                 let path = MerkleProof.inclusionRanges(leaf: UInt64(m), size: UInt64(n)).map { referenceRoot(l[Int($0.lowerBound)..<Int($0.upperBound)]) }
-                #expect(MerkleProof.verifyInclusion(index: UInt64(m), size: UInt64(n), leaf: l[m], path: path, root: root))
+                #expect(inclusionHolds(index: UInt64(m), size: UInt64(n), leaf: l[m], path: path, root: root))
                 // Another leaf, another index or a shorter path fail. (The size is bound by the
                 // signed checkpoint, not by the path: paths of leaves in a complete left subtree
                 // are the same in some trees of different sizes.)
-                #expect(!MerkleProof.verifyInclusion(index: UInt64(m), size: UInt64(n), leaf: MerkleHash.leaf([9]), path: path, root: root))
+                #expect(!inclusionHolds(index: UInt64(m), size: UInt64(n), leaf: MerkleHash.leaf([9]), path: path, root: root))
                 if n > 1 {
-                    #expect(!MerkleProof.verifyInclusion(index: UInt64((m + 1) % n), size: UInt64(n), leaf: l[m], path: path, root: root))
-                    #expect(!MerkleProof.verifyInclusion(index: UInt64(m), size: UInt64(n), leaf: l[m], path: Array(path.dropLast()), root: root))
+                    #expect(!inclusionHolds(index: UInt64((m + 1) % n), size: UInt64(n), leaf: l[m], path: path, root: root))
+                    #expect(!inclusionHolds(index: UInt64(m), size: UInt64(n), leaf: l[m], path: Array(path.dropLast()), root: root))
                 }
             }
         }
@@ -71,15 +71,15 @@ func leaves(_ n: Int) -> [Hash32] { (0..<n).map { MerkleHash.leaf(Array("leaf \(
             for m in 1...n {
                 let oldRoot = referenceRoot(l[0..<m])
                 let proof = MerkleProof.consistencyRanges(old: UInt64(m), new: UInt64(n)).map { referenceRoot(l[Int($0.lowerBound)..<Int($0.upperBound)]) }
-                #expect(MerkleProof.verifyConsistency(oldSize: UInt64(m), newSize: UInt64(n), oldRoot: oldRoot, newRoot: newRoot, proof: proof), "\(m) → \(n)")
+                #expect(consistencyHolds(oldSize: UInt64(m), newSize: UInt64(n), oldRoot: oldRoot, newRoot: newRoot, proof: proof), "\(m) → \(n)")
                 // A different old tree (one leaf changed) does not extend to the new one.
                 var other = Array(l[0..<m])
                 other[m - 1] = MerkleHash.leaf([7, 7])
-                #expect(!MerkleProof.verifyConsistency(oldSize: UInt64(m), newSize: UInt64(n), oldRoot: referenceRoot(other[...]), newRoot: newRoot, proof: proof))
+                #expect(!consistencyHolds(oldSize: UInt64(m), newSize: UInt64(n), oldRoot: referenceRoot(other[...]), newRoot: newRoot, proof: proof))
                 if !proof.isEmpty {
                     var bad = proof
                     bad[bad.count / 2] = MerkleHash.leaf([1])
-                    #expect(!MerkleProof.verifyConsistency(oldSize: UInt64(m), newSize: UInt64(n), oldRoot: oldRoot, newRoot: newRoot, proof: bad))
+                    #expect(!consistencyHolds(oldSize: UInt64(m), newSize: UInt64(n), oldRoot: oldRoot, newRoot: newRoot, proof: bad))
                 }
             }
         }
@@ -136,7 +136,7 @@ func leaves(_ n: Int) -> [Hash32] { (0..<n).map { MerkleHash.leaf(Array("leaf \(
             let path = proof(MerkleProof.inclusionRanges(leaf: index, size: size))
             #expect(path == hashes(expected), "leaf \(index) of \(size)")
             let root = Hash32(hex: Self.roots[Int(size) - 1])!
-            #expect(MerkleProof.verifyInclusion(index: index, size: size, leaf: Self.leafHashes[Int(index)], path: hashes(expected), root: root))
+            #expect(inclusionHolds(index: index, size: size, leaf: Self.leafHashes[Int(index)], path: hashes(expected), root: root))
         }
     }
 
@@ -154,9 +154,49 @@ func leaves(_ n: Int) -> [Hash32] { (0..<n).map { MerkleHash.leaf(Array("leaf \(
         ]
         for (old, new, expected) in cases {
             #expect(proof(MerkleProof.consistencyRanges(old: old, new: new)) == hashes(expected), "\(old) → \(new)")
-            #expect(MerkleProof.verifyConsistency(
+            #expect(consistencyHolds(
                 oldSize: old, newSize: new, oldRoot: Hash32(hex: Self.roots[Int(old) - 1])!, newRoot: Hash32(hex: Self.roots[Int(new) - 1])!,
                 proof: hashes(expected)))
+        }
+    }
+}
+
+/// Whether a check passes (the checks throw why not; these tests ask only whether).
+private func inclusionHolds(index: UInt64, size: UInt64, leaf: Hash32, path: [Hash32], root: Hash32) -> Bool {
+    (try? MerkleProof.checkInclusion(index: index, size: size, leaf: leaf, path: path, root: root)) != nil
+}
+
+private func consistencyHolds(oldSize: UInt64, newSize: UInt64, oldRoot: Hash32, newRoot: Hash32, proof: [Hash32]) -> Bool {
+    (try? MerkleProof.checkConsistency(oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: proof)) != nil
+}
+
+/// The checks say why a proof fails, not only that it does.
+@Suite struct ProofFailureTests {
+    @Test func eachFailureSaysWhy() {
+        let l = (0..<5).map { MerkleHash.leaf([UInt8($0)]) }
+        let root = MerkleHash.node(MerkleHash.node(MerkleHash.node(l[0], l[1]), MerkleHash.node(l[2], l[3])), l[4])
+        let path = [l[1], MerkleHash.node(l[2], l[3]), l[4]]
+        #expect(inclusionHolds(index: 0, size: 5, leaf: l[0], path: path, root: root))
+        #expect(throws: MerkleProof.Failure("leaf 5 is not in a tree of 5 leaves")) {
+            try MerkleProof.checkInclusion(index: 5, size: 5, leaf: l[0], path: path, root: root)
+        }
+        #expect(throws: MerkleProof.Failure("the path is shorter than the way to the root")) {
+            try MerkleProof.checkInclusion(index: 0, size: 5, leaf: l[0], path: Array(path.dropLast()), root: root)
+        }
+        #expect(throws: MerkleProof.Failure("the path is longer than the way to the root")) {
+            try MerkleProof.checkInclusion(index: 0, size: 5, leaf: l[0], path: path + [l[0]], root: root)
+        }
+        #expect(throws: MerkleProof.Failure("the path leads to another root than the checkpoint's")) {
+            try MerkleProof.checkInclusion(index: 0, size: 5, leaf: l[1], path: path, root: root)
+        }
+        #expect(throws: MerkleProof.Failure("the older tree (6 leaves) is larger than the newer (5)")) {
+            try MerkleProof.checkConsistency(oldSize: 6, newSize: 5, oldRoot: root, newRoot: root, proof: [])
+        }
+        #expect(throws: MerkleProof.Failure("the proof is empty")) {
+            try MerkleProof.checkConsistency(oldSize: 4, newSize: 5, oldRoot: root, newRoot: root, proof: [])
+        }
+        #expect(throws: MerkleProof.Failure("the proof does not lead to the newer checkpoint's root")) {
+            try MerkleProof.checkConsistency(oldSize: 4, newSize: 5, oldRoot: MerkleHash.node(MerkleHash.node(l[0], l[1]), MerkleHash.node(l[2], l[3])), newRoot: l[0], proof: [l[4]])
         }
     }
 }

@@ -57,8 +57,8 @@ extension Patchlog {
                 // A proof is only worth handing out if it proves something: a log that
                 // no longer hashes to the checkpoint's root gets none (exit 4, as
                 // `verify --checkpoint` would).
-                guard proof.verify(against: cp) else {
-                    print("CHANGED: the log no longer matches checkpoint \(checkpoint): record \(seq) does not prove into its root; `patchlog verify --checkpoint \(checkpoint) --key PUB` names the first difference")
+                do { try proof.check(against: cp) } catch {
+                    print("CHANGED: the log no longer matches checkpoint \(checkpoint): record \(seq) does not prove into its root (\(error.reason)); `patchlog verify --checkpoint \(checkpoint) --key PUB` names the first difference")
                     throw ExitCode(ExitCodes.differs)
                 }
                 text = proof.text(comment: describe(proof.record))
@@ -72,8 +72,8 @@ extension Patchlog {
                     throw CommandFailure("--from \(from) (\(old.treeSize) records) is newer than --to \(to) (\(new.treeSize) records): give the older checkpoint with --from")
                 }
                 let proof = try context("\(from) and \(to)") { try ConsistencyProof.make(log: log, logID: log.logID, oldSize: old.treeSize, newSize: new.treeSize) }
-                guard proof.verify(old: old, new: new) else {
-                    print("CHANGED: the log no longer matches \(from) and \(to): no consistency proof between them can be made from it; `patchlog verify --checkpoint` names the first difference")
+                do { try proof.check(old: old, new: new) } catch {
+                    print("CHANGED: the log no longer matches \(from) and \(to): no consistency proof between them can be made from it (\(error.reason)); `patchlog verify --checkpoint` names the first difference")
                     throw ExitCode(ExitCodes.differs)
                 }
                 text = proof.text

@@ -34,16 +34,16 @@ extension Patchlog {
                 let oldCP = try EvidenceFiles.checkpoint(old)
                 try EvidenceFiles.requireValid(oldCP, path: old, key: publicKey, keyPath: key, logID: cp.logID)
                 let p = try ConsistencyProof(text: text, file: proof)
-                guard p.verify(old: oldCP, new: cp) else {
-                    print("NOT PROVEN: \(proof) does not show that the log of \(checkpoint) (\(cp.treeSize) records) extends the log of \(old) (\(oldCP.treeSize) records)")
+                do { try p.check(old: oldCP, new: cp) } catch {
+                    print("NOT PROVEN: \(proof) does not show that the log of \(checkpoint) (\(cp.treeSize) records) extends the log of \(old) (\(oldCP.treeSize) records): \(error.reason)")
                     throw ExitCode(ExitCodes.differs)
                 }
                 print("proven: the log at \(checkpoint) (\(cp.treeSize) records) begins with exactly the \(oldCP.treeSize) records of \(old); it only grew")
             } else {
                 if old != nil { throw CommandFailure("\(proof) is an inclusion proof: --old is for consistency proofs") }
                 let p = try InclusionProof(text: text, file: proof)
-                guard p.verify(against: cp) else {
-                    print("NOT PROVEN: \(proof) does not show record \(p.record.sequence) (id \(p.record.id)) in the log of \(checkpoint)")
+                do { try p.check(against: cp) } catch {
+                    print("NOT PROVEN: \(proof) does not show record \(p.record.sequence) (id \(p.record.id)) in the log of \(checkpoint): \(error.reason)")
                     throw ExitCode(ExitCodes.differs)
                 }
                 print("proven: record \(p.record.sequence) (id \(p.record.id), stream \(p.record.stream)) is in the log \(cp.logID) as signed at \(cp.time) (\(cp.treeSize) records)")
