@@ -17,7 +17,9 @@ extension Patchlog {
                 first damaged place; 4 the log differs from the checkpoint (a record edited, deleted, \
                 inserted or reordered), naming the first sequence where it differs; 5 the log is \
                 shorter than the checkpoint (truncated); 6 the checkpoint is not valid (wrong key, \
-                altered, another log's); 1 the log cannot be read at all. The original Azure payloads kept \
+                altered, another log's); 1 the log cannot be read at all. The index files are \
+                recomputed from the records and compared (a list that hides or adds a block is damage, \
+                3, naming the file). The original Azure payloads kept \
                 in sources/ are checked too: their checksums and chain, that each one's bytes still hash \
                 to its sha256: name, and that every event's source names a payload that is kept (the \
                 checkpoint covers the events, and through their source names the payloads); a failure \
