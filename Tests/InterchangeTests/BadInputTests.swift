@@ -81,6 +81,34 @@ import Testing
         #expect(try FileLog.verify(directory: dir + "/log").isIntact)
     }
 
+    /// Issue 13, item 3: while an import runs, a reader (and so `checkpoint`) sees
+    /// none of its batches; it used to see each one as it was appended, although the
+    /// import, whose last line conflicts, was then taken back.
+    @Test func aReaderDuringAnImportWhoseLastLineConflictsSeesNoneOfItsBatches() throws {
+        let dir = NSTemporaryDirectory() + "patchlog-visible-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let line = { (i: Int, state: String) in "{\"id\":\"p\(i)\",\"type\":\"vm.power\",\"time\":\"2025-01-01T00:00:00Z\",\"vm\":\"vm-\(i % 50)\",\"state\":\"\(state)\"}" }
+        try (0..<10).map { line($0, "Running") }.joined(separator: "\n").write(toFile: dir + "/first.jsonl", atomically: true, encoding: .utf8)
+        // 500 new events, then one reusing p3 with other content.
+        try ((10..<510).map { line($0, "Running") } + [line(3, "Stopped")]).joined(separator: "\n")
+            .write(toFile: dir + "/in.jsonl", atomically: true, encoding: .utf8)
+        let store = try FileLog.create(at: dir + "/log", options: LogOptions(segmentBytes: 2048, blockBytes: 512, sync: .none))
+        _ = try Importer(log: HotpatchLog(store: store)).importFile(dir + "/first.jsonl")
+        var importer = Importer(log: HotpatchLog(store: store))
+        importer.batchSize = 100
+        var seen: [UInt64] = []
+        #expect(throws: EventInputError.self) {
+            _ = try importer.importFile(dir + "/in.jsonl") { _ in
+                seen.append((try? FileLog.open(at: dir + "/log", access: .reader).count) ?? 999)
+            }
+        }
+        #expect(seen == [10, 10, 10, 10, 10])
+        #expect(store.count == 10)
+        store.close()
+        #expect(try FileLog.open(at: dir + "/log", access: .reader).count == 10)
+    }
+
     @Test func reusedIDWithOtherContentIsRefusedNamingTheLine() throws {
         let store = InMemoryLog()
         let path = Self.fixtures + "/import/conflicting-id.jsonl"

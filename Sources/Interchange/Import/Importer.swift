@@ -18,9 +18,9 @@ public struct ImportReport: Sendable, Equatable {
 /// Imports JSON Lines (events.md) into a log, all or nothing: every line is checked
 /// and appended in batches inside one transaction, and the first bad line (or id
 /// conflict) takes back everything this import appended, so the log is as it was
-/// before. A crash in the middle leaves the batches appended so far in the log;
-/// importing the file again appends only what is missing, since re-imported events
-/// are no-ops.
+/// before. Until it commits, readers see none of it (``LogStore/transaction(_:)``),
+/// and a writer opening the log after a crash in the middle takes it back; importing
+/// the file again appends only what is missing, since re-imported events are no-ops.
 public struct Importer {
     /// The log to append to.
     public let log: HotpatchLog

@@ -131,6 +131,15 @@ extension FileLog {
             }
         }
         report.chainHead = Hex.encode(chain.head)
+        switch Result(catching: { () throws(LogError) in try TransactionMarker.read(directory: directory) }) {
+        case let .success(marker?) where marker.committed < report.records:
+            report.notes.append(WriterLock.isHeld(directory: directory)
+                ? "records after sequence \(marker.committed) belong to a transaction in progress (an import): readers and checkpoints do not see them until it commits"
+                : "records after sequence \(marker.committed) belong to a transaction a crash interrupted: readers do not see them, and the next writer takes them back")
+        case .success: break
+        case let .failure(error):
+            report.problem = .init(file: TransactionMarker.name, offset: 0, reason: "\(error)", firstUnreadableSequence: nil)
+        }
         return report
     }
 

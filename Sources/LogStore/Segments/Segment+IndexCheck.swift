@@ -69,3 +69,16 @@ extension Segment {
         return "block\(list.count == 1 ? "" : "s") \(shown)" + (list.count > 8 ? " … (\(list.count) in all)" : "")
     }
 }
+
+extension Segment {
+    /// How many streams the first `k` blocks define: streams are numbered in order of
+    /// first use, so those whose first block is among them. The stream lists must be
+    /// in memory (not left in the index file).
+    func streamsDefined(inFirst k: Int) -> Int {
+        var n = 0
+        streamPostings.forEachList { value, list in
+            if value >= header.streamsBefore, let first = list.first, Int(first) < k { n += 1 }
+        }
+        return n
+    }
+}
