@@ -26,6 +26,11 @@ public struct Importer {
     public let log: HotpatchLog
     /// Events per append call.
     public var batchSize = 4096
+    /// A check of each event beyond events.md, made before anything is appended: the
+    /// field at fault and why, or nil when the event may go in. The CLI refuses an
+    /// event whose `source` names a kept Azure payload the log does not keep (a JSON
+    /// Lines file brings no payload, and such a claim would make `verify` fail).
+    public var vet: ((Event) throws -> (field: String, message: String)?)?
 
     /// An importer into `log`.
     public init(log: HotpatchLog) { self.log = log }
@@ -72,7 +77,11 @@ public struct Importer {
                 let buffer = reader.lineBuffer
                 if buffer[range].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 do {
-                    batch.append(try decoder.decode(buffer, range: range))
+                    let event = try decoder.decode(buffer, range: range)
+                    if let vet, let (field, message) = try vet(event) {
+                        throw EventInputError(field: field, message: message)
+                    }
+                    batch.append(event)
                 } catch let failure as EventInputError {
                     var error = failure
                     error.line = reader.lineNumber
