@@ -109,6 +109,28 @@ import Testing
         #expect(try FileLog.open(at: dir + "/log", access: .reader).count == 10)
     }
 
+    /// Issue 13, item 8: invalid UTF-8 in a member events.md does not list was stored
+    /// with U+FFFD in its place (the evidence silently changed). It is refused, naming
+    /// the file, line and member.
+    @Test func invalidUTF8InAnUnlistedMemberIsRefusedNamingTheField() throws {
+        let dir = NSTemporaryDirectory() + "patchlog-utf8-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let head = Array(#"{"id":"a","type":"vm.power","time":"2025-06-01T00:00:00Z","vm":"web-01","state":"Stopped","#.utf8)
+        let message = "is not valid UTF-8 text (kept members are stored as written, so they must be)"
+        for (member, field) in [(Array(#""note":"bad "#.utf8) + [0xFF, 0xFE] + Array(#" here"}"#.utf8), "note"),
+                                (Array(#""ticket":{"ref":"x"#.utf8) + [0xC3] + Array(#""}}"#.utf8), "ticket")] {
+            let path = dir + "/\(field).jsonl"
+            let good = Array(#"{"id":"ok","type":"vm.power","time":"2025-06-01T00:00:00Z","vm":"web-01","state":"Running","note":"fine"}"#.utf8)
+            FileManager.default.createFile(atPath: path, contents: Data(good + [0x0A] + head + member + [0x0A]))
+            let store = InMemoryLog()
+            #expect(throws: EventInputError(line: 2, field: field, message: message, file: path)) {
+                _ = try Importer(log: HotpatchLog(store: store)).importFile(path)
+            }
+            #expect(store.count == 0)
+        }
+    }
+
     @Test func reusedIDWithOtherContentIsRefusedNamingTheLine() throws {
         let store = InMemoryLog()
         let path = Self.fixtures + "/import/conflicting-id.jsonl"
