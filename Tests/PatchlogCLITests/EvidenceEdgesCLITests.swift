@@ -135,6 +135,17 @@ import Testing
         #expect(try CLI.patchlog(["prove", "--log", log, "--from", dir + "/cp10", "--to", dir + "/cp"]).status == 0)
     }
 
+    /// A failing `keygen` (its .pub already there) wrote the private key and then
+    /// stopped, leaving half its output behind. Both files or neither.
+    @Test func keygenThatCannotWriteBothFilesLeavesNeither() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "someone else's\n".write(toFile: dir + "/k.pub", atomically: true, encoding: .utf8)
+        let r = try CLI.patchlog(["keygen", "--out", dir + "/k"])
+        #expect(r.status == 1 && r.stderr.contains("\(dir)/k.pub"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/k.key"))
+        #expect(try String(contentsOfFile: dir + "/k.pub", encoding: .utf8) == "someone else's\n")
+    }
+
     @Test func verifyNamesTheDamagedBlocksFirstSequence() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try CLI.patchlog(["init", "--log", log]).status == 0)
