@@ -1,5 +1,6 @@
 import ArgumentParser
 import AzureImport
+import Events
 import Evidence
 import LogStore
 import Replay
@@ -80,6 +81,16 @@ extension Patchlog {
                 print("CHECKPOINT NOT VALID: \(checkpoint): it is a checkpoint of log \(cp.logID); this log is \(log.logID)")
                 throw ExitCode(ExitCodes.checkpointInvalid)
             }
+            // The creation time in LOG is covered by nothing else (its CRC anyone can
+            // recompute): the checkpoint signs it.
+            var created = true
+            if let signed = cp.logCreated {
+                let actual = Timestamp(nanoseconds: log.createdAt).description
+                if signed != actual {
+                    print("CHANGED: the log's creation time is \(actual), the checkpoint signed \(signed): \(location.directory)/LOG was altered")
+                    created = false
+                }
+            }
             let verdict: CheckpointVerdict
             do {
                 verdict = try cp.compare(with: log)
@@ -88,6 +99,9 @@ extension Patchlog {
                 throw ExitCode(ExitCodes.damaged)
             }
             switch verdict {
+            case .intact where !created:
+                print("ok: the records match: \(verdict.description)")
+                throw ExitCode(ExitCodes.differs)
             case .intact:
                 print("ok: \(verdict.description) (\(Terminal.grouped(cp.treeSize)) records, root \(cp.root), signed \(cp.time) by key \(cp.keyID))")
             case .truncated:
