@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(name: "patchlog-bench", dependencies: ["LogStore", "Events", "ByteCoding", "BlockCompression", "Replay", "Interchange", "Randomness", "Simulator"], path: "Sources/Bench"),
         // Fuzzing (tools/fuzz): what one input does, per target, and a libFuzzer
         // executable per target (a replayer of files in normal builds).
-        .target(name: "FuzzTargets", dependencies: ["LogStore", "Events", "Replay", "Interchange", "Evidence", "SystemIO"]),
+        .target(name: "FuzzTargets", dependencies: ["LogStore", "Events", "Replay", "Interchange", "Evidence", "SystemIO", "BlockCompression"]),
         .executableTarget(name: "fuzz-record-reader", dependencies: ["FuzzTargets"], path: "Sources/FuzzRecordReader"),
         .executableTarget(name: "fuzz-event-codec", dependencies: ["FuzzTargets"], path: "Sources/FuzzEventCodec"),
         .executableTarget(name: "fuzz-jsonl-import", dependencies: ["FuzzTargets"], path: "Sources/FuzzJSONLImport"),

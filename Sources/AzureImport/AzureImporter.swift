@@ -52,8 +52,11 @@ public struct AzureImportError: Error, Sendable, CustomStringConvertible {
 /// - Items are independent: the items that convert go in, each one that does not is
 ///   reported (``AzureImportReport/rejected``). A payload of which nothing is
 ///   recognised is an ``AzureImportError`` and appends nothing.
-/// - All of it happens inside one transaction of each store: an I/O error takes
-///   back everything this import appended.
+/// - The payload is kept in a transaction of the payload store that commits first,
+///   then the events are appended in a transaction of the event log: a crash or an
+///   I/O error while appending the events takes them back and leaves the payload
+///   kept, cited by nothing (which `verify` counts, not damage); a crash never leaves
+///   an event citing a payload that is not kept.
 public struct AzureImporter {
     /// The event log.
     public let log: HotpatchLog
@@ -140,11 +143,12 @@ public struct AzureImporter {
             return report
         }
         guard !events.isEmpty else { return report }
-        try sources.store.transaction {
-            try log.store.transaction {
-                report.source = try sources.keep(bytes)
-                try append(events[...], &report)
-            }
+        // The payload commits before the events that cite it: a crash in between
+        // leaves a kept payload no event cites (not damage), never an event citing a
+        // payload that the next writer of sources/ takes back.
+        try log.store.transaction {
+            report.source = try sources.store.transaction { try sources.keep(bytes) }
+            try append(events[...], &report)
         }
         return report
     }

@@ -12,6 +12,7 @@ import LogStore
 /// ```
 /// patchlog checkpoint 1
 /// log: 5f0c…(32 hex digits)
+/// log-created: 2026-11-01T09:12:44.123456789Z
 /// sequence: 1504337
 /// tree-size: 1504337
 /// root: 9a1b…(64 hex digits)
@@ -22,6 +23,10 @@ import LogStore
 /// <one subtree root per line>
 /// ```
 ///
+/// `log-created`, the creation time in the log's identity file (nanoseconds), is signed
+/// with the rest, so that it cannot be altered unseen; checkpoints written before it
+/// existed have no such line, and are still read and checked.
+///
 /// The optional `groups: K N` section, after the signature, lists the roots of the N
 /// subtrees of 2^K consecutive records (the last may be shorter). It is not signed
 /// but must hash up to the signed root; `verify` uses it to say where a log first
@@ -29,6 +34,9 @@ import LogStore
 public struct Checkpoint: Sendable, Equatable {
     /// The log's id (hex).
     public var logID: String
+    /// When the log was created, as its identity file says (RFC 3339, UTC, to the
+    /// nanosecond); nil in checkpoints written before this line existed.
+    public var logCreated: String?
     /// How many records the tree covers: records 1...treeSize.
     public var treeSize: UInt64
     /// The Merkle tree's root over those records.
@@ -54,7 +62,7 @@ public struct Checkpoint: Sendable, Equatable {
         """
         \(Self.header)
         log: \(logID)
-        sequence: \(treeSize)
+        \(logCreated.map { "log-created: \($0)\n" } ?? "")sequence: \(treeSize)
         tree-size: \(treeSize)
         root: \(root)
         time: \(time)
@@ -100,11 +108,11 @@ public struct Checkpoint: Sendable, Equatable {
     }
 
     /// Makes and signs the checkpoint of the first `treeSize` records of `log`.
-    public static func make(log: any LogStore, logID: String, treeSize: UInt64, time: String, key: SigningKey) throws -> Checkpoint {
+    public static func make(log: any LogStore, logID: String, logCreated: String? = nil, treeSize: UInt64, time: String, key: SigningKey) throws -> Checkpoint {
         let bits = groupBits(forSize: treeSize)
         let ranges = groupRanges(size: treeSize, bits: bits)
         let (groups, root) = try LogLeaves.hashes(of: ranges, size: treeSize, in: log)
-        var cp = Checkpoint(logID: logID, treeSize: treeSize, root: root, time: time, keyID: key.publicKey.keyID,
+        var cp = Checkpoint(logID: logID, logCreated: logCreated, treeSize: treeSize, root: root, time: time, keyID: key.publicKey.keyID,
                             signature: [], groupBits: bits, groups: groups)
         cp.signature = try key.sign(Array(cp.signedText.utf8))
         return cp

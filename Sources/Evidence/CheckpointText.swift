@@ -6,6 +6,7 @@ extension Checkpoint {
         var lines = TextLines(text: text, file: file)
         try lines.expect(Self.header)
         logID = try lines.field("log") { hexText($0) }
+        logCreated = try lines.optionalField(ifNamed: "log-created") { $0.isEmpty ? nil : String($0) }
         let sequence = try lines.field("sequence") { UInt64($0) }
         treeSize = try lines.field("tree-size") { UInt64($0) }
         guard sequence == treeSize else { throw lines.error("sequence and tree-size differ") }
@@ -82,6 +83,13 @@ struct TextLines {
     mutating func optionalField<T>(_ name: String, _ parse: (Substring) -> T?) throws(EvidenceError) -> T? {
         skipComments()
         guard next < lines.count else { return nil }
+        return try field(name, parse)
+    }
+
+    /// Like ``field(_:_:)`` when the next line is `name: …`, else nil (nothing read).
+    mutating func optionalField<T>(ifNamed name: String, _ parse: (Substring) -> T?) throws(EvidenceError) -> T? {
+        skipComments()
+        guard next < lines.count, lines[next].hasPrefix(name + ": ") else { return nil }
         return try field(name, parse)
     }
 

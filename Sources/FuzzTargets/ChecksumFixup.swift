@@ -1,7 +1,9 @@
+import BlockCompression
 import LogStore
 
-/// Rewrites the checksums (and, where the body is stored uncompressed, the
-/// hash-chain links) of a segment or index file so that they match its bytes.
+/// Rewrites the checksums and the hash-chain links of a segment (the links of
+/// compressed blocks too, whose body decompresses with the segment's dictionary) or
+/// the checksum of an index file, so that they match its bytes.
 ///
 /// A fuzzer that mutates a byte of a block almost never fixes its CRC-32C too, so
 /// without this nearly every mutated input stops at the first checksum and the
@@ -26,16 +28,21 @@ enum ChecksumFixup {
         let dictionaryEnd = 36 + u32(bytes, 28)
         guard dictionaryEnd + 4 <= bytes.count else { return bytes }
         put(CRC32C.checksum(bytes, range: 0..<dictionaryEnd), into: &bytes, at: dictionaryEnd)
+        let dictionary = decompressed(bytes, 36..<dictionaryEnd, size: u32(bytes, 24), dictionary: [])
         var offset = dictionaryEnd + 4
         var link = HashChain.genesis(logID: logID)
         while offset + 56 <= bytes.count, bytes[offset] == 0xB1 {
             let stored = u32(bytes, offset + 8)
             let bodyEnd = offset + 56 + stored
-            if bytes[offset + 1] == 0, bodyEnd <= bytes.count {
-                // Stored as is: the raw body is the stored one, so the link can be made.
+            let flags = bytes[offset + 1]
+            let raw: [UInt8]? = bodyEnd > bytes.count ? nil
+                : flags & 1 == 0 ? Array(bytes[(offset + 56)..<bodyEnd])
+                : dictionary.flatMap { decompressed(bytes, (offset + 56)..<bodyEnd, size: u32(bytes, offset + 4), dictionary: $0) }
+            if let raw {
+                // The raw body is known (stored as is, or decompressed): the link can be made.
                 var sequence: UInt64 = 0
                 for i in (0..<8).reversed() { sequence = sequence << 8 | UInt64(bytes[offset + 12 + i]) }
-                link = HashChain.link(previous: link, firstSequence: sequence, rawBody: Array(bytes[(offset + 56)..<bodyEnd]))
+                link = HashChain.link(previous: link, firstSequence: sequence, rawBody: raw)
                 bytes.replaceSubrange((offset + 20)..<(offset + 52), with: link)
             } else {
                 link = Array(bytes[(offset + 20)..<(offset + 52)])
@@ -46,6 +53,16 @@ enum ChecksumFixup {
             offset = bodyEnd + 4
         }
         return bytes
+    }
+
+    /// `bytes[range]` decompressed to `size` bytes with `dictionary` (an empty range is
+    /// an empty dictionary), or nil when it does not decompress (or is absurdly large).
+    static func decompressed(_ bytes: [UInt8], _ range: Range<Int>, size: Int, dictionary: [UInt8]) -> [UInt8]? {
+        if range.isEmpty { return size == 0 ? [] : nil }
+        guard size <= 1 << 20, range.upperBound <= bytes.count else { return nil }
+        var out = [UInt8](repeating: 0, count: size)
+        do { try LZ4.decompress(bytes, range: range, into: &out, dictionary: dictionary) } catch { return nil }
+        return out
     }
 
     /// The index (or fingerprints) file `bytes` with its checksum fixed.

@@ -1,7 +1,7 @@
 import Events
 import Evidence
 import Foundation
-import FuzzTargets
+@testable import FuzzTargets
 import Interchange
 import LogStore
 import Replay
@@ -71,5 +71,26 @@ import TestSupport
     @Test("the regression fixtures are there to run")
     func fixturesExist() {
         #expect(Self.files("seeds/event-codec").count > 0)
+    }
+}
+
+/// Issue 13, item 9: the record reader's checksum fixup made the chain links of
+/// stored blocks only, so a mutated compressed block stopped at its link and the
+/// decoders behind it were fuzzed less. It makes them for compressed blocks too.
+@Suite struct ChecksumFixupTests {
+    @Test func theFixupRedoesTheChainLinksOfCompressedBlocks() {
+        let template = RecordReaderTarget.template
+        let logID = Array(template.identity[12..<28])
+        var broken = template.segment
+        var offset = 36 + ChecksumFixup.u32(broken, 28) + 4
+        var compressed = 0
+        while offset + 56 <= broken.count {
+            if broken[offset + 1] & 1 == 1 { compressed += 1 }
+            for i in (offset + 20)..<(offset + 52) { broken[i] = 0 }
+            offset += 56 + ChecksumFixup.u32(broken, offset + 8) + 4
+        }
+        #expect(compressed > 0)
+        #expect(broken != template.segment)
+        #expect(ChecksumFixup.segment(broken, logID: logID) == template.segment)
     }
 }

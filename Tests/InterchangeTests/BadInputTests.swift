@@ -81,6 +81,56 @@ import TestSupport
         #expect(try FileLog.verify(directory: dir + "/log").isIntact)
     }
 
+    /// Issue 13, item 3: while an import runs, a reader (and so `checkpoint`) sees
+    /// none of its batches; it used to see each one as it was appended, although the
+    /// import, whose last line conflicts, was then taken back.
+    @Test func aReaderDuringAnImportWhoseLastLineConflictsSeesNoneOfItsBatches() throws {
+        let dir = NSTemporaryDirectory() + "patchlog-visible-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let line = { (i: Int, state: String) in "{\"id\":\"p\(i)\",\"type\":\"vm.power\",\"time\":\"2025-01-01T00:00:00Z\",\"vm\":\"vm-\(i % 50)\",\"state\":\"\(state)\"}" }
+        try (0..<10).map { line($0, "Running") }.joined(separator: "\n").write(toFile: dir + "/first.jsonl", atomically: true, encoding: .utf8)
+        // 500 new events, then one reusing p3 with other content.
+        try ((10..<510).map { line($0, "Running") } + [line(3, "Stopped")]).joined(separator: "\n")
+            .write(toFile: dir + "/in.jsonl", atomically: true, encoding: .utf8)
+        let store = try FileLog.create(at: dir + "/log", options: LogOptions(segmentBytes: 2048, blockBytes: 512, sync: .none))
+        _ = try Importer(log: HotpatchLog(store: store)).importFile(dir + "/first.jsonl")
+        var importer = Importer(log: HotpatchLog(store: store))
+        importer.batchSize = 100
+        var seen: [UInt64] = []
+        #expect(throws: EventInputError.self) {
+            _ = try importer.importFile(dir + "/in.jsonl") { _ in
+                seen.append((try? FileLog.open(at: dir + "/log", access: .reader).count) ?? 999)
+            }
+        }
+        #expect(seen == [10, 10, 10, 10, 10])
+        #expect(store.count == 10)
+        store.close()
+        #expect(try FileLog.open(at: dir + "/log", access: .reader).count == 10)
+    }
+
+    /// Issue 13, item 8: invalid UTF-8 in a member events.md does not list was stored
+    /// with U+FFFD in its place (the evidence silently changed). It is refused, naming
+    /// the file, line and member.
+    @Test func invalidUTF8InAnUnlistedMemberIsRefusedNamingTheField() throws {
+        let dir = NSTemporaryDirectory() + "patchlog-utf8-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let head = Array(#"{"id":"a","type":"vm.power","time":"2025-06-01T00:00:00Z","vm":"web-01","state":"Stopped","#.utf8)
+        let message = "is not valid UTF-8 text (kept members are stored as written, so they must be)"
+        for (member, field) in [(Array(#""note":"bad "#.utf8) + [0xFF, 0xFE] + Array(#" here"}"#.utf8), "note"),
+                                (Array(#""ticket":{"ref":"x"#.utf8) + [0xC3] + Array(#""}}"#.utf8), "ticket")] {
+            let path = dir + "/\(field).jsonl"
+            let good = Array(#"{"id":"ok","type":"vm.power","time":"2025-06-01T00:00:00Z","vm":"web-01","state":"Running","note":"fine"}"#.utf8)
+            FileManager.default.createFile(atPath: path, contents: Data(good + [0x0A] + head + member + [0x0A]))
+            let store = InMemoryLog()
+            #expect(throws: EventInputError(line: 2, field: field, message: message, file: path)) {
+                _ = try Importer(log: HotpatchLog(store: store)).importFile(path)
+            }
+            #expect(store.count == 0)
+        }
+    }
+
     @Test func reusedIDWithOtherContentIsRefusedNamingTheLine() throws {
         let store = InMemoryLog()
         let path = Self.fixtures + "/import/conflicting-id.jsonl"

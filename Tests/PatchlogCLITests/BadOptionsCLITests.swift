@@ -88,7 +88,7 @@ import Testing
         .init(["keygen", "--out", "@DIR/"], 64, "--out @DIR/ is a directory, not a prefix: expected e.g. @DIR/checkpoint-signing"),
         .init(["keygen", "--out", "@DIR"], 64, "--out @DIR is a directory, not a prefix"),
         .init(["keygen", "--out", "@MISSING/k"], 1, "cannot write @MISSING/k.key: open @MISSING/k.key: No such file or directory"),
-        .init(["keygen", "--out", "@DIR/../signing"], 1, "cannot write @DIR/../signing.key: open @DIR/../signing.key: File exists"),
+        .init(["keygen", "--out", "@DIR/../signing"], 1, "cannot write @DIR/../signing.key: it already exists (keygen never replaces a key)"),
         .init(["export", "--log", "@LOG", "--out", "@MISSING/t.csv"], 1, "cannot write @MISSING/t.csv"),
     ]
 

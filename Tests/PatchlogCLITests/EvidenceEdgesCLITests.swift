@@ -135,6 +135,46 @@ import Testing
         #expect(try CLI.patchlog(["prove", "--log", log, "--from", dir + "/cp10", "--to", dir + "/cp"]).status == 0)
     }
 
+    /// The log's creation time (in `LOG`, under a CRC anyone can recompute) was covered
+    /// by nothing: edited with its CRC redone, every check passed. A checkpoint signs
+    /// it now, and `verify --checkpoint` exits 4 naming it.
+    @Test func anEditedCreationTimeIsFoundByTheCheckpoint() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try setUp()
+        let checkpoint = try String(contentsOfFile: dir + "/cp", encoding: .utf8)
+        #expect(checkpoint.split(separator: "\n")[2].hasPrefix("log-created: "))
+        // Move the creation time one second back and recompute the CRC.
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log + "/LOG")))
+        var created = Int64(littleEndian: bytes[28..<36].withUnsafeBytes { $0.loadUnaligned(as: Int64.self) })
+        created -= 1_000_000_000
+        withUnsafeBytes(of: created.littleEndian) { bytes.replaceSubrange(28..<36, with: $0) }
+        let crc = CRC32CForTests.checksum(bytes[0..<36])
+        withUnsafeBytes(of: crc.littleEndian) { bytes.replaceSubrange(36..<40, with: $0) }
+        try Data(bytes).write(to: URL(fileURLWithPath: log + "/LOG"))
+        #expect(try CLI.patchlog(["verify", "--log", log]).status == 0, "the CRC alone is no evidence")
+        let r = try CLI.patchlog(["verify", "--log", log, "--checkpoint", dir + "/cp", "--key", dir + "/k.pub"])
+        #expect(r.status == 4, "\(r.stdout)")
+        #expect(r.stdout.contains("CHANGED: the log's creation time is") && r.stdout.contains("/LOG was altered"))
+        // The line is signed: removing it (to dodge the check) is an alteration.
+        // (Checkpoints made without the line, as before it existed, are read and
+        // checked as ever: CheckpointTests.)
+        let old = checkpoint.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("log-created: ") }.joined(separator: "\n")
+        try old.write(toFile: dir + "/old-cp", atomically: true, encoding: .utf8)
+        let oldRun = try CLI.patchlog(["verify", "--log", log, "--checkpoint", dir + "/old-cp", "--key", dir + "/k.pub"])
+        #expect(oldRun.status == 6, "its signature covered the line: removing it is an alteration")
+    }
+
+    /// A failing `keygen` (its .pub already there) wrote the private key and then
+    /// stopped, leaving half its output behind. Both files or neither.
+    @Test func keygenThatCannotWriteBothFilesLeavesNeither() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "someone else's\n".write(toFile: dir + "/k.pub", atomically: true, encoding: .utf8)
+        let r = try CLI.patchlog(["keygen", "--out", dir + "/k"])
+        #expect(r.status == 1 && r.stderr.contains("\(dir)/k.pub"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/k.key"))
+        #expect(try String(contentsOfFile: dir + "/k.pub", encoding: .utf8) == "someone else's\n")
+    }
+
     @Test func verifyNamesTheDamagedBlocksFirstSequence() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try CLI.patchlog(["init", "--log", log]).status == 0)
@@ -151,5 +191,17 @@ import Testing
         let r = try CLI.patchlog(["verify", "--log", log])
         #expect(r.status == 3)
         #expect(r.stdout.contains("(records from sequence 11 on)"), "\(r.stdout)")
+    }
+}
+
+/// CRC-32C (Castagnoli), bit by bit: enough for a test to redo a checksum.
+enum CRC32CForTests {
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for b in bytes {
+            crc ^= UInt32(b)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
+        }
+        return ~crc
     }
 }

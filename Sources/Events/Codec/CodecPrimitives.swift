@@ -92,7 +92,15 @@ enum CodecPrimitives {
     // MARK: KBs
 
     static func write(_ kb: KB, into w: inout ByteWriter) { w.varint(kb.packed) }
-    static func readKB(_ r: inout ByteReader) throws(ByteReader.Truncated) -> KB { KB(packed: try r.varint()) }
+    /// A KB as ``write(_:into:)`` writes it. A number of more than 18 digits is refused
+    /// (no KB text has one): the largest varints would otherwise collide with the
+    /// empty and removed markers of ``KBMap``, whose probes then never end (a fuzzed
+    /// rollback hung replay).
+    static func readKB(_ r: inout ByteReader) throws(ByteReader.Truncated) -> KB {
+        let packed = try r.varint()
+        guard packed >> 4 < 1_000_000_000_000_000_000 else { throw ByteReader.Truncated() }
+        return KB(packed: packed)
+    }
 
     static func write(kbs: [KB], into w: inout ByteWriter) {
         w.varint(kbs.count)

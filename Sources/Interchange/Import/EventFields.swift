@@ -24,7 +24,7 @@ extension ObjectReader {
             vm = try string(t, maxLength: 1024) { self.error("vm", $0) }
         }
         let body = try body(of: type)
-        return Event(id: id, time: time, vm: vm, body: body, extra: unusedMembers())
+        return Event(id: id, time: time, vm: vm, body: body, extra: try unusedMembers())
     }
 
     private mutating func body(of type: EventType) throws(EventInputError) -> Event.Body {

@@ -213,8 +213,10 @@ struct ObjectReader {
         return try ObjectReader(tape: tape, object: token, path: path)
     }
 
-    /// The members not read, as the text of a JSON object; nil if none.
-    func unusedMembers() -> String? {
+    /// The members not read, as the text of a JSON object; nil if none. They are kept
+    /// as written, so they must be valid UTF-8: a member that is not is refused,
+    /// named, never stored with replacement characters (evidence silently changed).
+    func unusedMembers() throws(EventInputError) -> String? {
         let count = tape.tokens[object].count
         guard used != (count == 64 ? UInt64.max : (1 << UInt64(count)) - 1) else { return nil }
         var parts: [String] = []
@@ -223,9 +225,14 @@ struct ObjectReader {
             if used & (1 << UInt64(k)) == 0 {
                 let key = tape.tokens[i]
                 let value = tape.tokens[i + 1]
-                let keyText = String(decoding: tape.line[(key.start - 1)..<(key.end + 1)], as: UTF8.self)
+                let keyBytes = tape.line[(key.start - 1)..<(key.end + 1)]
                 let valueRange = value.kind == .string ? (value.start - 1)..<(value.end + 1) : value.start..<value.end
-                parts.append(keyText + ":" + String(decoding: tape.line[valueRange], as: UTF8.self))
+                guard let keyText = String(validating: keyBytes, as: UTF8.self),
+                      let valueText = String(validating: tape.line[valueRange], as: UTF8.self) else {
+                    let name = String(decoding: tape.line[key.start..<key.end], as: UTF8.self)
+                    throw EventInputError(field: path.field(name), message: "is not valid UTF-8 text (kept members are stored as written, so they must be)")
+                }
+                parts.append(keyText + ":" + valueText)
             }
             i = tape.tokens[i + 1].next
         }

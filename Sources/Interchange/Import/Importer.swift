@@ -19,14 +19,20 @@ public struct ImportReport: Sendable, Equatable {
 /// Imports JSON Lines (docs/events.md) into a log, all or nothing: every line is checked
 /// and appended in batches inside one transaction, and the first bad line (or id
 /// conflict) takes back everything this import appended, so the log is as it was
-/// before. A crash in the middle leaves the batches appended so far in the log;
-/// importing the file again appends only what is missing, since re-imported events
-/// are no-ops.
+/// before. Until it commits, readers see none of it (``LogStore/transaction(_:)``),
+/// and a writer opening the log after a crash in the middle takes it back; importing
+/// the file again appends only what is missing, since re-imported events are no-ops.
 public struct Importer {
     /// The log to append to.
     public let log: HotpatchLog
     /// Events per append call.
     public var batchSize = 4096
+    /// A check of each event beyond events.md, made before anything is appended: the
+    /// field at fault and why, or nil when the event may go in. The CLI refuses an
+    /// event whose `source` names a kept Azure payload the log does not keep (a JSON
+    /// Lines file brings no payload, and such a claim would make `verify` fail). Runs
+    /// on the appending thread, so it may read the log.
+    public var vet: ((Event) throws -> (field: String, message: String)?)?
 
     /// An importer into `log`.
     public init(log: HotpatchLog) { self.log = log }
@@ -39,11 +45,17 @@ public struct Importer {
         var report = ImportReport()
         let countBefore = log.store.count
         let batchSize = self.batchSize
+        let vetting = vet != nil
 
         func append(_ batch: PreparedBatch) throws {
             report.lines = batch.lineCount
             report.bytes = batch.bytesRead
             guard !batch.events.isEmpty else { return }
+            if let vet {
+                for (event, line) in zip(batch.decoded, batch.lines) {
+                    if let (field, message) = try vet(event) { throw EventInputError(line: line, field: field, message: message, file: name) }
+                }
+            }
             do {
                 for outcome in try log.append(prepared: batch.events) {
                     if case .appended = outcome { report.appended += 1 } else { report.duplicates += 1 }
@@ -65,10 +77,10 @@ public struct Importer {
 
         try log.store.transaction {
             if SystemInfo.processorCount >= 2 {
-                try HandOff<PreparedBatch>.run(producer: { put in try Self.prepare(path, name: name, batchSize: batchSize, put) },
+                try HandOff<PreparedBatch>.run(producer: { put in try Self.prepare(path, name: name, batchSize: batchSize, keepDecoded: vetting, put) },
                                                consumer: append)
             } else {
-                try Self.prepare(path, name: name, batchSize: batchSize, append)
+                try Self.prepare(path, name: name, batchSize: batchSize, keepDecoded: vetting, append)
             }
         }
         return report
@@ -77,6 +89,8 @@ public struct Importer {
     /// Lines decoded and prepared, ready to append, with where they came from.
     struct PreparedBatch: Sendable {
         var events: [HotpatchLog.PreparedEvent] = []
+        /// The events as decoded, when the importer vets them (else empty).
+        var decoded: [Event] = []
         /// The line of each event.
         var lines: [Int] = []
         /// Lines read so far, blank ones included.
@@ -88,7 +102,7 @@ public struct Importer {
     /// Reads, decodes and prepares the lines of `path` in batches of `batchSize`
     /// events, handing each to `put`; the last batch (maybe empty) carries the final
     /// counts. Touches no log.
-    static func prepare(_ path: String, name: String, batchSize: Int, _ put: (PreparedBatch) throws -> Void) throws {
+    static func prepare(_ path: String, name: String, batchSize: Int, keepDecoded: Bool, _ put: (PreparedBatch) throws -> Void) throws {
         let reader = try LineReader(path: path)
         let decoder = EventJSONDecoder()
         var batch = PreparedBatch()
@@ -96,7 +110,9 @@ public struct Importer {
         while let range = try reader.next() {
             let buffer = reader.lineBuffer
             if buffer[range].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            batch.events.append(HotpatchLog.prepare(try decode(decoder, buffer, range, line: reader.lineNumber, file: name)))
+            let event = try decode(decoder, buffer, range, line: reader.lineNumber, file: name)
+            batch.events.append(HotpatchLog.prepare(event))
+            if keepDecoded { batch.decoded.append(event) }
             batch.lines.append(reader.lineNumber)
             if batch.events.count >= batchSize {
                 batch.lineCount = reader.lineNumber

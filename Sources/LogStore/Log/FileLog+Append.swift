@@ -282,24 +282,6 @@ extension FileLog {
         // The id table keeps entries past the new end: lookups skip them (see IDTable).
     }
 
-    /// Runs `body`, which appends; if it throws, every record it appended is taken
-    /// back out (segments truncated, new segments removed) before the error is
-    /// rethrown, so the log is as it was before. What a crash interrupts stays
-    /// appended. Appends from other threads during `body` are taken back too: run
-    /// transactions alone.
-    public func transaction<R>(_ body: () throws -> R) throws -> R {
-        guard access == .writer, lockFile != nil else { throw LogError.readOnly(directory: directory) }
-        let snapshot = state.withLock { takeSnapshot() }
-        do {
-            let result = try body()
-            state.withLock { releaseSnapshot() }
-            return result
-        } catch {
-            state.withLock { restore(snapshot) }
-            throw error
-        }
-    }
-
     /// Whether to start a new segment early so that it gets a dictionary: the log's
     /// first segment has none, and a log small enough to fit one segment would
     /// otherwise never have one. Once enough record data exists to fill a dictionary,

@@ -33,7 +33,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
     /// Writer or reader.
     public let access: Access
     /// What opening it found and repaired.
-    public private(set) var recovery = RecoveryReport()
+    public internal(set) var recovery = RecoveryReport()
     /// Why ``close()`` could not write the index of the segment being appended to, if
     /// it could not (the records are durable; the index is rebuilt on the next open).
     public private(set) var closeError: (any Error)?
@@ -151,16 +151,46 @@ public final class FileLog: LogStore, @unchecked Sendable {
     /// Opens the log in `directory`. As the writer it takes the lock (failing at once
     /// with ``LogError/locked(directory:holderPID:)`` if another writer holds it) and
     /// repairs what a crash left; as a reader it changes nothing.
+    ///
+    /// A reader sees committed records only: while a transaction is open (an import;
+    /// see ``transaction(_:)``), or after a writer died in one, it sees the log as it
+    /// was before the transaction began.
     public static func open(at directory: String, options: LogOptions = LogOptions(), access: Access = .writer) throws -> FileLog {
         let identity = try LogIdentity.read(directory: directory)
-        let log = FileLog(directory: directory, options: options, access: access, identity: identity)
-        if access == .writer { log.lockFile = try WriterLock.acquire(directory: directory) }
-        do {
-            try log.loadSegments()
-        } catch let error as SystemError {
-            throw LogError.io(error)
+        if access == .writer {
+            let log = FileLog(directory: directory, options: options, access: access, identity: identity)
+            log.lockFile = try WriterLock.acquire(directory: directory)
+            do {
+                try log.takeBackInterruptedTransaction()
+                try log.loadSegments()
+            } catch let error as SystemError {
+                throw LogError.io(error)
+            }
+            return log
         }
-        return log
+        // A reader: the transaction marker is read before and after the segments, so
+        // that a transaction that began or ended meanwhile is seen; if none was open at
+        // either time, the last block read must still be there (a transaction begun and
+        // taken back in between would have removed it), else the reader starts again.
+        for attempt in 1...8 {
+            let before = try TransactionMarker.read(directory: directory)
+            let log = FileLog(directory: directory, options: options, access: access, identity: identity)
+            do {
+                try log.loadSegments()
+            } catch {
+                // The writer took back a transaction under the reader's feet: try again.
+                let marked = before != nil || (try? TransactionMarker.read(directory: directory)) != nil
+                guard attempt < 8, marked else { throw (error as? SystemError).map { LogError.io($0) } ?? error }
+                continue
+            }
+            let after = try TransactionMarker.read(directory: directory)
+            if let marker = [before, after].compactMap({ $0 }).min(by: { $0.committed < $1.committed }) {
+                try log.hideUncommitted(after: marker)
+                return log
+            }
+            if log.lastBlockIsStillThere() { return log }
+        }
+        throw LogError.corrupt(path: directory, offset: 0, reason: "the log's last block kept disappearing while it was opened (transactions taken back meanwhile); try again")
     }
 
     /// Writes the index of the segment being appended to, and releases the writer

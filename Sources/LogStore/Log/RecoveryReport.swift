@@ -16,6 +16,10 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
     /// Whether the tail is a write still in progress by another process (a reader
     /// opened the log while a writer was appending).
     public var tailInProgress = false
+    /// The last committed sequence number, when records after it belong to a
+    /// transaction (an import) that was open (a reader does not see them) or that a
+    /// crash interrupted (a writer took them back).
+    public var uncommittedAfter: UInt64?
 
     /// Nothing was found to repair.
     public var isClean: Bool { droppedBytes == 0 && rebuiltIndexes.isEmpty }
@@ -28,6 +32,7 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
                 ? "ignored \(droppedBytes) bytes being written at \(at.file) offset \(at.offset)"
                 : "dropped a torn tail of \(droppedBytes) bytes at \(at.file) offset \(at.offset)")
         }
+        if let n = uncommittedAfter { parts.append("records after sequence \(n) belong to a transaction not committed (an import in progress, or one a crash interrupted): not seen, and taken back by a writer") }
         if !rebuiltIndexes.isEmpty { parts.append("rebuilt the index of \(rebuiltIndexes.joined(separator: ", "))") }
         return parts.isEmpty ? "clean" : parts.joined(separator: "; ")
     }
@@ -35,6 +40,6 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
     /// Equal when every field is.
     public static func == (a: RecoveryReport, b: RecoveryReport) -> Bool {
         a.droppedBytes == b.droppedBytes && a.droppedFile == b.droppedFile && a.droppedOffset == b.droppedOffset
-            && a.rebuiltIndexes == b.rebuiltIndexes && a.tailInProgress == b.tailInProgress
+            && a.rebuiltIndexes == b.rebuiltIndexes && a.tailInProgress == b.tailInProgress && a.uncommittedAfter == b.uncommittedAfter
     }
 }

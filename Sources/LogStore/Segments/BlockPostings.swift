@@ -249,14 +249,16 @@ struct BlockPostings {
     }
 
     /// Writes one entry: `varint` value delta, `varint` blocks, `varint` bytes, and
-    /// the block numbers as deltas (encoded in `scratch` first, for their length).
+    /// the block numbers as deltas (encoded in `scratch` first, for their length),
+    /// modulo 2^32 as a reader adds them up (a list is always ascending; tests write
+    /// others, as anyone may, to check that they are found).
     private static func appendEntry(valueDelta: UInt32, blocks: [UInt32], into out: inout ByteWriter, scratch list: inout ByteWriter) {
         out.varint(UInt64(valueDelta))
         out.varint(blocks.count)
         list.bytes.removeAll(keepingCapacity: true)
         var previousBlock: UInt32 = 0
         for b in blocks {
-            list.varint(UInt64(b - previousBlock))
+            list.varint(UInt64(b &- previousBlock))
             previousBlock = b
         }
         out.varint(list.bytes.count)

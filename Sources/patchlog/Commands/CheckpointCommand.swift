@@ -33,7 +33,8 @@ extension Patchlog {
             let treeSize = size ?? log.count
             guard treeSize <= log.count else { throw CommandFailure("--size \(treeSize): the log has only \(log.count) records") }
             let time = Timestamp(nanoseconds: wallClockNanoseconds()).description
-            let cp = try Checkpoint.make(log: log, logID: log.logID, treeSize: treeSize, time: time, key: signing)
+            let cp = try Checkpoint.make(log: log, logID: log.logID, logCreated: Timestamp(nanoseconds: log.createdAt).description,
+                                         treeSize: treeSize, time: time, key: signing)
             let file = try Output.open(out)
             try file.writeNext(Array(cp.text.utf8))
             try file.commit()

@@ -60,7 +60,8 @@ extension Patchlog {
         func run() throws {
             if from == .azure { return try runAzure() }
             let store = try location.open(.writer, options: write.logOptions)
-            let importer = Importer(log: HotpatchLog(store: store))
+            var importer = Importer(log: HotpatchLog(store: store))
+            importer.vet = try Self.sourceCheck(logDirectory: location.directory)
             let started = wallClockNanoseconds()
             var lastShown: Int64 = 0
             let showProgress = Terminal.stderrIsTTY
@@ -76,6 +77,29 @@ extension Patchlog {
             LogLocation.finish(store)
             let seconds = Double(wallClockNanoseconds() - started) / 1e9
             print("imported \(file == "-" ? "standard input" : file): \(Terminal.grouped(report.lines)) lines, \(Terminal.grouped(report.appended)) events appended, \(Terminal.grouped(report.duplicates)) already in the log (\(Terminal.fixed(seconds, 1)) s)")
+        }
+
+        /// Refuses an event whose `source` member names a kept payload (`sha256:…`)
+        /// that this log does not keep in sources/: a JSON Lines file brings no payload,
+        /// so such an event would claim evidence that is not there (and `verify` would
+        /// report it as damage). Events exported from this log, citing what it keeps,
+        /// go in as before.
+        static func sourceCheck(logDirectory: String) throws -> (Event) throws -> (field: String, message: String)? {
+            var kept: Set<String>?
+            return { event in
+                guard event.extra != nil, let name = RawPayloadStore.sourceName(of: event), RawPayloadStore.isPayloadName(name) else { return nil }
+                if kept == nil {
+                    kept = []
+                    if let sources = try RawPayloadStore.open(logDirectory: logDirectory, access: .reader, create: false) {
+                        try sources.store.scan { view in
+                            if RawPayloadStore.isPayloadName(view.id) { kept!.insert(view.id) }
+                            return true
+                        }
+                    }
+                }
+                guard !kept!.contains(name) else { return nil }
+                return ("source", "names the Azure payload \(name), which this log does not keep in \(RawPayloadStore.directoryName)/: a JSON Lines event cannot bring a payload (import the payload itself with --from azure, or remove the member)")
+            }
         }
 
         private func runAzure() throws {

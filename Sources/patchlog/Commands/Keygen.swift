@@ -21,8 +21,16 @@ extension Patchlog {
 
         func run() throws {
             let key = SigningKey()
+            // Both files or neither: a private key without its public key (the .pub
+            // already there, a full disk) is not left behind.
+            for path in [out + ".key", out + ".pub"] where FileSystem.exists(path) || FileSystem.isSymbolicLink(path) {
+                throw CommandFailure("cannot write \(path): it already exists (keygen never replaces a key)")
+            }
             try write(key.text, to: out + ".key", mode: 0o600)
-            try write(key.publicKey.text, to: out + ".pub", mode: 0o644)
+            do { try write(key.publicKey.text, to: out + ".pub", mode: 0o644) } catch {
+                try? FileSystem.remove(out + ".key")
+                throw error
+            }
             print("private key \(out).key (keep it secret), public key \(out).pub, key id \(key.publicKey.keyID)")
         }
 
@@ -30,8 +38,13 @@ extension Patchlog {
             do {
                 let file = try SystemFile.open(path, access: .readWrite, create: true, exclusive: true, mode: mode)
                 defer { file.close() }
-                try file.write(Array(text.utf8), at: 0)
-                try file.sync()
+                do {
+                    try file.write(Array(text.utf8), at: 0)
+                    try file.sync()
+                } catch {
+                    try? FileSystem.remove(path) // not half a key
+                    throw error
+                }
             } catch {
                 throw CommandFailure("cannot write \(path): \(error)")
             }
