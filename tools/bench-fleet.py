@@ -71,10 +71,13 @@ def inner(out):
     return None
 
 
-def median_runs(cmd, n=7, label=None):
+def median_runs(cmd, n=7, label=None, before=None):
+    """Median wall time and peak memory of n runs; `before` runs ahead of each (not timed)."""
     walls, peaks = [], []
     for i in range(n):
         progress(f"{label or ' '.join(os.path.basename(c) for c in cmd[:2])}: run {i + 1} of {n}")
+        if before:
+            before()
         w, m, _ = timed(cmd)
         walls.append(w)
         peaks.append(m)
@@ -153,7 +156,12 @@ for suffix in [".key", ".pub"]:
         os.remove(keys + suffix)
 subprocess.run([patchlog, "keygen", "--out", keys], check=True, stdout=subprocess.DEVNULL)
 cp = os.path.join(data, "bench-checkpoint.txt")
-results[("checkpoint", "patchlog")] = median_runs([patchlog, "checkpoint", "--log", log, "--key", keys + ".key", "--out", cp], 3, label="patchlog checkpoint")
+# patchlog never overwrites a checkpoint: each run writes a new one.
+def remove_checkpoint():
+    if os.path.exists(cp):
+        os.remove(cp)
+results[("checkpoint", "patchlog")] = median_runs([patchlog, "checkpoint", "--log", log, "--key", keys + ".key", "--out", cp], 3,
+                                                  label="patchlog checkpoint", before=remove_checkpoint)
 results[("verify-cp", "patchlog")] = median_runs([patchlog, "verify", "--log", log, "--checkpoint", cp, "--key", keys + ".pub"], 3, label="patchlog verify --checkpoint")
 results[("replay-cold", "patchlog")] = median_runs([patchlog, "fleet", "--log", log, "--format", "csv"], 3, label="patchlog fleet --format csv (cold)")
 csv = os.path.join(data, "patchlog.csv")

@@ -30,15 +30,14 @@ struct Patchlog: ParsableCommand {
         var command: any ParsableCommand
         do { command = try parseAsRoot() } catch { exit(withError: error) }
         do { try command.run() } catch {
-            switch error {
-            case is ExitCode, is CleanExit, is ValidationError:
-                // An exit code a command chose, or a mistake in the command line:
-                // swift-argument-parser reports it (with the usage for a mistake).
+            // swift-argument-parser's own errors (help, version, usage, exit codes; some
+            // of its types are internal, so they are told apart by module).
+            if error is ExitCode || error is CleanExit || error is ValidationError
+                || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
                 exit(withError: error)
-            default:
-                Terminal.note(message(for: error))
-                exit(withError: ExitCode.failure)
             }
+            Terminal.note(message(for: error))
+            exit(withError: ExitCode.failure)
         }
     }
 }

@@ -16,19 +16,13 @@ extension Patchlog {
             abstract: "How long VMs stayed exposed to Critical and Security releases (p50, p90, max), and the reboots Hotpatch avoided.",
             discussion: "A window runs from when a release applied to a VM until it was effective there. Definitions: docs/audit.md.")
 
-        @OptionGroup var options: ReplayOptions
-        @OptionGroup var policy: AuditPolicyOptions
-        @OptionGroup var recorded: AsRecordedOption
+        @OptionGroup var audit: AuditRunOptions
 
-        @Option(help: "The moment audited. Default: now.", transform: parseTime) var at: Timestamp?
         @Option(help: "Group by month (of publication), kind (hotpatch, baseline, not-enrolled, other) or vm.") var by: ExposureSummary.Grouping = .kind
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
         func run() throws {
-            let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
-            let replayer = try options.replayer(at: moment, asRecorded: recorded.asRecorded)
-            warnIfPastEnd(recorded.asRecorded, in: replayer.log)
-            let result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(replayer))
+            let (moment, result) = try audit.audit()
             let summary = ExposureSummary(result, by: by)
             switch format {
             case .json: emit(AuditOutput.exposureJSON(summary, at: moment, by: by) + "\n")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Audit
 import Events
 import Replay
+import SystemIO
 
 /// The thresholds of the audit rules, shared by `findings`, `exposure` and `report`
 /// (docs/audit.md).
@@ -63,5 +64,24 @@ struct SpanOptions: ParsableArguments {
 
     func validate() throws {
         if let since, let until, since > until { throw ValidationError("--since is after --until") }
+    }
+}
+
+/// What `findings` and `exposure` share: the log, the audit's thresholds, the moment
+/// audited and what the log knew then; ``audit()`` runs the audit they both print.
+struct AuditRunOptions: ParsableArguments {
+    @OptionGroup var options: ReplayOptions
+    @OptionGroup var policy: AuditPolicyOptions
+    @OptionGroup var recorded: AsRecordedOption
+
+    @Option(help: "The moment audited: later events are ignored, spans still open then are reported open. Default: now.", transform: parseTime)
+    var at: Timestamp?
+
+    /// The audit of the log at the moment asked (now by default), with that moment.
+    func audit() throws -> (moment: Timestamp, result: AuditResult) {
+        let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
+        let replayer = try options.replayer(at: moment, asRecorded: recorded.asRecorded)
+        warnIfPastEnd(recorded.asRecorded, in: replayer.log)
+        return (moment, try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(replayer)))
     }
 }
