@@ -4,13 +4,14 @@ import PackageDescription
 // patchlog: an event-sourced audit log and replay tool for Windows Server Hotpatch.
 //
 // Modules, one per concern; dependencies point one way (down this list):
-//   patchlog (CLI)    -> AzureImport, Report, Interchange, Replay, Simulator, Evidence, Events, LogStore
-//   AzureImport       -> Interchange, Replay, Events, LogStore, Crypto (Azure REST payloads and Resource Graph rows in)
+//   patchlog (CLI)    -> AzureImport, Report, Interchange, Replay, EventLog, Simulator, Evidence, Events, LogStore
+//   AzureImport       -> Interchange, Replay, EventLog, Events, LogStore, Crypto (Azure REST payloads and Resource Graph rows in)
 //   Report            -> Audit, Interchange, Replay, Events (the HTML audit report with SVG charts; findings and exposure as text, JSON, CSV)
 //   Audit             -> Replay, Events (findings and exposure windows, in one pass)
-//   Interchange       -> Replay, Events, LogStore, SystemIO (the edges: JSON Lines in, JSON/CSV out)
+//   Interchange       -> Replay, EventLog, Events, LogStore, SystemIO (the edges: JSON Lines in, JSON/CSV out)
 //   Simulator         -> Events, Randomness (a deterministic fleet history)
-//   Replay            -> Events, LogStore, SystemIO (projections and queries)
+//   Replay            -> EventLog, Events, LogStore, SystemIO (projections and queries: read only)
+//   EventLog          -> Events, LogStore (the write path and the Event <-> record adapter: streams, KB keys, append, decode)
 //   Events            -> ByteCoding (the Hotpatch event model and its binary codec)
 //   Evidence          -> LogStore (tamper evidence: Merkle tree, proofs, signed checkpoints)
 //   LogStore          -> BlockCompression, SystemIO, ByteCoding, CRC32CHardware, Crypto (storage; knows nothing of Hotpatch)
@@ -55,13 +56,14 @@ let package = Package(
             swiftSettings: releaseSpeed),
         .target(name: "Evidence", dependencies: ["LogStore", "ByteCoding", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: releaseSpeed),
         .target(name: "Events", dependencies: ["ByteCoding"], swiftSettings: releaseSpeed),
-        .target(name: "Replay", dependencies: ["Events", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
+        .target(name: "EventLog", dependencies: ["Events", "LogStore"], swiftSettings: releaseSpeed),
+        .target(name: "Replay", dependencies: ["EventLog", "Events", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
         .target(name: "Audit", dependencies: ["Replay", "Events"], swiftSettings: releaseSpeed),
         .target(name: "Report", dependencies: ["Audit", "Interchange", "Replay", "Events"], swiftSettings: releaseSpeed),
-        .target(name: "Interchange", dependencies: ["Events", "Replay", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
+        .target(name: "Interchange", dependencies: ["Events", "EventLog", "Replay", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
         .target(
             name: "AzureImport",
-            dependencies: ["Interchange", "Replay", "Events", "LogStore", "SystemIO", "ByteCoding", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Interchange", "Replay", "EventLog", "Events", "LogStore", "SystemIO", "ByteCoding", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: releaseSpeed),
         .executableTarget(
             name: "patchlog",
@@ -70,6 +72,7 @@ let package = Package(
                 "LogStore",
                 "Events",
                 "Replay",
+                "EventLog",
                 "Interchange",
                 "Audit",
                 "Report",
@@ -80,10 +83,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "patchlog-crash", dependencies: ["LogStore", "SystemIO", "Randomness"], path: "Sources/CrashHarness"),
-        .executableTarget(name: "patchlog-bench", dependencies: ["LogStore", "Events", "ByteCoding", "BlockCompression", "Replay", "Interchange", "Randomness", "Simulator"], path: "Sources/Bench"),
+        .executableTarget(name: "patchlog-bench", dependencies: ["LogStore", "Events", "ByteCoding", "BlockCompression", "Replay", "EventLog", "Interchange", "Randomness", "Simulator"], path: "Sources/Bench"),
         // Fuzzing (tools/fuzz): what one input does, per target, and a libFuzzer
         // executable per target (a replayer of files in normal builds).
-        .target(name: "FuzzTargets", dependencies: ["LogStore", "Events", "Replay", "Interchange", "Evidence", "SystemIO", "BlockCompression"]),
+        .target(name: "FuzzTargets", dependencies: ["LogStore", "Events", "EventLog", "Replay", "Interchange", "Evidence", "SystemIO", "BlockCompression"]),
         .executableTarget(name: "fuzz-record-reader", dependencies: ["FuzzTargets"], path: "Sources/FuzzRecordReader"),
         .executableTarget(name: "fuzz-event-codec", dependencies: ["FuzzTargets"], path: "Sources/FuzzEventCodec"),
         .executableTarget(name: "fuzz-jsonl-import", dependencies: ["FuzzTargets"], path: "Sources/FuzzJSONLImport"),
@@ -97,13 +100,13 @@ let package = Package(
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO", "ByteCoding", "BlockCompression", "Randomness", "TestSupport"]),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Randomness", "TestSupport"]),
         .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "LogStore", "ByteCoding", "Randomness", "TestSupport"]),
-        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Events", "Replay", "LogStore", "TestSupport"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Events", "LogStore", "Interchange", "Randomness", "TestSupport"]),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Replay", "Events", "LogStore", "Interchange", "AzureImport", "TestSupport"]),
-        .testTarget(name: "AzureImportTests", dependencies: ["AzureImport", "Interchange", "Replay", "Events", "LogStore", "Audit", "Randomness", "TestSupport"]),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "Report", "Replay", "Events", "LogStore", "Interchange", "Simulator", "TestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Audit", "Replay", "Events", "LogStore", "Interchange", "TestSupport"]),
-        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets", "Events", "Evidence", "Interchange", "Replay", "LogStore", "TestSupport"]),
+        .testTarget(name: "InterchangeTests", dependencies: ["EventLog", "Interchange", "Events", "Replay", "LogStore", "TestSupport"]),
+        .testTarget(name: "ReplayTests", dependencies: ["EventLog", "Replay", "Events", "LogStore", "Interchange", "Randomness", "TestSupport"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["EventLog", "Simulator", "Replay", "Events", "LogStore", "Interchange", "AzureImport", "TestSupport"]),
+        .testTarget(name: "AzureImportTests", dependencies: ["EventLog", "AzureImport", "Interchange", "Replay", "Events", "LogStore", "Audit", "Randomness", "TestSupport"]),
+        .testTarget(name: "AuditTests", dependencies: ["EventLog", "Audit", "Report", "Replay", "Events", "LogStore", "Interchange", "Simulator", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["EventLog", "Report", "Audit", "Replay", "Events", "LogStore", "Interchange", "TestSupport"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["EventLog", "FuzzTargets", "Events", "Evidence", "Interchange", "Replay", "LogStore", "TestSupport"]),
         .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog", "patchlog-crash", "TestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import ByteCoding
 import Crypto
+import EventLog
 import Events
 import LogStore
 import Replay

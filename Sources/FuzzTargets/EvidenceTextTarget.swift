@@ -1,3 +1,4 @@
+import EventLog
 import Evidence
 import LogStore
 import Replay

@@ -1,3 +1,4 @@
+import EventLog
 import Interchange
 import LogStore
 import Replay

@@ -1,4 +1,5 @@
 import Dispatch
+import EventLog
 import Events
 import LogStore
 import SystemIO

@@ -1,3 +1,4 @@
+import EventLog
 import Events
 
 /// The images Hotpatch supports: publisher, offer and SKU matched exactly but

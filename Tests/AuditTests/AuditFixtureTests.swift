@@ -1,4 +1,5 @@
 import Audit
+import EventLog
 import Events
 import Foundation
 import Interchange

@@ -1,4 +1,5 @@
 @testable import AzureImport
+import EventLog
 import Events
 import Foundation
 import LogStore

@@ -1,4 +1,5 @@
 import AzureImport
+import EventLog
 import Events
 import Interchange
 import LogStore

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventLog
 import Evidence
 import Interchange
 import LogStore

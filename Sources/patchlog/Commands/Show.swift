@@ -1,5 +1,6 @@
 import ArgumentParser
 import AzureImport
+import EventLog
 import Interchange
 import LogStore
 import Replay

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AzureImport
+import EventLog
 import Events
 import Evidence
 import LogStore
