@@ -217,7 +217,10 @@ func trials(dir: String, count: Int, seed: UInt64, segmentBytes: Int) throws -> 
             p.environment = env
             p.standardOutput = FileHandle.nullDevice
             try p.run()
-            usleep(UInt32(3_000 + g.next(upTo: 60_000)))
+            // A trial armed to die inside the store gets a second before the timer's
+            // kill, which is only its backup: on a loaded machine a writer may not reach
+            // its crash point within the usual few milliseconds.
+            usleep(UInt32((trial % 3 == 2 ? 1_000_000 : 3_000) + g.next(upTo: 60_000)))
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
             let acked = (try? String(contentsOfFile: ackPath, encoding: .utf8))?.split(separator: "\n").last.flatMap { UInt64($0) } ?? 0
