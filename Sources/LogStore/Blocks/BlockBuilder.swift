@@ -68,14 +68,7 @@ struct BlockBuilder {
         }
         for s in streams { w.varint(UInt64(s)) }
         IDCoding.encode(ids, into: &w)
-        for k in keys {
-            w.varint(k.count)
-            var previous: UInt32 = 0
-            for v in k {
-                w.varint(UInt64(v - previous))
-                previous = v
-            }
-        }
+        Self.encodeKeys(keys, into: &w)
         for p in payloads { w.varint(p.count) }
         if hasSeparated {
             for r in separated {
@@ -122,6 +115,18 @@ struct BlockBuilder {
     }
 
     /// Each string as (bytes shared with the previous one, rest length, rest).
+    /// The keys column: per record, its count, then its keys (sorted) delta-coded.
+    static func encodeKeys(_ keys: [[UInt32]], into w: inout ByteWriter) {
+        for k in keys {
+            w.varint(k.count)
+            var previous: UInt32 = 0
+            for v in k {
+                w.varint(UInt64(v - previous))
+                previous = v
+            }
+        }
+    }
+
     static func frontCode(_ strings: [[UInt8]], into w: inout ByteWriter) {
         var previous: [UInt8] = []
         for s in strings {

@@ -90,14 +90,7 @@ import ByteCoding
     }
 
     public static func encodeKeys(_ keys: [[UInt32]], into w: inout ByteWriter) {
-        for k in keys {
-            w.varint(k.count)
-            var previous: UInt32 = 0
-            for v in k {
-                w.varint(UInt64(v - previous))
-                previous = v
-            }
-        }
+        BlockBuilder.encodeKeys(keys, into: &w)
     }
 
     /// `bytes` compressed with `dictionary` at `level`: its stored length (never more
@@ -121,25 +114,11 @@ extension BlockStudy {
         var tableC = 0, definedC = 0, streamsC = 0, keysC = 0
         for segment in segments {
             var p = ByteWriter()
-            p.varint(segment.blocks.count)
-            var previousEnd = segment.header.size
-            var previousMin: Int64 = 0
-            for b in segment.blocks {
-                p.varint(b.offset - previousEnd)
-                p.varint(b.length)
-                p.varint(b.count)
-                p.zigzag(b.minTime &- previousMin)
-                p.varint(UInt64(bitPattern: b.maxTime &- b.minTime))
-                p.u32(b.crc)
-                p.varint(b.rawLength)
-                previousEnd = b.end
-                previousMin = b.minTime
-            }
+            SegmentIndexFile.encodeBlockTable(segment, into: &p)
             table += p.bytes.count
             tableC += compressedSize(p.bytes, dictionary: [], compressor: compressor)
             p = ByteWriter()
-            p.varint(segment.definedStreams.count)
-            BlockBuilder.frontCode(segment.definedStreams.all.map { Array($0.utf8) }, into: &p)
+            SegmentIndexFile.encodeDefinedStreams(segment, into: &p)
             defined += p.bytes.count
             definedC += compressedSize(p.bytes, dictionary: [], compressor: compressor)
             p = ByteWriter()

@@ -19,26 +19,36 @@ import SystemIO
 /// | 36 | P | payload |
 /// | 36+P | 4 | CRC-32C of bytes 0..<36+P |
 enum SegmentIndexFile {
+    /// Section 1 of the payload: the block table, delta-coded.
+    static func encodeBlockTable(_ segment: Segment, into p: inout ByteWriter) {
+        p.varint(segment.blocks.count)
+        var previousEnd = segment.header.size
+        var previousMin: Int64 = 0
+        for b in segment.blocks {
+            p.varint(b.offset - previousEnd)
+            p.varint(b.length)
+            p.varint(b.count)
+            p.zigzag(b.minTime &- previousMin)
+            p.varint(UInt64(bitPattern: b.maxTime &- b.minTime))
+            p.u32(b.crc)
+            p.varint(b.rawLength)
+            previousEnd = b.end
+            previousMin = b.minTime
+        }
+    }
+
+    /// Section 2 of the payload: the streams the segment defines, front-coded.
+    static func encodeDefinedStreams(_ segment: Segment, into p: inout ByteWriter) {
+        p.varint(segment.definedStreams.count)
+        BlockBuilder.frontCode(segment.definedStreams.all.map { Array($0.utf8) }, into: &p)
+    }
+
     /// The index of `segment` as it stands in memory.
     static func encode(_ segment: Segment) -> [UInt8] {
         var chunks: [UInt8] = []
         var file = wrap(magic: LogFormat.indexMagic, layout: chunkedLayout, segment: segment, capacity: segment.blocks.count * 12) { p in
-            p.varint(segment.blocks.count)
-            var previousEnd = segment.header.size
-            var previousMin: Int64 = 0
-            for b in segment.blocks {
-                p.varint(b.offset - previousEnd)
-                p.varint(b.length)
-                p.varint(b.count)
-                p.zigzag(b.minTime &- previousMin)
-                p.varint(UInt64(bitPattern: b.maxTime &- b.minTime))
-                p.u32(b.crc)
-                p.varint(b.rawLength)
-                previousEnd = b.end
-                previousMin = b.minTime
-            }
-            p.varint(segment.definedStreams.count)
-            BlockBuilder.frontCode(segment.definedStreams.all.map { Array($0.utf8) }, into: &p)
+            encodeBlockTable(segment, into: &p)
+            encodeDefinedStreams(segment, into: &p)
             chunks = segment.streamPostings.encodeChunked(directory: &p)
             segment.keyPostings.encode(into: &p)
         }
