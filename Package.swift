@@ -4,11 +4,13 @@ import PackageDescription
 // patchlog: an event-sourced audit log and replay tool for Windows Server Hotpatch.
 //
 // Modules, one per concern; dependencies point one way (down this list):
-//   patchlog (CLI)    -> AzureImport, Report, Interchange, Replay, EventLog, Simulator, Evidence, Events, LogStore
-//   AzureImport       -> Interchange, Replay, EventLog, Events, LogStore, Crypto (Azure REST payloads and Resource Graph rows in)
-//   Report            -> Audit, Interchange, Replay, Events (the HTML audit report with SVG charts; findings and exposure as text, JSON, CSV)
+//   patchlog (CLI)    -> AzureImport, Report, Answers, JSONLines, TextFormats, Replay, EventLog, Simulator, Evidence, Events, LogStore
+//   AzureImport       -> JSONLines, TextFormats, Replay, EventLog, Events, LogStore, Crypto (Azure REST payloads and Resource Graph rows in)
+//   Report            -> Audit, Answers, TextFormats, Replay, Events (the HTML audit report with SVG charts; findings and exposure as text, JSON, CSV)
 //   Audit             -> Replay, Events (findings and exposure windows, in one pass)
-//   Interchange       -> Replay, EventLog, Events, LogStore, SystemIO (the edges: JSON Lines in, JSON/CSV out)
+//   Answers           -> TextFormats, Replay, Events (the printed answers of the replay queries: JSON, CSV, tables, event summaries)
+//   JSONLines         -> TextFormats, EventLog, Events, LogStore, SystemIO (the edges: JSON Lines in and out, CSV export)
+//   TextFormats       (a strict JSON tokenizer; JSON, CSV and table writers)
 //   Simulator         -> Events, Randomness (a deterministic fleet history)
 //   Replay            -> EventLog, Events, LogStore, SystemIO (projections and queries: read only)
 //   EventLog          -> Events, LogStore (the write path and the Event <-> record adapter: streams, KB keys, append, decode)
@@ -59,11 +61,13 @@ let package = Package(
         .target(name: "EventLog", dependencies: ["Events", "LogStore"], swiftSettings: releaseSpeed),
         .target(name: "Replay", dependencies: ["EventLog", "Events", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
         .target(name: "Audit", dependencies: ["Replay", "Events"], swiftSettings: releaseSpeed),
-        .target(name: "Report", dependencies: ["Audit", "Interchange", "Replay", "Events"], swiftSettings: releaseSpeed),
-        .target(name: "Interchange", dependencies: ["Events", "EventLog", "Replay", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
+        .target(name: "Report", dependencies: ["Audit", "Answers", "TextFormats", "Replay", "Events"], swiftSettings: releaseSpeed),
+        .target(name: "TextFormats", swiftSettings: releaseSpeed),
+        .target(name: "JSONLines", dependencies: ["TextFormats", "Events", "EventLog", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
+        .target(name: "Answers", dependencies: ["TextFormats", "Replay", "Events"], swiftSettings: releaseSpeed),
         .target(
             name: "AzureImport",
-            dependencies: ["Interchange", "Replay", "EventLog", "Events", "LogStore", "SystemIO", "ByteCoding", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["JSONLines", "TextFormats", "Replay", "EventLog", "Events", "LogStore", "SystemIO", "ByteCoding", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: releaseSpeed),
         .executableTarget(
             name: "patchlog",
@@ -73,7 +77,9 @@ let package = Package(
                 "Events",
                 "Replay",
                 "EventLog",
-                "Interchange",
+                "JSONLines",
+                "TextFormats",
+                "Answers",
                 "Audit",
                 "Report",
                 "Simulator",
@@ -83,10 +89,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "patchlog-crash", dependencies: ["LogStore", "SystemIO", "Randomness"], path: "Sources/CrashHarness"),
-        .executableTarget(name: "patchlog-bench", dependencies: ["LogStore", "Events", "ByteCoding", "BlockCompression", "Replay", "EventLog", "Interchange", "Randomness", "Simulator"], path: "Sources/Bench"),
+        .executableTarget(name: "patchlog-bench", dependencies: ["LogStore", "Events", "ByteCoding", "BlockCompression", "Replay", "EventLog", "JSONLines", "TextFormats", "Randomness", "Simulator"], path: "Sources/Bench"),
         // Fuzzing (tools/fuzz): what one input does, per target, and a libFuzzer
         // executable per target (a replayer of files in normal builds).
-        .target(name: "FuzzTargets", dependencies: ["LogStore", "Events", "EventLog", "Replay", "Interchange", "Evidence", "SystemIO", "BlockCompression"]),
+        .target(name: "FuzzTargets", dependencies: ["LogStore", "Events", "EventLog", "Replay", "JSONLines", "Evidence", "SystemIO", "BlockCompression"]),
         .executableTarget(name: "fuzz-record-reader", dependencies: ["FuzzTargets"], path: "Sources/FuzzRecordReader"),
         .executableTarget(name: "fuzz-event-codec", dependencies: ["FuzzTargets"], path: "Sources/FuzzEventCodec"),
         .executableTarget(name: "fuzz-jsonl-import", dependencies: ["FuzzTargets"], path: "Sources/FuzzJSONLImport"),
@@ -100,13 +106,14 @@ let package = Package(
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO", "ByteCoding", "BlockCompression", "Randomness", "TestSupport"]),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Randomness", "TestSupport"]),
         .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "LogStore", "ByteCoding", "Randomness", "TestSupport"]),
-        .testTarget(name: "InterchangeTests", dependencies: ["EventLog", "Interchange", "Events", "Replay", "LogStore", "TestSupport"]),
-        .testTarget(name: "ReplayTests", dependencies: ["EventLog", "Replay", "Events", "LogStore", "Interchange", "Randomness", "TestSupport"]),
-        .testTarget(name: "SimulatorTests", dependencies: ["EventLog", "Simulator", "Replay", "Events", "LogStore", "Interchange", "AzureImport", "TestSupport"]),
-        .testTarget(name: "AzureImportTests", dependencies: ["EventLog", "AzureImport", "Interchange", "Replay", "Events", "LogStore", "Audit", "Randomness", "TestSupport"]),
-        .testTarget(name: "AuditTests", dependencies: ["EventLog", "Audit", "Report", "Replay", "Events", "LogStore", "Interchange", "Simulator", "TestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["EventLog", "Report", "Audit", "Replay", "Events", "LogStore", "Interchange", "TestSupport"]),
-        .testTarget(name: "FuzzRegressionTests", dependencies: ["EventLog", "FuzzTargets", "Events", "Evidence", "Interchange", "Replay", "LogStore", "TestSupport"]),
+        .testTarget(name: "TextFormatsTests", dependencies: ["TextFormats"]),
+        .testTarget(name: "JSONLinesTests", dependencies: ["EventLog", "JSONLines", "TextFormats", "Events", "Replay", "LogStore", "TestSupport"]),
+        .testTarget(name: "ReplayTests", dependencies: ["EventLog", "Replay", "Events", "LogStore", "JSONLines", "Answers", "Randomness", "TestSupport"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["EventLog", "Simulator", "Replay", "Events", "LogStore", "JSONLines", "AzureImport", "TestSupport"]),
+        .testTarget(name: "AzureImportTests", dependencies: ["EventLog", "AzureImport", "JSONLines", "Answers", "Replay", "Events", "LogStore", "Audit", "Randomness", "TestSupport"]),
+        .testTarget(name: "AuditTests", dependencies: ["EventLog", "Audit", "Report", "Replay", "Events", "LogStore", "JSONLines", "Simulator", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["EventLog", "Report", "Audit", "Replay", "Events", "LogStore", "JSONLines", "TestSupport"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["EventLog", "FuzzTargets", "Events", "Evidence", "JSONLines", "Replay", "LogStore", "TestSupport"]),
         .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog", "patchlog-crash", "TestSupport"]),
     ]
 )

@@ -1,9 +1,9 @@
 import EventLog
 import Events
-import Interchange
 import LogStore
 import Replay
 import SystemIO
+import TextFormats
 
 /// What an Azure import did.
 public struct AzureImportReport: Sendable {

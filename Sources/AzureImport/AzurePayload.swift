@@ -1,4 +1,3 @@
-import Interchange
 
 /// What one item of a payload gave: events and notes, or an error.
 enum ItemOutcome {

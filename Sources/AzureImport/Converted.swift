@@ -1,5 +1,5 @@
 import Events
-import Interchange
+import TextFormats
 
 /// What one item of a payload became: its events, and notes on what was left out.
 struct Converted {

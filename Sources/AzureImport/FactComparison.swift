@@ -1,5 +1,5 @@
 import Events
-import Interchange
+import JSONLines
 
 /// How an event compares with the one already in the log under its id.
 ///

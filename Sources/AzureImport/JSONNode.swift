@@ -1,4 +1,5 @@
-import Interchange
+import TextFormats
+
 
 /// A value inside a parsed Azure payload, with the JSON path that leads to it
 /// (`responses.200.body.availablePatches[1].kbId`) for error messages.

@@ -1,5 +1,4 @@
 import Events
-import Interchange
 
 /// Assessment and installation results → `assessment`, `install` and `reboot` events.
 ///

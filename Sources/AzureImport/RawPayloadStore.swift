@@ -1,6 +1,6 @@
 import Events
-import Interchange
 import LogStore
+import TextFormats
 
 /// The original payloads an Azure import read, kept byte for byte (chain of custody).
 ///

@@ -1,5 +1,4 @@
 import Events
-import Interchange
 
 /// Microsoft.Features feature registrations and Microsoft.Resources provider
 /// registrations → `feature.registration` and `provider.registration`.

@@ -1,5 +1,4 @@
 import Events
-import Interchange
 
 /// A VM (Microsoft.Compute) or Arc-enabled server (Microsoft.HybridCompute) resource
 /// — a create request or response, a GET, `az vm show` — → one `vm.registered` per

@@ -1,9 +1,10 @@
 import EventLog
 import Events
 import Foundation
-import Interchange
+import JSONLines
 import LogStore
 import Replay
+import TextFormats
 
 /// The event benchmarks: JSON parsing, import, bytes per event with the binary codec,
 /// replay and export, on docs/events.md JSON Lines shaped like a fleet's history.

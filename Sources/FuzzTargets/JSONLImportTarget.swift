@@ -1,5 +1,5 @@
 import EventLog
-import Interchange
+import JSONLines
 import LogStore
 import Replay
 

@@ -1,5 +1,5 @@
 import Events
-import Interchange
+import JSONLines
 
 /// A small history with every event type (Fixtures/replay/baseline-and-rollback.jsonl,
 /// then lines of other fixtures for the types it lacks):

@@ -1,10 +1,11 @@
+import Answers
 import Audit
 import Events
-import Interchange
+import TextFormats
 
 /// The printed forms of `patchlog findings` and `patchlog exposure`: JSON, CSV and
-/// tables (docs/audit.md gives the fields), written with Interchange's `JSONText`,
-/// `CSVWriter` and `TextTable` (Interchange itself knows nothing of the audit).
+/// tables (docs/audit.md gives the fields), written with TextFormats' `JSONText`,
+/// `CSVWriter` and `TextTable` (TextFormats knows nothing of the audit).
 public enum AuditOutput {
     // MARK: findings
 

@@ -2,12 +2,12 @@ import Audit
 import EventLog
 import Events
 import Foundation
-import Interchange
+import JSONLines
 import LogStore
 import Replay
 import Report
-import Testing
 import TestSupport
+import Testing
 
 /// Each audit rule has a fixture of its own in Fixtures/audit: `NAME.jsonl` (the
 /// events, in append order, so sequence numbers are line numbers) and

@@ -2,7 +2,6 @@ import Audit
 import EventLog
 import Events
 import Foundation
-import Interchange
 import LogStore
 import Replay
 import Simulator

@@ -2,7 +2,7 @@
 import EventLog
 import Events
 import Foundation
-import Interchange
+import JSONLines
 import LogStore
 import Replay
 import Testing

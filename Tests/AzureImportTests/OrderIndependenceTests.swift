@@ -1,7 +1,7 @@
 @testable import AzureImport
+import Answers
 import Audit
 import Events
-import Interchange
 import LogStore
 import Randomness
 import Replay

@@ -1,8 +1,8 @@
 @testable import AzureImport
+import Answers
 import Events
 import LogStore
 import Replay
-import Interchange
 import Testing
 
 /// The shapes Azure's own tools write (issue 14, "What was seen"), one test per point.

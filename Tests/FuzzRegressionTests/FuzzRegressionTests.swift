@@ -3,11 +3,11 @@ import Events
 import Evidence
 import Foundation
 @testable import FuzzTargets
-import Interchange
 import LogStore
 import Replay
 import Testing
 import TestSupport
+import JSONLines
 
 /// Every input a fuzzer once crashed on (`Fixtures/fuzz/<target>/`, named after what
 /// it found) and every seed runs through its target again: a crash fixed stays fixed.

@@ -1,12 +1,13 @@
+import Answers
 import EventLog
 import Events
 import Foundation
-import Interchange
+import JSONLines
 import LogStore
-import Replay
 import Randomness
-import Testing
+import Replay
 import TestSupport
+import Testing
 
 /// Random valid event streams (rollbacks, failed installs and reboots, same-time
 /// events, out-of-order appends), imported through JSON Lines into a file log, must

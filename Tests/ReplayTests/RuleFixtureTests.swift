@@ -1,11 +1,12 @@
+import Answers
 import EventLog
 import Events
 import Foundation
-import Interchange
+import JSONLines
 import LogStore
 import Replay
-import Testing
 import TestSupport
+import Testing
 
 /// Each rule of docs/events.md has a fixture of its own in Fixtures/replay: `NAME.jsonl`
 /// (the events, in append order) and `NAME.expect.jsonl` (queries and the exact

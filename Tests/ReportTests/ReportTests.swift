@@ -2,12 +2,12 @@ import Audit
 import EventLog
 import Events
 import Foundation
-import Interchange
+import JSONLines
 import LogStore
 import Replay
 import Report
-import Testing
 import TestSupport
+import Testing
 
 /// The report's HTML, checked for what a person and a screen reader rely on: the
 /// SVG charts with titles, one table row per finding, table headers, nothing

@@ -1,7 +1,7 @@
 import AzureImport
 import EventLog
 import Events
-import Interchange
+import JSONLines
 import LogStore
 import Replay
 import Simulator

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Events
-import Interchange
 import Replay
+import TextFormats
 
 extension Patchlog {
     /// `patchlog diff --vm V --from T1 --to T2`.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Audit
 import Events
-import Interchange
 import Replay
 import Report
 import SystemIO

@@ -1,7 +1,8 @@
+import Answers
 import ArgumentParser
 import Events
-import Interchange
 import Replay
+import TextFormats
 
 extension Patchlog {
     /// `patchlog history --vm V`.

@@ -2,7 +2,7 @@ import ArgumentParser
 import AzureImport
 import EventLog
 import Events
-import Interchange
+import JSONLines
 import LogStore
 import Replay
 import SystemIO

@@ -1,7 +1,7 @@
 import ArgumentParser
 import AzureImport
 import EventLog
-import Interchange
+import JSONLines
 import LogStore
 import Replay
 import SystemIO

@@ -1,11 +1,12 @@
 import ArgumentParser
 import EventLog
 import Events
-import Interchange
+import JSONLines
 import LogStore
 import Replay
 import Simulator
 import SystemIO
+import TextFormats
 
 extension SimulatedEventIDs: ExpressibleByArgument {}
 

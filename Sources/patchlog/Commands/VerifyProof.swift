@@ -1,7 +1,7 @@
 import ArgumentParser
 import EventLog
 import Evidence
-import Interchange
+import JSONLines
 import Replay
 
 extension Patchlog {

@@ -1,6 +1,6 @@
+import Answers
 import ArgumentParser
 import Events
-import Interchange
 import Replay
 
 extension Patchlog {

@@ -1,10 +1,11 @@
+import Answers
 import ArgumentParser
 import EventLog
 import Events
-import Interchange
 import LogStore
 import Replay
 import SystemIO
+import TextFormats
 
 /// Parses a time option: RFC 3339 with any offset, or a plain date (that day's
 /// start, UTC).

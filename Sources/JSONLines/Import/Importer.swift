@@ -1,7 +1,6 @@
 import EventLog
 import Events
 import LogStore
-import Replay
 import SystemIO
 
 /// What an import did.

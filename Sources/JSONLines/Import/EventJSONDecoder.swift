@@ -1,4 +1,5 @@
 import Events
+import TextFormats
 
 /// Reads one JSON Lines line into an ``Event``, checking it against docs/events.md:
 /// every required field present and of the right type, enums from their lists,

@@ -1,11 +1,11 @@
 import EventLog
 import Events
 import Foundation
-import Interchange
+import JSONLines
 import LogStore
 import Replay
-import Testing
 import TestSupport
+import Testing
 
 /// Every kind of bad input line, with the exact message a user reads.
 @Suite struct BadInputTests {

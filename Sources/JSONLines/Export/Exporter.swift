@@ -2,7 +2,7 @@ import Dispatch
 import EventLog
 import Events
 import LogStore
-import Replay
+import TextFormats
 
 /// Which events an export includes.
 public struct ExportFilter: Sendable {

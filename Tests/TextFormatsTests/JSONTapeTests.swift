@@ -1,5 +1,5 @@
-import Interchange
 import Testing
+import TextFormats
 
 @Suite struct JSONTapeTests {
     func parse(_ s: String) throws -> JSONTape {

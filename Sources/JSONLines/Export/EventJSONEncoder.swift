@@ -1,4 +1,5 @@
 import Events
+import TextFormats
 
 /// Writes an event as one line of the interchange format (docs/events.md): the listed
 /// fields in a fixed order, times in UTC, then any unlisted members it was imported

@@ -1,11 +1,11 @@
 import EventLog
 import Events
 import Foundation
-import Interchange
+import JSONLines
 import LogStore
 import Replay
-import Testing
 import TestSupport
+import Testing
 
 /// What must never change, pinned by bytes on disk (`Fixtures/golden`, see its
 /// README): event payloads of every codec version with the events they decode to,

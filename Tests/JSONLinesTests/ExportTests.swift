@@ -1,11 +1,12 @@
 import EventLog
 import Events
 import Foundation
-@testable import Interchange
+@testable import JSONLines
 import LogStore
 import Replay
-import Testing
 import TestSupport
+import Testing
+import TextFormats
 
 @Suite struct ExportTests {
     static let fixtures = TestSupport.fixtures

@@ -1,5 +1,6 @@
 import Events
 import Replay
+import TextFormats
 
 /// The printed forms of query answers: the JSON shapes of docs/events.md's query
 /// contract, and tables and CSV for people and spreadsheets.

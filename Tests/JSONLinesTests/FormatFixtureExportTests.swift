@@ -1,10 +1,10 @@
 import EventLog
 import Foundation
-@testable import Interchange
+@testable import JSONLines
 import LogStore
 import Replay
-import Testing
 import TestSupport
+import Testing
 
 /// An event log written by an earlier build (`Fixtures/format2/event-log`: patchlog at
 /// commit 4fd8e6c, format 2 before block layout 2, a simulated fleet of six VMs with
