@@ -67,29 +67,30 @@ public enum QueryOutput {
 
     // MARK: when
 
+    /// The columns of `patchlog when`; a table shows VMs as `names` does.
+    public static func whenColumns(names: VMNames? = nil) -> Columns<KBInstall> {
+        Columns([
+            Column("vm") { vmCell($0.vm, names: names) },
+            Column("installedAt") { .text($0.installedAt.description) },
+            Column("effectiveAt") { .text($0.effectiveAt?.description) },
+            Column("uninstalledAt") { .text($0.uninstalledAt?.description) },
+        ])
+    }
+
     /// `patchlog when --format json`.
     public static func whenJSON(_ rows: [KBInstall]) -> String {
-        var j = JSONText()
-        j.beginArray()
-        for r in rows {
-            j.beginObject()
-            j.member("vm", r.vm)
-            j.member("installedAt", r.installedAt.description)
-            j.member("effectiveAt", r.effectiveAt?.description)
-            j.member("uninstalledAt", r.uninstalledAt?.description)
-            j.endObject()
-        }
-        j.endArray()
-        return j.string
+        whenColumns().json(rows)
     }
 
     /// `patchlog when` as a table or CSV (`csv: true`); a table shows VMs as `names`
     /// does, CSV by their ids.
     public static func whenRows(_ rows: [KBInstall], csv: Bool, names: VMNames? = nil) -> String {
-        let header = ["vm", "installedAt", "effectiveAt", "uninstalledAt"]
-        let show = { (vm: String) in csv ? vm : names?.display(vm) ?? vm }
-        let cells = rows.map { [show($0.vm), $0.installedAt.description, $0.effectiveAt?.description ?? "", $0.uninstalledAt?.description ?? ""] }
-        return table(header, cells, csv: csv)
+        whenColumns(names: names).rows(rows, csv: csv)
+    }
+
+    /// A VM: its id in JSON and CSV, as `names` shows it in a table.
+    public static func vmCell(_ vm: String, names: VMNames?) -> Cell {
+        Cell(json: .string(vm), csv: vm, table: names?.display(vm) ?? vm)
     }
 
     // MARK: fleet
@@ -114,53 +115,30 @@ public enum QueryOutput {
                         hotpatchEnabled: s.hotpatchEnabled, supportedImage: supportedImage, lastAssessmentAt: s.lastAssessmentAt)
     }
 
+    /// The columns of `patchlog fleet` at `at` (a JSON member of every row, when
+    /// given); a table shows VMs as `names` does.
+    public static func fleetColumns(at: Timestamp?, names: VMNames? = nil) -> Columns<FleetRow> {
+        Columns([
+            Column("vm") { vmCell($0.vm, names: names) },
+            Column("at", in: .json) { _ in at.map { .text($0.description) } ?? .absent },
+            Column("baseline") { .text($0.baseline?.description) },
+            Column("hotpatchesSinceBaseline", heading: "hotpatches since") { .list($0.hotpatchesSinceBaseline.map(\.description)) },
+            Column("pendingReboot", heading: "pending reboot") { .flag($0.pendingReboot) },
+            Column("hotpatchEnabled", heading: "hotpatch") { .flag($0.hotpatchEnabled) },
+            Column("supportedImage", heading: "supported image") { .flag($0.supportedImage) },
+            Column("lastAssessmentAt", heading: "last assessment") { .text($0.lastAssessmentAt?.description) },
+            Column("arc", in: .json) { isArc($0.vm) ? .flag(true) : .absent },
+        ])
+    }
+
     /// `patchlog fleet --format json`.
     public static func fleetJSON(_ rows: [FleetRow], at: Timestamp) -> String {
-        var j = JSONText()
-        j.beginArray()
-        for r in rows {
-            j.beginObject()
-            j.member("vm", r.vm)
-            j.member("at", at.description)
-            j.member("baseline", r.baseline?.description)
-            j.member("hotpatchesSinceBaseline", strings: r.hotpatchesSinceBaseline.map(\.description))
-            j.member("pendingReboot", r.pendingReboot)
-            j.member("hotpatchEnabled", r.hotpatchEnabled)
-            j.member("supportedImage", r.supportedImage)
-            j.member("lastAssessmentAt", r.lastAssessmentAt?.description)
-            if isArc(r.vm) { j.member("arc", true) }
-            j.endObject()
-        }
-        j.endArray()
-        return j.string
+        fleetColumns(at: at).json(rows)
     }
 
     /// `patchlog fleet` as a table or CSV; a table shows VMs as `names` does, CSV by
     /// their ids.
     public static func fleetRows(_ rows: [FleetRow], csv: Bool, names: VMNames? = nil) -> String {
-        let header = ["vm", "baseline", "hotpatchesSinceBaseline", "pendingReboot", "hotpatchEnabled", "supportedImage", "lastAssessmentAt"]
-        let show = { (vm: String) in csv ? vm : names?.display(vm) ?? vm }
-        let cells = rows.map {
-            [show($0.vm), $0.baseline?.description ?? "", $0.hotpatchesSinceBaseline.map(\.description).joined(separator: csv ? ";" : " "),
-             $0.pendingReboot ? "yes" : "no", $0.hotpatchEnabled ? "yes" : "no", $0.supportedImage ? "yes" : "no", $0.lastAssessmentAt?.description ?? ""]
-        }
-        return table(header, cells, csv: csv,
-                     tableHeader: ["vm", "baseline", "hotpatches since", "pending reboot", "hotpatch", "supported image", "last assessment"])
-    }
-
-    // MARK: rows
-
-    /// Rows of cells as CSV under `header`, or as a table for people under
-    /// `tableHeader` (default `header`) with empty cells shown as `-`.
-    public static func table(_ header: [String], _ cells: [[String]], csv: Bool, tableHeader: [String]? = nil) -> String {
-        if csv {
-            var w = CSVWriter()
-            w.row(header)
-            for c in cells { w.row(c) }
-            return w.text
-        }
-        var t = TextTable(tableHeader ?? header)
-        for c in cells { t.add(c.map { $0.isEmpty ? "-" : $0 }) }
-        return t.text
+        fleetColumns(at: nil, names: names).rows(rows, csv: csv)
     }
 }

@@ -1,3 +1,4 @@
+import Answers
 import Audit
 import Events
 import Replay
@@ -22,6 +23,8 @@ public enum AuditReport {
         let firstMark = input.timelines.flatMap { $0.marks.map(\.time) + $0.pendingReboot.map(\.start) + $0.poweredOff.map(\.start) }.min()
         let timelineStart = input.since ?? firstMark.map { let (y, m) = TimeAxis.yearMonth($0); return min(TimeAxis.monthStart(y, m), end) } ?? start
         let findings = result.findings(since: input.since, until: input.until)
+        let names = input.names ?? VMNames(result.vms.map(\.vm))
+        let shortName = { (vm: String) in vm == "fleet" ? vm : names.display(vm) }
         let title = "Hotpatch audit: " + shortName(input.scope)
         var h = HTML()
         h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -113,11 +116,6 @@ public enum AuditReport {
         return h.text
     }
 
-    /// The last segment of an Azure resource id (`vm00012`), or the id itself.
-    static func shortName(_ vm: String) -> String {
-        vm.split(separator: "/").last.map(String.init) ?? vm
-    }
-
     static let style = """
     :root{color-scheme:light}body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1a1a1a;background:#fff;margin:0 auto;max-width:1100px;padding:0 16px 32px}
     .skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:4px 8px;outline:3px solid #1f4e8c}
@@ -155,10 +153,13 @@ public struct ReportInput: Sendable {
     public var since: Timestamp?
     /// The end of the range shown; nil: the moment audited.
     public var until: Timestamp?
+    /// How VMs are named in headings (the whole id is shown beside a shorter name);
+    /// nil: by the names of the VMs audited.
+    public var names: VMNames?
 
     /// A report's input.
     public init(scope: String, result: AuditResult, releases: [ReleaseCatalog.Entry], timelines: [VMTimeline],
-                timelinesChosen: String? = nil, since: Timestamp?, until: Timestamp?) {
+                timelinesChosen: String? = nil, since: Timestamp?, until: Timestamp?, names: VMNames? = nil) {
         self.scope = scope
         self.result = result
         self.releases = releases
@@ -166,5 +167,6 @@ public struct ReportInput: Sendable {
         self.timelinesChosen = timelinesChosen
         self.since = since
         self.until = until
+        self.names = names
     }
 }

@@ -21,12 +21,12 @@ extension Patchlog {
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
         func run() throws {
-            let (moment, result) = try audit.audit()
+            let (moment, result, names) = try audit.audit()
             let summary = ExposureSummary(result, by: by)
             switch format {
             case .json: emit(AuditOutput.exposureJSON(summary, at: moment, by: by) + "\n")
             case .csv: emit(AuditOutput.exposureRows(summary, by: by, csv: true))
-            case .table: emit("exposure as of \(moment): \(result.exposures.count) windows\n\n" + AuditOutput.exposureRows(summary, by: by, csv: false))
+            case .table: emit("exposure as of \(moment): \(result.exposures.count) windows\n\n" + AuditOutput.exposureRows(summary, by: by, csv: false, names: names()))
             }
         }
     }

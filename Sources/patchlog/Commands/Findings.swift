@@ -19,12 +19,12 @@ extension Patchlog {
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
         func run() throws {
-            let (moment, result) = try audit.audit()
+            let (moment, result, names) = try audit.audit()
             let findings = result.findings(since: span.since, until: span.until)
             switch format {
             case .json: emit(AuditOutput.findingsJSON(findings) + "\n")
             case .csv: emit(AuditOutput.findingsRows(findings, csv: true))
-            case .table: emit("as of \(moment): " + AuditOutput.findingsSummary(findings) + "\n\n" + AuditOutput.findingsRows(findings, csv: false))
+            case .table: emit("as of \(moment): " + AuditOutput.findingsSummary(findings) + "\n\n" + AuditOutput.findingsRows(findings, csv: false, names: names()))
             }
         }
     }

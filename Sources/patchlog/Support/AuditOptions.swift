@@ -1,3 +1,4 @@
+import Answers
 import ArgumentParser
 import Audit
 import Events
@@ -73,15 +74,18 @@ struct AuditRunOptions: ParsableArguments {
     @OptionGroup var options: ReplayOptions
     @OptionGroup var policy: AuditPolicyOptions
     @OptionGroup var recorded: AsRecordedOption
+    @OptionGroup var wide: WideOption
 
     @Option(help: "The moment audited: later events are ignored, spans still open then are reported open. Default: now.", transform: parseTime)
     var at: Timestamp?
 
-    /// The audit of the log at the moment asked (now by default), with that moment.
-    func audit() throws -> (moment: Timestamp, result: AuditResult) {
+    /// The audit of the log at the moment asked (now by default), with that moment and
+    /// how tables show the log's VMs (worked out when asked: JSON and CSV do not).
+    func audit() throws -> (moment: Timestamp, result: AuditResult, names: () -> VMNames) {
         let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
         let replayer = try options.replayer(at: moment, asRecorded: recorded.asRecorded)
         warnIfPastEnd(recorded.asRecorded, in: replayer.log)
-        return (moment, try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(replayer)))
+        return (moment, try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(replayer)),
+                { wide.names(replayer.log) })
     }
 }
