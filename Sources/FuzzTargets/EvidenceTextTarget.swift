@@ -15,7 +15,7 @@ enum EvidenceTextTarget {
 
     /// The sample history in an in-memory log (only read, and only under the lock
     /// ``FuzzTarget/run(_:)`` holds).
-    nonisolated(unsafe) static let log: InMemoryLog = {
+    static let log: InMemoryLog = {
         let store = InMemoryLog()
         _ = try! HotpatchLog(store: store).append(SampleEvents.events)
         return store

@@ -77,6 +77,46 @@ import Testing
         #expect(try !s.store.lateRecords(through: 400).isEmpty)
     }
 
+    /// ``LogStore`` may be read from several threads while one appends: every read
+    /// sees a prefix of the log, whole, and the appends all land.
+    @Test(arguments: Kind.allCases) func readersOnOtherThreadsSeeWholePrefixesWhileOneAppends(kind: Kind) throws {
+        let s = try Subject(kind)
+        let records = SampleRecords.make(count: 400)
+        let store = s.store
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            if worker == 0 {
+                for batch in stride(from: 0, to: records.count, by: 20) {
+                    do { _ = try store.append(Array(records[batch..<batch + 20])) } catch { failures.add("append: \(error)") }
+                }
+                return
+            }
+            for _ in 0..<50 {
+                do {
+                    let n = store.count
+                    var seen: [UInt64] = []
+                    try store.scan(from: 1) { view in seen.append(view.sequence); return true }
+                    if seen.count < n || seen != Array(1...UInt64(max(seen.count, 1))).prefix(seen.count).map({ $0 }) {
+                        failures.add("scan saw \(seen.count) records, count said \(n), not 1...n in order")
+                    }
+                    if n > 0, try store.read(1...n).map(\.id) != records[0..<Int(n)].map(\.id) { failures.add("read 1...\(n) differs") }
+                } catch {
+                    failures.add("read: \(error)")
+                }
+            }
+        }
+        #expect(failures.all.isEmpty, "\(failures.all.prefix(3))")
+        #expect(store.count == UInt64(records.count))
+    }
+
+    /// Failures collected from several threads.
+    final class Failures: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [String] = []
+        func add(_ s: String) { lock.lock(); list.append(s); lock.unlock() }
+        var all: [String] { lock.lock(); defer { lock.unlock() }; return list }
+    }
+
     @Test(arguments: Kind.allCases) func sequenceNumbersStartAtOneWithoutGaps(kind: Kind) throws {
         let s = try Subject(kind)
         #expect(s.store.count == 0)

@@ -88,9 +88,7 @@ public struct Exporter {
         while next <= total {
             let ranges = (0..<UInt64(2)).map { i in min(next + i * chunk, total + 1)..<min(next + (i + 1) * chunk, total + 1) }.filter { !$0.isEmpty }
             let parts = ranges.map { _ in PartBox() }
-            nonisolated(unsafe) let work = (store, rules, parts, ranges)
             DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
-                let (store, rules, parts, ranges) = work
                 parts[i].result = Result { try rules.format(store, ranges[i]) }
             }
             for box in parts {
@@ -104,7 +102,7 @@ public struct Exporter {
     }
 
     /// What an export writes, and how: the filters and the format.
-    private struct Rules {
+    private struct Rules: Sendable {
         let format: ExportFormat
         let filter: ExportFilter
         let vmStream: StreamID?
@@ -170,6 +168,9 @@ public struct Exporter {
         }
     }
 
+    /// Where one of the concurrent tasks leaves its part: each box is written by one
+    /// task only, and read after `concurrentPerform` has returned (which orders the
+    /// write before the read), so sharing it across threads is safe.
     private final class PartBox: @unchecked Sendable {
         var result: Result<Part, any Error>?
     }

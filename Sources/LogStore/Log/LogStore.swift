@@ -10,7 +10,11 @@
 ///   fails with ``LogError/idConflict(id:existingSequence:)`` and appends nothing of
 ///   the batch.
 /// - A batch is appended whole or not at all.
-public protocol LogStore: AnyObject {
+/// - A store may be used from several threads at once: reads run side by side, and
+///   appends are serialised by the store (``FileLog`` lets one process write and any
+///   number read). A transaction takes back whatever was appended while it ran, so
+///   transactions run alone.
+public protocol LogStore: AnyObject, Sendable {
     /// The number of records, which is also the last sequence number (0 when empty).
     var count: UInt64 { get }
 
