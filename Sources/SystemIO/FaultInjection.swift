@@ -5,6 +5,10 @@ import Synchronization
 /// given fragment fail with a given `errno`, as a full disk (`ENOSPC`) or a failing
 /// device (`EIO`) would. Production code never arms it; it costs one atomic load per
 /// write or sync when disarmed.
+///
+/// A fault is scoped: it touches only the files under the path it was armed for (a
+/// test's own log directory), and ``Fault/disarm()`` removes only that fault, so tests
+/// that run side by side in one process cannot disarm or trip each other's.
 public enum FaultInjection {
     /// Which call fails.
     public enum Operation: Sendable {
@@ -15,6 +19,7 @@ public enum FaultInjection {
     }
 
     private struct Armed {
+        var id: UInt64
         var operation: Operation
         var pathContains: String
         var errno: Int32
@@ -22,8 +27,22 @@ public enum FaultInjection {
         var skip: Int
     }
 
-    private static let armed = Mutex<[Armed]>([])
+    /// The faults armed, and the number the next one gets.
+    private static let armed = Mutex<(list: [Armed], next: UInt64)>(([], 1))
     private static let anyArmed = Atomic<Bool>(false)
+
+    /// One armed fault: disarm it when the test is done with it.
+    public struct Fault: Sendable {
+        let id: UInt64
+
+        /// Removes this fault (if it has not run out already); others stay armed.
+        public func disarm() {
+            FaultInjection.armed.withLock { state in
+                state.list.removeAll { $0.id == id }
+                FaultInjection.anyArmed.store(!state.list.isEmpty, ordering: .sequentiallyConsistent)
+            }
+        }
+    }
 
     /// The `errno` to arm for a crash instead of an error: the process kills itself
     /// with `SIGKILL` in the middle of the call (after writing part of the bytes, or
@@ -52,31 +71,33 @@ public enum FaultInjection {
         _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
     }
 
-    /// Makes the next `times` calls of `operation` on matching paths fail with `errno`
-    /// (or, with ``killProcess``, kills the process during the `times`-th call).
-    /// The first `skipping` matching calls succeed.
-    public static func arm(_ operation: Operation, pathContains: String, errno: Int32, times: Int = 1, skipping: Int = 0) {
-        armed.withLock { $0.append(Armed(operation: operation, pathContains: pathContains, errno: errno, remaining: times, skip: skipping)) }
-        anyArmed.store(true, ordering: .sequentiallyConsistent)
-    }
-
-    /// Removes every armed fault.
-    public static func disarm() {
-        armed.withLock { $0.removeAll() }
-        anyArmed.store(false, ordering: .sequentiallyConsistent)
+    /// Makes the next `times` calls of `operation` on paths that contain
+    /// `pathContains` (a test's own directory) fail with `errno` (or, with
+    /// ``killProcess``, kills the process during the `times`-th call). The first
+    /// `skipping` matching calls succeed.
+    @discardableResult
+    public static func arm(_ operation: Operation, pathContains: String, errno: Int32, times: Int = 1, skipping: Int = 0) -> Fault {
+        precondition(!pathContains.isEmpty, "a fault is armed for one directory, not for every file")
+        return armed.withLock { state -> Fault in
+            let id = state.next
+            state.next += 1
+            state.list.append(Armed(id: id, operation: operation, pathContains: pathContains, errno: errno, remaining: times, skip: skipping))
+            anyArmed.store(true, ordering: .sequentiallyConsistent)
+            return Fault(id: id)
+        }
     }
 
     static func fault(for operation: Operation, path: String) -> Int32? {
         guard anyArmed.load(ordering: .relaxed) else { return nil }
-        return armed.withLock { list -> Int32? in
-            guard let i = list.firstIndex(where: { $0.operation == operation && path.contains($0.pathContains) }) else { return nil }
-            if list[i].skip > 0 {
-                list[i].skip -= 1
+        return armed.withLock { state -> Int32? in
+            guard let i = state.list.firstIndex(where: { $0.operation == operation && path.contains($0.pathContains) }) else { return nil }
+            if state.list[i].skip > 0 {
+                state.list[i].skip -= 1
                 return nil
             }
-            let code = list[i].errno
-            list[i].remaining -= 1
-            if list[i].remaining <= 0 { list.remove(at: i) }
+            let code = state.list[i].errno
+            state.list[i].remaining -= 1
+            if state.list[i].remaining <= 0 { state.list.remove(at: i) }
             return code
         }
     }

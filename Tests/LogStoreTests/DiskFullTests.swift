@@ -32,8 +32,8 @@ import Testing
         let before = try files(path)
         var failures = 0
         for k in 0..<80 {
-            FaultInjection.arm(operation, pathContains: path, errno: ENOSPC, skipping: k)
-            defer { FaultInjection.disarm() }
+            let fault = FaultInjection.arm(operation, pathContains: path, errno: ENOSPC, skipping: k)
+            defer { fault.disarm() }
             // No fault left to hit: the append went through.
             guard (try? log.append(more)) == nil else { break }
             failures += 1
@@ -56,8 +56,8 @@ import Testing
             #expect(throws: LogError.self) {
                 try log.transaction {
                     _ = try log.append(SampleRecords.make(count: 200, idPrefix: "a")) // rolls: indexes replaced
-                    FaultInjection.arm(.write, pathContains: path, errno: ENOSPC, skipping: k)
-                    defer { FaultInjection.disarm() }
+                    let fault = FaultInjection.arm(.write, pathContains: path, errno: ENOSPC, skipping: k)
+                    defer { fault.disarm() }
                     _ = try log.append(SampleRecords.make(count: 200, idPrefix: "b"))
                 }
             }
@@ -85,7 +85,7 @@ import Testing
             try? FileManager.default.removeItem(atPath: path)
             let log = try FileLog.create(at: path, options: small)
             _ = try log.append(SampleRecords.make(count: 20))
-            FaultInjection.arm(.write, pathContains: path, errno: ENOSPC, times: 10)
+            let fault = FaultInjection.arm(.write, pathContains: path, errno: ENOSPC, times: 10)
             if way == "finish" {
                 #expect { try log.finish() } throws: { error in
                     guard case let LogError.io(e) = error else { return false }
@@ -95,7 +95,7 @@ import Testing
                 log.close()
                 #expect((log.closeError as? LogError).map { if case .io = $0 { true } else { false } } == true)
             }
-            FaultInjection.disarm()
+            fault.disarm()
             let names = try FileManager.default.contentsOfDirectory(atPath: path)
             #expect(!names.contains { $0.hasSuffix(".tmp") }, "\(names)")
             let reopened = try FileLog.open(at: path, options: small)

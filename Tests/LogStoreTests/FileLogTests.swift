@@ -103,9 +103,9 @@ import Testing
             #expect(try FileLog.open(at: dir.at("log"), access: .reader).readAll().map(\.unsequenced) == records, "\(mode)")
 
             let log = try FileLog.create(at: dir.at("synced"), options: LogOptions(sync: mode))
-            FaultInjection.arm(.sync, pathContains: dir.at("synced"), errno: EIO, times: 1_000)
+            let fault = FaultInjection.arm(.sync, pathContains: dir.at("synced"), errno: EIO, times: 1_000)
             let synced = Result { try log.append(records) }
-            FaultInjection.disarm()
+            fault.disarm()
             switch mode {
             case .always, .batch:
                 #expect(throws: LogError.self, "\(mode) acknowledged an append whose fsync failed") { try synced.get() }
@@ -334,8 +334,8 @@ import Testing
         let first = SampleRecords.make(count: 100)
         _ = try log.append(first)
         let sizeBefore = segmentFiles(dir.at("log")).map(fileSize)
-        FaultInjection.arm(.write, pathContains: dir.path, errno: ENOSPC)
-        defer { FaultInjection.disarm() }
+        let full = FaultInjection.arm(.write, pathContains: dir.path, errno: ENOSPC)
+        defer { full.disarm() }
         let more = SampleRecords.make(count: 100, idPrefix: "more")
         #expect { try log.append(more) } throws: { error in
             guard case let LogError.io(e) = error else { return false }
@@ -343,10 +343,10 @@ import Testing
         }
         #expect(log.count == 100)
         #expect(segmentFiles(dir.at("log")).map(fileSize) == sizeBefore)
-        FaultInjection.arm(.sync, pathContains: dir.path, errno: EIO)
+        let failing = FaultInjection.arm(.sync, pathContains: dir.path, errno: EIO)
         #expect(throws: LogError.self) { try log.append(more) }
         #expect(log.count == 100 && segmentFiles(dir.at("log")).map(fileSize) == sizeBefore)
-        FaultInjection.disarm()
+        failing.disarm()
         #expect(try log.append(more).last == .appended(200))
         log.close()
         #expect(try FileLog.open(at: dir.at("log"), access: .reader).readAll().map(\.unsequenced) == first + more)
