@@ -30,10 +30,10 @@ struct Patchlog: ParsableCommand {
         var command: any ParsableCommand
         do { command = try parseAsRoot() } catch { exit(withError: error) }
         do { try command.run() } catch {
-            // swift-argument-parser's own errors (help, version, usage, exit codes; some
-            // of its types are internal, so they are told apart by module).
-            if error is ExitCode || error is CleanExit || error is ValidationError
-                || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+            // swift-argument-parser's own outcomes (help, version, usage mistakes, exit
+            // codes) are told apart by the exit code it gives them, not by their types
+            // (some are internal to it): anything but a plain failure is its to report.
+            if error is ExitCode || exitCode(for: error) != .failure {
                 exit(withError: error)
             }
             Terminal.note(message(for: error))

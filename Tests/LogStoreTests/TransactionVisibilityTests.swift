@@ -80,4 +80,30 @@ import Testing
         writer.close()
         #expect(try FileLog.verify(directory: crashed).isIntact)
     }
+
+    @Test func salvageLeavesOutTheRecordsOfAnImportThatNeverCommitted() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.at("log")
+        let crashed = dir.at("crashed")
+        let all = SampleRecords.make(count: 600, vms: 15)
+        do {
+            let log = try FileLog.create(at: path, options: small)
+            _ = try log.append(Array(all[0..<200]))
+            try log.transaction {
+                _ = try log.append(Array(all[200..<600]))
+                copyDirectory(path, to: crashed)
+            }
+            log.close()
+        }
+        var copied: [NewRecord] = []
+        let report = try FileLog.salvage(directory: crashed) { copied.append($0.unsequenced) }
+        #expect(copied == Array(all[0..<200]))
+        #expect(report.recovered == 200 && report.uncommitted == 400 && report.damagedMarker == nil)
+        // A damaged marker: nobody can tell where the import began; all is recovered, and said.
+        try Data("not a marker".utf8).write(to: URL(fileURLWithPath: crashed + "/TRANSACTION"))
+        let blind = try FileLog.salvage(directory: crashed) { _ in }
+        #expect(blind.recovered == 600 && blind.uncommitted == 0 && blind.damagedMarker != nil)
+        // The committed log salvages whole.
+        #expect(try FileLog.salvage(directory: path) { _ in }.recovered == 600)
+    }
 }

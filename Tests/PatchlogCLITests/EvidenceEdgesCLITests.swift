@@ -155,6 +155,9 @@ import Testing
         let r = try CLI.patchlog(["verify", "--log", log, "--checkpoint", dir + "/cp", "--key", dir + "/k.pub"])
         #expect(r.status == 4, "\(r.stdout)")
         #expect(r.stdout.contains("CHANGED: the log's creation time is") && r.stdout.contains("/LOG was altered"))
+        // prove hands out no proof for a log that is not the one the checkpoint signed.
+        let proof = try CLI.patchlog(["prove", "--log", log, "--seq", "1", "--checkpoint", dir + "/cp"])
+        #expect(proof.status == 4 && proof.stdout.contains("CHANGED: ") && proof.stdout.contains("/LOG was altered"), "\(proof.stdout)")
         // The line is signed: removing it (to dodge the check) is an alteration.
         // (Checkpoints made without the line, as before it existed, are read and
         // checked as ever: CheckpointTests.)

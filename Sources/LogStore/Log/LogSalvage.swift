@@ -20,16 +20,32 @@ public struct SalvageReport: Sendable, Equatable {
     public var recovered: UInt64 = 0
     /// Everything skipped, in file order.
     public var skipped: [Skipped] = []
+    /// Intact records left out because they belong to an import that never committed
+    /// (the log's transaction marker says where it began: its writer died in it, and
+    /// the next writer would have taken them back).
+    public var uncommitted: UInt64 = 0
+    /// Why the transaction marker could not be read, when the log has one that is
+    /// damaged: then no one can tell where an unfinished import began, and every
+    /// intact record is recovered, committed or not.
+    public var damagedMarker: String?
 }
 
 extension FileLog {
     /// Reads every block that is still intact, skipping damaged bytes instead of
     /// stopping at them, and reports each skipped stretch. Records keep the sequence
     /// numbers their blocks carry; a stream defined only in a lost block is named
-    /// `<stream N>`. Changes nothing; needs no lock.
+    /// `<stream N>`. Records of an import that never committed (after the point its
+    /// transaction marker names) are counted in ``SalvageReport/uncommitted`` and not
+    /// passed on: they were never part of the log. Changes nothing; needs no lock.
     public static func salvage(directory: String, _ body: (StoredRecord) throws -> Void) throws -> SalvageReport {
         _ = try LogIdentity.read(directory: directory)
         var report = SalvageReport()
+        var committed = UInt64.max
+        do {
+            if let marker = try TransactionMarker.read(directory: directory) { committed = marker.committed }
+        } catch {
+            report.damagedMarker = "\(error)"
+        }
         var streamKeys: [UInt32: String] = [:]
         let decoder = BlockDecoder()
         let names: [String]
@@ -68,6 +84,10 @@ extension FileLog {
                 for (k, key) in decoder.newStreams.enumerated() { streamKeys[decoder.newStreamBase + UInt32(k)] = key }
                 for i in 0..<decoder.count {
                     let v = decoder.view(i)
+                    guard v.sequence <= committed else {
+                        report.uncommitted += 1
+                        continue
+                    }
                     try body(StoredRecord(
                         sequence: v.sequence, time: v.time,
                         stream: streamKeys[v.stream.rawValue] ?? "<stream \(v.stream.rawValue)>",

@@ -91,8 +91,14 @@ extension Patchlog {
             do { return try body() } catch let error as EvidenceError { throw CommandFailure("\(checkpoints): \(error)") }
         }
 
+        /// Refuses a checkpoint of another log, and (exit 4, as `verify --checkpoint`)
+        /// a log whose creation time is not the one the checkpoint signed.
         private func requireThisLog(_ cp: Checkpoint, _ path: String, _ log: FileLog) throws {
             guard cp.logID == log.logID else { throw CommandFailure("\(path) is a checkpoint of log \(cp.logID); this log is \(log.logID)") }
+            if let changed = EvidenceFiles.changedCreationTime(cp, log, directory: location.directory) {
+                print("CHANGED: \(path): " + changed)
+                throw ExitCode(ExitCodes.differs)
+            }
         }
 
         /// The record as a person reads it: its event as JSON, when it is one.

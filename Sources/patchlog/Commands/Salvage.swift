@@ -24,6 +24,12 @@ extension Patchlog {
         func run() throws {
             let report = try Self.salvage(from: location.directory, into: into)
             for s in report.skipped { print("skipped: \(s)") }
+            if report.uncommitted > 0 {
+                print("left out \(Terminal.grouped(report.uncommitted)) records of an import that never committed (its writer died in it; TRANSACTION says where it began)")
+            }
+            if let damage = report.damagedMarker {
+                print("warning: the transaction marker is damaged (\(damage)): an import was unfinished, and its records, if any, are recovered with the rest")
+            }
             print("recovered \(Terminal.grouped(report.recovered)) records; skipped \(report.skipped.count) damaged stretch(es)" + (into.map { "; written to \($0)" } ?? ""))
             let sources = RawPayloadStore.path(logDirectory: location.directory)
             guard FileLog.exists(at: sources) else { return }

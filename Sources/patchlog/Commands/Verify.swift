@@ -84,14 +84,9 @@ extension Patchlog {
             }
             // The creation time in LOG is covered by nothing else (its CRC anyone can
             // recompute): the checkpoint signs it.
-            var created = true
-            if let signed = cp.logCreated {
-                let actual = Timestamp(nanoseconds: log.createdAt).description
-                if signed != actual {
-                    print("CHANGED: the log's creation time is \(actual), the checkpoint signed \(signed): \(location.directory)/LOG was altered")
-                    created = false
-                }
-            }
+            let changedCreation = EvidenceFiles.changedCreationTime(cp, log, directory: location.directory)
+            if let changedCreation { print("CHANGED: " + changedCreation) }
+            let created = changedCreation == nil
             let verdict: CheckpointVerdict
             do {
                 verdict = try cp.compare(with: log)

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Events
 import Evidence
+import LogStore
 import SystemIO
 
 /// Reading the files of tamper evidence (keys, checkpoints, proofs) for commands,
@@ -47,6 +49,16 @@ enum EvidenceFiles {
         if let logID, checkpoint.logID != logID {
             try reject("it is a checkpoint of log \(checkpoint.logID); this log is \(logID)")
         }
+    }
+
+    /// What is wrong when the log's creation time (in `LOG`, covered by nothing but
+    /// the checkpoints that sign it) is not the one `checkpoint` signed; nil when it is,
+    /// or when the checkpoint signs none (made by an older build).
+    static func changedCreationTime(_ checkpoint: Checkpoint, _ log: FileLog, directory: String) -> String? {
+        guard let signed = checkpoint.logCreated else { return nil }
+        let actual = Timestamp(nanoseconds: log.createdAt).description
+        guard signed != actual else { return nil }
+        return "the log's creation time is \(actual), the checkpoint signed \(signed): \(directory)/LOG was altered"
     }
 }
 
