@@ -1,6 +1,6 @@
 // patchlog-crash: the crash-safety harness of docs/reliability.md.
 //
-//   patchlog-crash trials --dir DIR [--trials N] [--seed S] [--segment-bytes B]
+//   patchlog-crash trials --dir DIR [--trials N] [--seed S] [--segment-bytes B] [--modes always,batch,none]
 //
 // For each sync mode (always, batch, none) it starts a writer child (this program,
 // `writer` mode) that appends batches of known records to a log in DIR and notes each
@@ -167,7 +167,7 @@ func check(dir: String, maxAcked: UInt64, sync: SyncMode, segmentBytes: Int, mod
         if count < maxAcked {
             tally.lostAcked += maxAcked - count
             if sync != .none {
-                tally.failures.append("\(sync): \(maxAcked - count) acknowledged records missing (log has \(count), acked \(maxAcked))")
+                tally.failures.append("\(sync) (\(model)): \(maxAcked - count) acknowledged records missing (log has \(count), acked \(maxAcked))")
             }
         }
         tally.unackedPresent += count > maxAcked ? count - maxAcked : 0
@@ -190,14 +190,14 @@ func check(dir: String, maxAcked: UInt64, sync: SyncMode, segmentBytes: Int, mod
     }
 }
 
-func trials(dir: String, count: Int, seed: UInt64, segmentBytes: Int) throws -> Bool {
+func trials(dir: String, count: Int, seed: UInt64, segmentBytes: Int, modes: [SyncMode] = [.always, .batch, .none]) throws -> Bool {
     let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
     var g = SplitMix64(seed: seed)
     var allGood = true
     let crashPoints = ["write:.seg:", "write:.idx:", "sync:.seg:", "sync:.idx:"]
     print("| sync | kills | armed to die inside a write or fsync (fired) | acknowledged records | acknowledged but lost | unacknowledged but present (whole) | unsynced bytes dropped by the power cut | torn bytes cut by recovery | failures | power cuts: cut / zeros / garbage / lost entry | segment files lost (name never durable) | last blocks verify flagged as damage or torn |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for sync in [SyncMode.always, .batch, .none] {
+    for sync in modes {
         let logDir = dir + "/log-\(sync)"
         let ackPath = dir + "/acks-\(sync)"
         try? FileManager.default.removeItem(atPath: logDir)
@@ -230,13 +230,32 @@ func trials(dir: String, count: Int, seed: UInt64, segmentBytes: Int) throws -> 
             let fired = ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.hasPrefix("crash ") }.count
             tally.crashPointsFired = fired
             let model = PowerCut.allCases[trial % PowerCut.allCases.count]
+            let killed = dir + "/killed-\(sync)"
+            try? FileManager.default.removeItem(atPath: killed)
+            try? FileManager.default.copyItem(atPath: logDir, toPath: killed)
             powerCut(dir: logDir, journal: journal, model: model, random: &g, tally: &tally)
             if acked == 0 && !FileLog.exists(at: logDir) {
                 // Killed before the log's identity was durable: nothing was promised, and
                 // the next writer creates the log (a leftover LOG.tmp does not stop it).
                 continue
             }
+            // What the power cut left, kept for a post-mortem if the checks fail.
+            let left = dir + "/left-\(sync)"
+            try? FileManager.default.removeItem(atPath: left)
+            try? FileManager.default.copyItem(atPath: logDir, toPath: left)
+            let failuresBefore = tally.failures.count
             check(dir: logDir, maxAcked: acked, sync: sync, segmentBytes: segmentBytes, model: model, tally: &tally)
+            if tally.failures.count > failuresBefore {
+                let kept = dir + "/failed-\(sync)-\(trial)"
+                try? FileManager.default.moveItem(atPath: left, toPath: kept)
+                try? FileManager.default.copyItem(atPath: journal, toPath: kept + ".journal")
+                try? FileManager.default.moveItem(atPath: killed, toPath: kept + ".killed")
+                print("    kept \(kept) (trial \(trial), \(model), acked \(acked)\(env["PATCHLOG_CRASH_AT"].map { ", armed " + $0 } ?? ""))")
+                // Later trials would fail on the same loss: start the mode's log afresh.
+                try? FileManager.default.removeItem(atPath: logDir)
+                try? FileManager.default.removeItem(atPath: ackPath)
+                try? FileManager.default.removeItem(atPath: journal)
+            }
         }
         print("| \(sync) | \(tally.trials) | \(tally.crashPoints) (\(tally.crashPointsFired)) | \(tally.ackedRecords) | \(tally.lostAcked) | \(tally.unackedPresent) | \(tally.unsyncedBytesDropped) | \(tally.tornBytesCut) | \(tally.failures.count) | \(tally.models.map(String.init).joined(separator: " / ")) | \(tally.segmentsLost) | \(tally.tailsFlagged) |")
         for f in tally.failures.prefix(5) { print("    FAILED: \(f)") }
@@ -256,8 +275,10 @@ if args.count >= 7 && args[1] == "writer" {
 }
 func value(_ name: String) -> String? { args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } }
 guard args.count >= 2, args[1] == "trials", let dir = value("--dir") else {
-    print("usage: patchlog-crash trials --dir DIR [--trials N] [--seed S] [--segment-bytes B]")
+    print("usage: patchlog-crash trials --dir DIR [--trials N] [--seed S] [--segment-bytes B] [--modes always,batch,none]")
     exit(64)
 }
-let ok = try trials(dir: dir, count: Int(value("--trials") ?? "20")!, seed: UInt64(value("--seed") ?? "1")!, segmentBytes: Int(value("--segment-bytes") ?? "65536")!)
+let modes = (value("--modes") ?? "always,batch,none").split(separator: ",").compactMap { SyncMode(rawValue: String($0)) }
+let ok = try trials(dir: dir, count: Int(value("--trials") ?? "20")!, seed: UInt64(value("--seed") ?? "1")!, segmentBytes: Int(value("--segment-bytes") ?? "65536")!,
+                    modes: modes)
 exit(ok ? 0 : 1)

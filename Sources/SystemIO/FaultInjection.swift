@@ -63,6 +63,12 @@ public enum FaultInjection {
         journal.store(fd, ordering: .sequentiallyConsistent)
     }
 
+    /// Stops the sync journal started by ``journalSyncs(to:)``.
+    public static func stopJournal() {
+        let fd = journal.exchange(-1, ordering: .sequentiallyConsistent)
+        if fd >= 0 { close(fd) }
+    }
+
     /// Appends `line` to the sync journal, if one is kept.
     static func note(_ line: @autoclosure () -> String) {
         let fd = journal.load(ordering: .relaxed)

@@ -163,6 +163,11 @@ public final class FileLog: LogStore, @unchecked Sendable {
             do {
                 try log.takeBackInterruptedTransaction()
                 try log.loadSegments()
+                // A writer that died between creating a segment and syncing the
+                // directory left a name that a power cut can still lose, with every
+                // record this writer appends to it: make the names durable before the
+                // first append is acknowledged (crash trials found it, docs/reliability.md).
+                if options.sync != .none { try FileSystem.syncDirectory(directory) }
             } catch let error as SystemError {
                 throw LogError.io(error)
             }
