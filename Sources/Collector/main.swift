@@ -14,6 +14,7 @@
 import Glibc
 #endif
 import PostgresLog
+import Synchronization
 import SystemIO
 
 struct Options {
@@ -77,15 +78,22 @@ func appendBatch(_ range: Range<Int>, _ db: inout SharedLogConnection?) async th
     while true {
         do {
             if db == nil {
-                db = try await SharedLogConnection.connect(location, forWriting: true, timeout: 2)
-                _ = try await db!.prepareSchema()
+                db = try await withDeadline(seconds: 10) { try await SharedLogConnection.connect(location, forWriting: true, timeout: 2) }
+                let fresh = db!
+                _ = try await withDeadline(seconds: 10) { try await fresh.prepareSchema() }
             }
-            let append = try await db!.beginAppend()
-            try await append.stage(records)
-            _ = try await append.commit()
-            return (retries, "\(db!.host.name):\(db!.host.port)")
+            let current = db!
+            // An attempt that hangs (a connection whose server vanished without a word)
+            // counts as failed: its outcome is unknown, and retrying is safe.
+            try await withDeadline(seconds: 10) {
+                let append = try await current.beginAppend()
+                try await append.stage(records)
+                _ = try await append.commit()
+            }
+            return (retries, "\(current.host.name):\(current.host.port)")
         } catch {
-            if let old = db { await old.close() }
+            // Closed in the background: closing a connection that broke can wait too.
+            if let old = db { Task { await old.close() } }
             db = nil
             retries += 1
             guard wallClockNanoseconds() < deadline else { throw error }
@@ -93,6 +101,48 @@ func appendBatch(_ range: Range<Int>, _ db: inout SharedLogConnection?) async th
         }
     }
 }
+
+/// Runs `body`, failing with `DeadlineExceeded` after `seconds` without waiting for
+/// it: a wait on a connection whose server vanished may not end by itself, nor on
+/// cancellation, so it is left behind rather than waited for.
+func withDeadline<T: Sendable>(seconds: Int, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    let once = Once()
+    return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        let work = Task {
+            do {
+                let value = try await body()
+                if once.claim() { continuation.resume(returning: value) }
+            } catch {
+                if once.claim() { continuation.resume(throwing: error) }
+            }
+        }
+        Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            if once.claim() {
+                work.cancel()
+                continuation.resume(throwing: DeadlineExceeded(seconds: seconds))
+            }
+        }
+    }
+}
+
+/// True for the first caller of ``claim()`` only.
+final class Once: Sendable {
+    private let claimed = Mutex(false)
+    func claim() -> Bool {
+        claimed.withLock { done in
+            defer { done = true }
+            return !done
+        }
+    }
+}
+
+/// An attempt took longer than its deadline.
+struct DeadlineExceeded: Error, CustomStringConvertible {
+    let seconds: Int
+    var description: String { "no answer within \(seconds) s" }
+}
+
 
 /// Appends every batch in turn; exits 0 when all were acknowledged.
 @MainActor func collect() async -> Never {
