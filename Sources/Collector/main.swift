@@ -14,7 +14,6 @@
 import Glibc
 #endif
 import PostgresLog
-import Synchronization
 import SystemIO
 
 struct Options {
@@ -71,6 +70,11 @@ if let dir = options.compare {
 let ackFile = try options.ack.map { try SystemFile.open($0, access: .readWrite, create: true) }
 
 /// One batch, retried until acknowledged; returns the retries it took.
+///
+/// An attempt fails as soon as its connection closes (the server was killed) and
+/// after 10 s without an answer (a server that vanished without a word); its outcome
+/// is then unknown, and retrying is safe: an event already in the shared log is
+/// appended again as nothing.
 func appendBatch(_ range: Range<Int>, _ db: inout SharedLogConnection?) async throws -> (retries: Int, host: String) {
     let records = range.map { CollectorEvents.staged(options.name, $0) }
     let deadline = wallClockNanoseconds() + Int64(options.retrySeconds * 1e9)
@@ -78,22 +82,16 @@ func appendBatch(_ range: Range<Int>, _ db: inout SharedLogConnection?) async th
     while true {
         do {
             if db == nil {
-                db = try await withDeadline(seconds: 10) { try await SharedLogConnection.connect(location, forWriting: true, timeout: 2) }
-                let fresh = db!
-                _ = try await withDeadline(seconds: 10) { try await fresh.prepareSchema() }
+                db = try await SharedLogConnection.connect(location, forWriting: true, timeout: 2, answerTimeout: 10)
+                _ = try await db!.prepareSchema()
             }
             let current = db!
-            // An attempt that hangs (a connection whose server vanished without a word)
-            // counts as failed: its outcome is unknown, and retrying is safe.
-            try await withDeadline(seconds: 10) {
-                let append = try await current.beginAppend()
-                try await append.stage(records)
-                _ = try await append.commit()
-            }
+            let append = try await current.beginAppend()
+            try await append.stage(records)
+            _ = try await append.commit()
             return (retries, "\(current.host.name):\(current.host.port)")
         } catch {
-            // Closed in the background: closing a connection that broke can wait too.
-            if let old = db { Task { await old.close() } }
+            db?.closeInBackground()
             db = nil
             retries += 1
             guard wallClockNanoseconds() < deadline else { throw error }
@@ -101,48 +99,6 @@ func appendBatch(_ range: Range<Int>, _ db: inout SharedLogConnection?) async th
         }
     }
 }
-
-/// Runs `body`, failing with `DeadlineExceeded` after `seconds` without waiting for
-/// it: a wait on a connection whose server vanished may not end by itself, nor on
-/// cancellation, so it is left behind rather than waited for.
-func withDeadline<T: Sendable>(seconds: Int, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    let once = Once()
-    return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-        let work = Task {
-            do {
-                let value = try await body()
-                if once.claim() { continuation.resume(returning: value) }
-            } catch {
-                if once.claim() { continuation.resume(throwing: error) }
-            }
-        }
-        Task {
-            try? await Task.sleep(for: .seconds(seconds))
-            if once.claim() {
-                work.cancel()
-                continuation.resume(throwing: DeadlineExceeded(seconds: seconds))
-            }
-        }
-    }
-}
-
-/// True for the first caller of ``claim()`` only.
-final class Once: Sendable {
-    private let claimed = Mutex(false)
-    func claim() -> Bool {
-        claimed.withLock { done in
-            defer { done = true }
-            return !done
-        }
-    }
-}
-
-/// An attempt took longer than its deadline.
-struct DeadlineExceeded: Error, CustomStringConvertible {
-    let seconds: Int
-    var description: String { "no answer within \(seconds) s" }
-}
-
 
 /// Appends every batch in turn; exits 0 when all were acknowledged.
 @MainActor func collect() async -> Never {

@@ -62,11 +62,11 @@ public actor SharedAppend {
             keys.append(r.record.keys.map(String.init).joined(separator: ","))
         }
         do {
-            try await db.connection.query("""
+            _ = try await db.fetch("""
                 INSERT INTO patchlog_incoming (ord, id, time, stream, fold, payload, keys)
                 SELECT o, i, t, s, f, p, COALESCE(string_to_array(NULLIF(k, ''), ',')::bigint[], '{}')
                 FROM unnest(\(ords), \(ids), \(times), \(streams), \(folds), \(payloads), \(keys)) AS u(o, i, t, s, f, p, k)
-                """, logger: db.logger)
+                """, "stage the import")
         } catch {
             throw SharedLogConnection.mapped(error, "stage the import")
         }
@@ -99,25 +99,24 @@ public actor SharedAppend {
     public func abort() async {
         guard open else { return }
         open = false
-        _ = try? await db.connection.query("ROLLBACK", logger: db.logger)
+        _ = try? await db.fetch("ROLLBACK", "take back the import")
     }
 
     private func commitStaged() async throws -> SharedAppendResult {
-        let c = db.connection, logger = db.logger
         do {
             // The lock every committing append queues on, held to the commit.
-            let counter = try await c.query("SELECT last_sequence, last_source FROM patchlog_meta FOR UPDATE", logger: logger).collect()
+            let counter = try await db.fetch("SELECT last_sequence, last_source FROM patchlog_meta FOR UPDATE", "commit the import")
             guard let row = counter.first else { throw SharedLogError.noSharedLog }
             let (last, lastSource) = try row.decode((Int64, Int64).self)
             try await checkConflicts()
-            try await c.query("""
+            try await db.fetch("""
                 INSERT INTO patchlog_streams (fold, key)
                 SELECT DISTINCT ON (i.fold) i.fold, i.stream FROM patchlog_incoming i
                 WHERE NOT EXISTS (SELECT 1 FROM patchlog_events e WHERE e.id = i.id)
                 ORDER BY i.fold, i.ord
                 ON CONFLICT (fold) DO NOTHING
-                """, logger: logger)
-            let inserted = try await c.query("""
+                """, "commit the import")
+            let inserted = try await db.fetch("""
                 WITH fresh AS (
                     SELECT DISTINCT ON (i.id) i.* FROM patchlog_incoming i
                     WHERE NOT EXISTS (SELECT 1 FROM patchlog_events e WHERE e.id = i.id)
@@ -129,17 +128,17 @@ public actor SharedAppend {
                     FROM numbered n JOIN patchlog_streams s ON s.fold = n.fold
                     RETURNING 1)
                 SELECT count(*) FROM added
-                """, logger: logger).collect()
+                """, "commit the import")
             let appended = try inserted.first!.decode(Int64.self)
             let kept = try await keepSources(after: lastSource)
             let newLast = last + appended
             if appended > 0 || kept > 0 {
-                try await c.query("UPDATE patchlog_meta SET last_sequence = \(newLast), last_source = \(lastSource + Int64(kept))", logger: logger)
+                try await db.fetch("UPDATE patchlog_meta SET last_sequence = \(newLast), last_source = \(lastSource + Int64(kept))", "commit the import")
             }
             if appended > 0 {
-                try await c.query("SELECT pg_notify(\(SharedLogSchema.channel), \(String(newLast)))", logger: logger)
+                try await db.fetch("SELECT pg_notify(\(SharedLogSchema.channel), \(String(newLast)))", "commit the import")
             }
-            try await c.query("COMMIT", logger: logger)
+            try await db.fetch("COMMIT", "commit the import")
             return SharedAppendResult(appended: Int(appended), duplicates: staged - Int(appended), lastSequence: UInt64(newLast), sourcesKept: kept)
         } catch {
             throw SharedLogConnection.mapped(error, "commit the import")
@@ -149,25 +148,24 @@ public actor SharedAppend {
     /// Throws for the first staged record (in input order) whose id the shared log,
     /// or an earlier staged record, holds with other content.
     private func checkConflicts() async throws {
-        let c = db.connection, logger = db.logger
-        let inLog = try await c.query("""
+        let inLog = try await db.fetch("""
             SELECT i.ord, e.sequence FROM patchlog_incoming i
             JOIN patchlog_events e ON e.id = i.id JOIN patchlog_streams s ON s.key = e.stream
             WHERE (i.time, i.fold, i.payload, i.keys) IS DISTINCT FROM (e.time, s.fold, e.payload, e.keys)
             ORDER BY i.ord LIMIT 1
-            """, logger: logger).collect()
-        let inInput = try await c.query("""
+            """, "commit the import")
+        let inInput = try await db.fetch("""
             SELECT b.ord, a.ord, b.id FROM patchlog_incoming a JOIN patchlog_incoming b ON a.id = b.id AND a.ord < b.ord
             WHERE (a.time, a.fold, a.payload, a.keys) IS DISTINCT FROM (b.time, b.fold, b.payload, b.keys)
             ORDER BY b.ord, a.ord LIMIT 1
-            """, logger: logger).collect()
+            """, "commit the import")
         let logOrd = try inLog.first.map { try $0.decode((Int64, Int64).self) }
         let inputOrd = try inInput.first.map { try $0.decode((Int64, Int64, String).self) }
         if let (ord, seq) = logOrd, inputOrd.map({ ord <= $0.0 }) ?? true {
-            let rows = try await c.query("SELECT id, time, stream, payload, keys FROM patchlog_incoming WHERE ord = \(ord)", logger: logger).collect()
+            let rows = try await db.fetch("SELECT id, time, stream, payload, keys FROM patchlog_incoming WHERE ord = \(ord)", "commit the import")
             let (id, time, stream, payload, keys) = try rows.first!.decode((String, Int64, String, ByteBuffer, [Int64]).self)
             let staged = NewRecord(time: time, stream: stream, id: id, payload: Array(buffer: payload), keys: keys.map { UInt32(truncatingIfNeeded: $0) })
-            let existingRows = try await c.query("SELECT sequence, id, time, stream, payload, keys FROM patchlog_events WHERE sequence = \(seq)", logger: logger).collect()
+            let existingRows = try await db.fetch("SELECT sequence, id, time, stream, payload, keys FROM patchlog_events WHERE sequence = \(seq)", "commit the import")
             let (s, eid, etime, estream, epayload, ekeys) = try existingRows.first!.decode((Int64, String, Int64, String, ByteBuffer, [Int64]).self)
             let existing = StoredRecord(sequence: UInt64(s), time: etime, stream: estream, id: eid, payload: Array(buffer: epayload),
                                         keys: ekeys.map { UInt32(truncatingIfNeeded: $0) })
@@ -183,11 +181,11 @@ public actor SharedAppend {
     private func keepSources(after: Int64) async throws -> Int {
         var next = after
         for r in sources {
-            let rows = try await db.connection.query("""
+            let rows = try await db.fetch("""
                 INSERT INTO patchlog_sources (sequence, id, time, stream, payload)
                 VALUES (\(next + 1), \(r.id), \(r.time), \(r.stream), \(ByteBuffer(bytes: r.payload)))
                 ON CONFLICT (id) DO NOTHING RETURNING 1
-                """, logger: db.logger).collect()
+                """, "keep the Azure payloads")
             if !rows.isEmpty { next += 1 }
         }
         return Int(next - after)

@@ -29,38 +29,60 @@ public final class SharedLogConnection: Sendable {
     let logger: Logger
     /// The server this connection reached.
     public let host: SharedLogLocation.Host
+    /// Seconds any one statement may wait for the server's answer; then the
+    /// connection is given up (closed) and the statement fails, naming the server.
+    public let answerTimeout: Double
     /// Whether this connection's staging table exists.
     private let stagingReady = Mutex(false)
 
-    private init(connection: PostgresConnection, logger: Logger, host: SharedLogLocation.Host) {
+    private init(connection: PostgresConnection, logger: Logger, host: SharedLogLocation.Host, answerTimeout: Double) {
         self.connection = connection
         self.logger = logger
         self.host = host
+        self.answerTimeout = answerTimeout
     }
 
     /// Connects to the first host of `location` that answers within `timeout`
-    /// seconds and, `forWriting`, is a primary (not in recovery).
-    public static func connect(_ location: SharedLogLocation, forWriting: Bool, timeout: Int64 = 5) async throws -> SharedLogConnection {
+    /// seconds (the TCP connection, the log-in and, `forWriting`, the check that it is
+    /// a primary, not in recovery). Each statement on the connection then waits at
+    /// most `answerTimeout` seconds (default 60) for the server's answer, and
+    /// fails at once when the connection closes.
+    public static func connect(_ location: SharedLogLocation, forWriting: Bool, timeout: Double = 10,
+                               answerTimeout: Double? = nil) async throws -> SharedLogConnection {
         var logger = Logger(label: "patchlog.postgres")
         logger.logLevel = .critical
         var errors: [String] = []
         for host in location.hosts {
             var configuration = PostgresConnection.Configuration(host: host.name, port: host.port, username: location.user,
                                                                  password: location.password, database: location.database, tls: .disable)
-            configuration.options.connectTimeout = .seconds(timeout)
+            configuration.options.connectTimeout = .milliseconds(Int64(timeout * 1000))
             let connection: PostgresConnection
             do {
-                connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+                // The TCP connect has its own timeout; a server that accepts and then
+                // never answers the log-in does not, hence the wait's.
+                connection = try await AnswerWait.run(seconds: timeout, closed: nil, abandoned: { c in Task { try? await c.close() } }) { [logger, configuration] in
+                    try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+                }
+            } catch AnswerWait.Outcome.timedOut {
+                errors.append("\(host.name):\(host.port): no answer within \(Self.seconds(timeout))")
+                continue
             } catch {
                 errors.append("\(host.name):\(host.port): \(Self.message(error))")
                 continue
             }
-            let shared = SharedLogConnection(connection: connection, logger: logger, host: host)
+            let shared = SharedLogConnection(connection: connection, logger: logger, host: host, answerTimeout: answerTimeout ?? 60)
             if forWriting {
-                let standby = try? await shared.value("SELECT pg_is_in_recovery()", Bool.self)
-                if standby != false {
+                let standby: Bool
+                do {
+                    standby = try await shared.value("SELECT pg_is_in_recovery()", Bool.self)
+                } catch {
+                    errors.append("\(error)")
+                    shared.closeInBackground()
+                    continue
+                }
+                if standby {
                     errors.append("\(host.name):\(host.port): a standby (read only)")
-                    await shared.close()
+                    shared.closeInBackground()
                     continue
                 }
             }
@@ -69,15 +91,31 @@ public final class SharedLogConnection: Sendable {
         throw SharedLogError.unreachable(errors)
     }
 
+    /// `5 s`, `0.5 s`.
+    static func seconds(_ s: Double) -> String {
+        s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
+    }
+
     /// Closes the connection.
     public func close() async {
         try? await connection.close()
     }
 
+    /// Closes the connection without waiting (closing one whose server vanished can
+    /// wait too).
+    public func closeInBackground() {
+        let c = connection
+        Task { try? await c.close() }
+    }
+
+    /// Whether the connection has closed (the server went away, or it was closed).
+    public var isClosed: Bool { connection.isClosed }
+
     /// Makes the tables if they are missing (under an advisory lock, so that
     /// collectors starting together make them once) and returns the log's identity.
     public func prepareSchema() async throws -> SharedLogIdentity {
-        try await run("make the shared log's tables") {
+        let logger = self.logger
+        try await run("make the shared log's tables") { connection in
             try await connection.withTransaction(logger: logger) { c in
                 try await c.query("SELECT pg_advisory_xact_lock(\(SharedLogSchema.schemaLockKey))", logger: logger)
                 for statement in SharedLogSchema.statements {
@@ -95,9 +133,7 @@ public final class SharedLogConnection: Sendable {
     public func identity() async throws -> SharedLogIdentity {
         let exists = try await value("SELECT to_regclass('patchlog_meta') IS NOT NULL", Bool.self)
         guard exists else { throw SharedLogError.noSharedLog }
-        let rows = try await run("read the shared log's identity") {
-            try await connection.query("SELECT log_id, created FROM patchlog_meta", logger: logger).collect()
-        }
+        let rows = try await fetch("SELECT log_id, created FROM patchlog_meta", "read the shared log's identity")
         guard let row = rows.first else { throw SharedLogError.noSharedLog }
         let (id, created) = try row.decode((ByteBuffer, Int64).self)
         return SharedLogIdentity(logID: Array(buffer: id), created: created)
@@ -112,13 +148,11 @@ public final class SharedLogConnection: Sendable {
     /// Up to `limit` records after sequence `after`, in sequence order, none past the
     /// high-water mark (read in the same statement, so from the same snapshot).
     public func records(after: UInt64, limit: Int) async throws -> [StoredRecord] {
-        let rows = try await run("read the shared log") {
-            try await connection.query("""
+        let rows = try await fetch("""
                 SELECT sequence, id, time, stream, payload, keys FROM patchlog_events
                 WHERE sequence > \(Int64(after)) AND sequence <= (SELECT last_sequence FROM patchlog_meta)
                 ORDER BY sequence LIMIT \(Int64(limit))
-                """, logger: logger).collect()
-        }
+                """, "read the shared log")
         return try rows.map(Self.storedRecord)
     }
 
@@ -126,15 +160,13 @@ public final class SharedLogConnection: Sendable {
     /// starts with one of `streamPrefixes`, and every record with one of `ids`, in
     /// sequence order: what an import compares its new facts with.
     public func records(streamFolds: [String], streamPrefixes: [String], ids: [String]) async throws -> [StoredRecord] {
-        let rows = try await run("read the shared log") {
-            try await connection.query("""
+        let rows = try await fetch("""
                 SELECT e.sequence, e.id, e.time, e.stream, e.payload, e.keys
                 FROM patchlog_events e JOIN patchlog_streams s ON s.key = e.stream
                 WHERE (s.fold = ANY(\(streamFolds)) OR EXISTS (SELECT 1 FROM unnest(\(streamPrefixes)::text[]) p WHERE starts_with(s.fold, p)) OR e.id = ANY(\(ids)))
                   AND e.sequence <= (SELECT last_sequence FROM patchlog_meta)
                 ORDER BY e.sequence
-                """, logger: logger).collect()
-        }
+                """, "read the shared log")
         return try rows.map(Self.storedRecord)
     }
 
@@ -153,13 +185,11 @@ public final class SharedLogConnection: Sendable {
 
     /// Up to `limit` kept payload records after `after` (their own numbering), in order.
     public func sources(after: UInt64, limit: Int) async throws -> [StoredRecord] {
-        let rows = try await run("read the kept payloads") {
-            try await connection.query("""
+        let rows = try await fetch("""
                 SELECT sequence, id, time, stream, payload FROM patchlog_sources
                 WHERE sequence > \(Int64(after)) AND sequence <= (SELECT last_source FROM patchlog_meta)
                 ORDER BY sequence LIMIT \(Int64(limit))
-                """, logger: logger).collect()
-        }
+                """, "read the kept payloads")
         return try rows.map { row in
             let (seq, id, time, stream, payload) = try row.decode((Int64, String, Int64, String, ByteBuffer).self)
             return StoredRecord(sequence: UInt64(seq), time: time, stream: stream, id: id, payload: Array(buffer: payload))
@@ -169,47 +199,76 @@ public final class SharedLogConnection: Sendable {
     /// Starts an append: a transaction on this connection, until its
     /// ``SharedAppend/commit()`` or ``SharedAppend/abort()``.
     public func beginAppend() async throws -> SharedAppend {
-        try await run("start an import") {
-            if !stagingReady.withLock({ $0 }) {
-                for statement in SharedLogSchema.staging {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                }
-                stagingReady.withLock { $0 = true }
+        if !stagingReady.withLock({ $0 }) {
+            for statement in SharedLogSchema.staging {
+                _ = try await fetch(PostgresQuery(unsafeSQL: statement), "start an import")
             }
-            try await connection.query("BEGIN ISOLATION LEVEL READ COMMITTED", logger: logger)
+            stagingReady.withLock { $0 = true }
         }
+        _ = try await fetch("BEGIN ISOLATION LEVEL READ COMMITTED", "start an import")
         return SharedAppend(connection: self)
     }
 
     /// Calls `body` with the high-water mark now, then again each time an append
     /// commits (`LISTEN`/`NOTIFY`), until `body` returns false. Use a connection of
     /// its own: it listens for as long as this runs.
-    public func follow(_ body: @Sendable (UInt64) async throws -> Bool) async throws {
-        try await connection.listen(on: SharedLogSchema.channel) { notifications in
-            var next = notifications.makeAsyncIterator()
-            while try await body(try await highWaterMark()) {
-                guard try await next.next() != nil else { return }
+    public func follow(_ body: @escaping @Sendable (UInt64) async throws -> Bool) async throws {
+        let c = connection
+        do {
+            // Listening is not bounded by a deadline, but it ends when the connection closes.
+            try await AnswerWait.run(seconds: nil, closed: connection.closeFuture) { [self] in
+                try await c.listen(on: SharedLogSchema.channel) { notifications in
+                    var next = notifications.makeAsyncIterator()
+                    while try await body(try await highWaterMark()) {
+                        guard try await next.next() != nil else { return }
+                    }
+                }
             }
+        } catch AnswerWait.Outcome.closed {
+            throw SharedLogError.connectionLost("\(host.name):\(host.port)", what: "listen for appends")
         }
     }
 
     /// Runs one statement of the caller's (administration and tests: `CREATE DATABASE`).
     public func execute(_ sql: String) async throws {
-        _ = try await run("run \(sql)") { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+        _ = try await fetch(PostgresQuery(unsafeSQL: sql), "run \(sql)")
     }
 
     // MARK: helpers
 
     /// One value of a one-row query.
     func value<T: PostgresDecodable>(_ sql: PostgresQuery, _ type: T.Type) async throws -> T {
-        let rows = try await run("answer a query") { try await connection.query(sql, logger: logger).collect() }
+        let rows = try await fetch(sql, "answer a query")
         guard let row = rows.first else { throw SharedLogError.noSharedLog }
         return try row.decode(T.self)
     }
 
-    /// Runs `body`, turning the server's errors into ``SharedLogError/server(_:message:)``.
-    func run<R>(_ what: String, _ body: () async throws -> R) async throws -> R {
-        do { return try await body() } catch { throw Self.mapped(error, what) }
+    /// Runs `body` on the connection for `what`, turning the server's errors into
+    /// ``SharedLogError/server(_:message:)``; fails with
+    /// ``SharedLogError/connectionLost(_:what:)`` when the connection is closed or
+    /// closes first, and with ``SharedLogError/noAnswer(_:seconds:what:)`` (closing the
+    /// connection) when ``answerTimeout`` passes first.
+    func run<R: Sendable>(_ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> R) async throws -> R {
+        let where_ = "\(host.name):\(host.port)"
+        guard !connection.isClosed else { throw SharedLogError.connectionLost(where_, what: what) }
+        let c = connection
+        do {
+            return try await AnswerWait.run(seconds: answerTimeout, closed: connection.closeFuture) { try await body(c) }
+        } catch AnswerWait.Outcome.closed {
+            throw SharedLogError.connectionLost(where_, what: what)
+        } catch AnswerWait.Outcome.timedOut {
+            closeInBackground()
+            throw SharedLogError.noAnswer(where_, seconds: answerTimeout, what: what)
+        } catch {
+            throw Self.mapped(error, what)
+        }
+    }
+
+    /// Every row `query` returns (see ``run(_:_:)``).
+    @discardableResult
+    func fetch(_ query: PostgresQuery, _ what: String) async throws -> [PostgresRow] {
+        let logger = self.logger
+        return try await run(what) { c in try await c.query(query, logger: logger).collect() }
     }
 
     /// A ``SharedLogError`` as it is; any other error as ``SharedLogError/server(_:message:)``.

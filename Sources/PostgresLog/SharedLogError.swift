@@ -17,6 +17,13 @@ public enum SharedLogError: Error, Sendable, CustomStringConvertible {
     case notACopy(String)
     /// PostgreSQL said no; the statement's purpose and the server's message.
     case server(String, message: String)
+    /// The connection to the server (`host:port`) closed before it answered what
+    /// was asked (`what`): the server went away, or a deadline gave it up. An
+    /// import's outcome is then unknown; running it again is safe.
+    case connectionLost(String, what: String)
+    /// The server (`host:port`) did not answer within `seconds`; the connection was
+    /// given up.
+    case noAnswer(String, seconds: Double, what: String)
 
     public var description: String {
         switch self {
@@ -28,6 +35,9 @@ public enum SharedLogError: Error, Sendable, CustomStringConvertible {
         case let .idConflictInInput(_, _, id): return "\"\(id)\" appears earlier in this input with different content"
         case let .notACopy(reason): return "the local log is not a copy of this shared log: \(reason)"
         case let .server(what, message): return "PostgreSQL refused to \(what): \(message)"
+        case let .connectionLost(host, what): return "\(host): the connection closed before the server answered (\(what))"
+        case let .noAnswer(host, seconds, what):
+            return "\(host): no answer within \(SharedLogConnection.seconds(seconds)) (\(what)); the connection was given up"
         }
     }
 }
