@@ -281,6 +281,7 @@ public final class SharedLogConnection: Sendable {
     static func message(_ error: any Error) -> String {
         if let e = error as? PSQLError {
             if let m = e.serverInfo?[.message] { return m }
+            if let underlying = e.underlying { return "\(e.code): \(underlying)" }
             return "\(e.code)"
         }
         if let e = error as? PostgresTransactionError {

@@ -9,7 +9,7 @@ extension Patchlog.Import {
     /// `import --to postgres://…`: the same import, into the shared log.
     func runShared(_ url: String) throws {
         let location = try SharedLogLocation(url, environment: SharedLogEnvironment.current)
-        let db = try Blocking.run { try await SharedLogConnection.connect(location, forWriting: !dryRun) }
+        let db = try server.connect(location, forWriting: !dryRun)
         defer { try? Blocking.run { await db.close() } }
         let name = file == "-" ? "standard input" : file
         let started = wallClockNanoseconds()

@@ -46,6 +46,7 @@ extension Patchlog {
         @Option(help: ArgumentHelp("Append to the shared log in PostgreSQL instead of the local log: postgres://[user@]host[:port][,host[:port]…]/database (docs/scale-out.md).", valueName: "url"))
         var to: String?
 
+        @OptionGroup var server: ServerTimeout
         @OptionGroup var location: LogLocation
         @OptionGroup var write: WriteOptions
 

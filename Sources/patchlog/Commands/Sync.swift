@@ -30,13 +30,14 @@ extension Patchlog {
         @Option(name: .customLong("until-count"), help: .hidden)
         var untilCount: UInt64?
 
+        @OptionGroup var server: ServerTimeout
         @OptionGroup var location: LogLocation
         @OptionGroup var write: WriteOptions
 
         func run() throws {
             let shared = try SharedLogLocation(from, environment: SharedLogEnvironment.current)
             let follower = follow ? SharedLogFollower(location: shared) : nil
-            var db = try Blocking.run { try await SharedLogConnection.connect(shared, forWriting: false) }
+            var db = try server.connect(shared, forWriting: false)
             defer { try? Blocking.run { [db] in await db.close() } }
             var sync = SharedLogSync(connection: db)
             sync.randomBytes = { EventCodec.randomBytes($0) }
@@ -58,11 +59,14 @@ extension Patchlog {
                     total.count = report.count
                     if follow && report.appended > 0 { print("synced to \(report.count) (\(report.appended) new)") }
                 } catch let error as SharedLogError {
-                    guard follow, case .server = error else { throw error }
+                    switch error {
+                    case .server, .connectionLost, .noAnswer: guard follow else { throw error }
+                    default: throw error
+                    }
                     // Lost the server (a failover): find one again.
                     Terminal.note("\(error); reconnecting")
                     follower?.wait(seconds: 1)
-                    if let again = try? Blocking.run({ try await SharedLogConnection.connect(shared, forWriting: false) }) {
+                    if let again = try? server.connect(shared, forWriting: false) {
                         try? Blocking.run { [db] in await db.close() }
                         db = again
                         sync = SharedLogSync(connection: db)
