@@ -42,6 +42,12 @@ public final class SharedLogFollower: Sendable {
         signal.wait(timeout: .now() + .milliseconds(Int(seconds * 1000))) == .success
     }
 
+    /// Ends the current (or next) ``wait(seconds:)`` at once, as a notification
+    /// would: for a follower asked to stop.
+    public func wake() {
+        signal.signal()
+    }
+
     /// Stops listening.
     public func stop() {
         task.withLock { $0?.cancel() }

@@ -18,7 +18,8 @@ extension Patchlog {
                 sources/. Record N of the copy is record N of the shared log, so every query, \
                 verify, checkpoint and proof works on the copy, and a checkpoint of one copy \
                 verifies against any other copy of the same records. --follow keeps copying as \
-                collectors append (woken by LISTEN/NOTIFY) until stopped. See docs/scale-out.md.
+                collectors append (woken by LISTEN/NOTIFY) until stopped: SIGINT (Ctrl-C) or SIGTERM \
+                lets the page being copied finish, closes the log and exits 0. See docs/scale-out.md.
                 """)
 
         @Option(help: ArgumentHelp("The shared log: postgres://[user@]host[:port][,host[:port]…]/database.", valueName: "url"))
@@ -27,9 +28,6 @@ extension Patchlog {
         @Flag(help: "Keep copying as the shared log grows, until stopped (Ctrl-C).")
         var follow = false
 
-        @Option(name: .customLong("until-count"), help: .hidden)
-        var untilCount: UInt64?
-
         @OptionGroup var server: ServerTimeout
         @OptionGroup var location: LogLocation
         @OptionGroup var write: WriteOptions
@@ -37,6 +35,7 @@ extension Patchlog {
         func run() throws {
             let shared = try SharedLogLocation(from, environment: SharedLogEnvironment.current)
             let follower = follow ? SharedLogFollower(location: shared) : nil
+            let stop = follower.map { f in StopRequest { f.wake() } }
             var db = try server.connect(shared, forWriting: false)
             defer { try? Blocking.run { [db] in await db.close() } }
             var sync = SharedLogSync(connection: db)
@@ -57,7 +56,10 @@ extension Patchlog {
                     total.appended += report.appended
                     total.sourcesAppended += report.sourcesAppended
                     total.count = report.count
-                    if follow && report.appended > 0 { print("synced to \(report.count) (\(report.appended) new)") }
+                    if follow && report.appended > 0 {
+                        // Written at once (not buffered), so that whoever watches a follower sees it.
+                        try? SystemFile.standardOutput.writeNext(Array("synced to \(report.count) (\(report.appended) new)\n".utf8))
+                    }
                 } catch let error as SharedLogError {
                     switch error {
                     case .server, .connectionLost, .noAnswer: guard follow else { throw error }
@@ -66,6 +68,7 @@ extension Patchlog {
                     // Lost the server (a failover): find one again.
                     Terminal.note("\(error); reconnecting")
                     follower?.wait(seconds: 1)
+                    if stop?.isRequested == true { break }
                     if let again = try? server.connect(shared, forWriting: false) {
                         try? Blocking.run { [db] in await db.close() }
                         db = again
@@ -74,8 +77,9 @@ extension Patchlog {
                     }
                     continue
                 }
-                if !follow || (untilCount.map { total.count >= $0 } ?? false) { break }
+                if !follow || stop?.isRequested == true { break }
                 follower?.wait(seconds: 30)
+                if stop?.isRequested == true { break }
             }
             follower?.stop()
             let seconds = Double(wallClockNanoseconds() - started) / 1e9
