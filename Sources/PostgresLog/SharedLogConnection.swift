@@ -196,6 +196,15 @@ public final class SharedLogConnection: Sendable {
         }
     }
 
+    /// Which of `ids` the shared log keeps as payload records (committed ones).
+    public func keptPayloads(_ ids: [String]) async throws -> Set<String> {
+        let rows = try await fetch("""
+            SELECT id FROM patchlog_sources
+            WHERE id = ANY(\(ids)) AND sequence <= (SELECT last_source FROM patchlog_meta)
+            """, "read the kept payloads")
+        return Set(try rows.map { try $0.decode(String.self) })
+    }
+
     /// Starts an append: a transaction on this connection, until its
     /// ``SharedAppend/commit()`` or ``SharedAppend/abort()``.
     public func beginAppend() async throws -> SharedAppend {

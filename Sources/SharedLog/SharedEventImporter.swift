@@ -1,3 +1,4 @@
+import AzureImport
 import Events
 import JSONLines
 import LogStore
@@ -13,7 +14,10 @@ import SystemIO
 /// the database; the commit then numbers what is new (``SharedAppend``). Importing
 /// the same file again, or a file that overlaps another collector's, appends nothing
 /// twice; an id that comes back with other content fails the import and names the
-/// line and the sequence that holds the id.
+/// line and the sequence that holds the id. As locally, an event whose `source`
+/// names a kept Azure payload the shared log does not keep is refused, naming the
+/// line and the field: a JSON Lines file brings no payload, and a synced copy would
+/// fail `verify`.
 public struct SharedEventImporter {
     /// The connection to import over (a primary).
     public let connection: SharedLogConnection
@@ -31,21 +35,23 @@ public struct SharedEventImporter {
         let append = try Blocking.run { try await db.beginAppend() }
         var lines: [Int] = []
         var report = ImportReport()
+        var kept: Set<String> = []
         do {
             func stage(_ batch: Importer.PreparedBatch) throws {
                 report.lines = batch.lineCount
                 report.bytes = batch.bytesRead
                 guard !batch.events.isEmpty else { return }
+                try Self.checkSources(batch, known: &kept, connection: db, file: name)
                 lines += batch.lines
                 let records = batch.events.map { StagedRecord(record: $0.recordAsWritten, fold: $0.streamFold) }
                 try Blocking.run { try await append.stage(records) }
             }
             let size = batchSize
             if SystemInfo.processorCount >= 2 {
-                try HandOff<Importer.PreparedBatch>.run(producer: { put in try Importer.prepare(path, name: name, batchSize: size, keepDecoded: false, put) },
+                try HandOff<Importer.PreparedBatch>.run(producer: { put in try Importer.prepare(path, name: name, batchSize: size, keepDecoded: true, put) },
                                                         consumer: stage)
             } else {
-                try Importer.prepare(path, name: name, batchSize: size, keepDecoded: false, stage)
+                try Importer.prepare(path, name: name, batchSize: size, keepDecoded: true, stage)
             }
             let result = try Blocking.run { try await append.commit() }
             report.appended = result.appended
@@ -59,6 +65,26 @@ public struct SharedEventImporter {
         } catch {
             try? Blocking.run { await append.abort() }
             throw error
+        }
+    }
+
+    /// Refuses the first event of `batch` whose `source` names a kept payload
+    /// (`sha256:…`) that the shared log does not keep; `known` remembers the names
+    /// found, so each is asked for once.
+    static func checkSources(_ batch: Importer.PreparedBatch, known: inout Set<String>, connection db: SharedLogConnection, file: String) throws {
+        var cited: [(index: Int, name: String)] = []
+        for (i, event) in batch.decoded.enumerated() where event.extra != nil {
+            if let name = RawPayloadStore.sourceName(of: event), RawPayloadStore.isPayloadName(name), !known.contains(name) {
+                cited.append((i, name))
+            }
+        }
+        guard !cited.isEmpty else { return }
+        let names = Array(Set(cited.map(\.name)))
+        known.formUnion(try Blocking.run { try await db.keptPayloads(names) })
+        if let (i, name) = cited.first(where: { !known.contains($0.name) }) {
+            throw EventInputError(line: batch.lines[i], field: "source",
+                                  message: "names the Azure payload \(name), which the shared log does not keep: a JSON Lines event cannot bring a payload (import the payload itself with --from azure, or remove the member)",
+                                  file: file)
         }
     }
 
