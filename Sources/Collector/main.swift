@@ -16,6 +16,7 @@ import Glibc
 import PostgresLog
 import SystemIO
 
+/// The command line, parsed by hand (a tool of the trial and the benchmarks).
 struct Options {
     var url = ""
     var name = "c1"
@@ -51,6 +52,7 @@ struct Options {
     }
 }
 
+/// Says what is wrong with the command line and exits 64.
 func fail(_ message: String) -> Never {
     try? SystemFile.standardError.writeNext(Array("patchlog-collector: \(message)\n".utf8))
     exit(64)

@@ -25,6 +25,7 @@ public enum SharedLogError: Error, Sendable, CustomStringConvertible {
     /// given up.
     case noAnswer(String, seconds: Double, what: String)
 
+    /// What went wrong, naming the server, record or id it is about.
     public var description: String {
         switch self {
         case let .badLocation(text, reason): return "\(text): \(reason)"

@@ -13,7 +13,9 @@
 public struct SharedLogLocation: Sendable, Equatable, CustomStringConvertible {
     /// One server: host name or address, and port.
     public struct Host: Sendable, Equatable {
+        /// Host name or address (IPv6 without its brackets).
         public var name: String
+        /// TCP port (5432 unless the URL says otherwise).
         public var port: Int
     }
 
