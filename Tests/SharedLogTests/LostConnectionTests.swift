@@ -1,6 +1,6 @@
 import Foundation
 import LogStore
-import PostgresLog
+@testable import PostgresLog
 import Testing
 
 /// A connection whose server went away fails what is asked of it at once, naming
@@ -8,6 +8,21 @@ import Testing
 /// statement written to a closed connection; a failover waited 10 s on it).
 @Suite(.enabled(if: TestDatabase.available, TestDatabase.skipReason))
 struct LostConnectionTests {
+    /// No answer within `seconds`: the hang is back. Waited for with ``AnswerWait``,
+    /// which leaves a hung `body` behind (it ends neither by itself nor when
+    /// cancelled, so neither a task group nor a test time limit would end it).
+    struct Hung: Error {}
+
+    /// `body`'s result, or ``Hung`` (recorded as an issue) after `seconds`.
+    static func within<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await AnswerWait.run(seconds: seconds, closed: nil, body)
+        } catch AnswerWait.Outcome.timedOut {
+            Issue.record("no answer within \(seconds) s on a closed connection")
+            throw Hung()
+        }
+    }
+
     /// Ends the server process behind `db` (as a killed primary does, from the
     /// client's side: the connection closes) and waits until the client sees it.
     static func terminate(_ db: SharedLogConnection, location: SharedLogLocation) async throws {
@@ -28,7 +43,7 @@ struct LostConnectionTests {
         try await Self.terminate(db, location: location)
         let started = ContinuousClock.now
         do {
-            _ = try await db.beginAppend()
+            _ = try await Self.within(5) { try await db.beginAppend() }
             Issue.record("an append began on a closed connection")
         } catch let error as SharedLogError {
             guard case let .connectionLost(host, _) = error else { throw error }
@@ -46,7 +61,7 @@ struct LostConnectionTests {
         try await append.stage([StagedRecord(record: record, fold: "s")])
         try await Self.terminate(db, location: location)
         let started = ContinuousClock.now
-        await #expect(throws: SharedLogError.self) { _ = try await append.commit() }
+        await #expect(throws: SharedLogError.self) { _ = try await Self.within(5) { try await append.commit() } }
         #expect(ContinuousClock.now - started < .seconds(2))
         let reader = try await SharedLogConnection.connect(location, forWriting: false)
         defer { Task { await reader.close() } }
