@@ -55,11 +55,11 @@ public final class SharedLogConnection: Sendable {
         for host in location.hosts {
             var configuration = PostgresConnection.Configuration(host: host.name, port: host.port, username: location.user,
                                                                  password: location.password, database: location.database, tls: .disable)
-            configuration.options.connectTimeout = .milliseconds(Int64(timeout * 1000))
+            // postgres-nio's own timeout is a backstop, a second later than the wait
+            // below, so that a silent server is reported one way: "no answer within".
+            configuration.options.connectTimeout = .milliseconds(Int64(timeout * 1000) + 1000)
             let connection: PostgresConnection
             do {
-                // The TCP connect has its own timeout; a server that accepts and then
-                // never answers the log-in does not, hence the wait's.
                 connection = try await AnswerWait.run(seconds: timeout, closed: nil, abandoned: { c in Task { try? await c.close() } }) { [logger, configuration] in
                     try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
                 }
