@@ -39,6 +39,12 @@ public struct AzureImportError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, with the JSON path or the line and column.
     public var message: String
 
+    /// An error about `file`.
+    public init(file: String, message: String) {
+        self.file = file
+        self.message = message
+    }
+
     /// `file: message`.
     public var description: String { "\(file): \(message)" }
 }
@@ -229,7 +235,8 @@ public struct AzureImporter {
         return "line \(line), column \(offset - lineStart + 1)"
     }
 
-    static func readAll(_ file: SystemFile) throws -> [UInt8] {
+    /// Every byte of `file` (standard input), read to its end.
+    public static func readAll(_ file: SystemFile) throws -> [UInt8] {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {

@@ -91,6 +91,22 @@ public final class HotpatchLog {
         fileprivate let isVMEvent: Bool
         /// The event's id.
         public var id: String { record.id }
+        /// The record with its stream as this event spells it (a VM's: `vm:` and the
+        /// VM as written), for a store that resolves spellings itself (the shared log).
+        public var recordAsWritten: NewRecord {
+            guard let vm else { return record }
+            var r = record
+            r.stream = HotpatchLog.vmPrefix + vm
+            return r
+        }
+        /// The stream as compared: streams whose folds are equal are one stream (a
+        /// VM's is `vm:` and the VM in lower case).
+        public var streamFold: String { vm.map { HotpatchLog.vmPrefix + $0.lowercased() } ?? record.stream }
+    }
+
+    /// The fold of a stream key (see ``PreparedEvent/streamFold``).
+    public static func fold(ofStream key: String) -> String {
+        vm(ofStream: key).map { vmPrefix + $0.lowercased() } ?? key
     }
 
     /// Prepares `event` for ``append(prepared:)``; needs no log.

@@ -14,6 +14,9 @@ public struct ImportReport: Sendable, Equatable {
     public var duplicates = 0
     /// Bytes read.
     public var bytes = 0
+
+    /// Nothing yet.
+    public init() {}
 }
 
 /// Imports JSON Lines (docs/events.md) into a log, all or nothing: every line is checked
@@ -87,22 +90,23 @@ public struct Importer {
     }
 
     /// Lines decoded and prepared, ready to append, with where they came from.
-    struct PreparedBatch: Sendable {
-        var events: [HotpatchLog.PreparedEvent] = []
+    public struct PreparedBatch: Sendable {
+        /// The events, in file order.
+        public var events: [HotpatchLog.PreparedEvent] = []
         /// The events as decoded, when the importer vets them (else empty).
-        var decoded: [Event] = []
+        public var decoded: [Event] = []
         /// The line of each event.
-        var lines: [Int] = []
+        public var lines: [Int] = []
         /// Lines read so far, blank ones included.
-        var lineCount = 0
+        public var lineCount = 0
         /// Bytes read so far.
-        var bytesRead = 0
+        public var bytesRead = 0
     }
 
     /// Reads, decodes and prepares the lines of `path` in batches of `batchSize`
     /// events, handing each to `put`; the last batch (maybe empty) carries the final
-    /// counts. Touches no log.
-    static func prepare(_ path: String, name: String, batchSize: Int, keepDecoded: Bool, _ put: (PreparedBatch) throws -> Void) throws {
+    /// counts. Touches no log (the shared log's import uses it too).
+    public static func prepare(_ path: String, name: String, batchSize: Int, keepDecoded: Bool, _ put: (PreparedBatch) throws -> Void) throws {
         let reader = try LineReader(path: path)
         let decoder = EventJSONDecoder()
         var batch = PreparedBatch()

@@ -115,8 +115,12 @@ public final class FileLog: LogStore, @unchecked Sendable {
     deinit { close() }
 
     /// Makes a new, empty log in `directory` (created if missing; it must not hold
-    /// anything else) and opens it as the writer.
-    public static func create(at directory: String, options: LogOptions = LogOptions()) throws -> FileLog {
+    /// anything else) and opens it as the writer. `logID` (16 bytes) and `createdAt`
+    /// give the new log an identity of the caller's, for a copy of another log that
+    /// its checkpoints must name (`patchlog sync`); by default the id is random and
+    /// the time is now.
+    public static func create(at directory: String, options: LogOptions = LogOptions(), logID: [UInt8]? = nil, createdAt: Int64? = nil) throws -> FileLog {
+        precondition(logID == nil || logID!.count == 16, "a log id is 16 bytes")
         if FileSystem.exists(directory) && !FileSystem.isDirectory(directory) {
             throw LogError.notALog(directory: directory, reason: "it is a file, not a directory (a log is a directory: give a new or empty one)")
         }
@@ -134,7 +138,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
                 throw LogError.notALog(directory: directory, reason: "it is not empty (\(others.prefix(3).joined(separator: ", ")))")
             }
             if existing.contains(leftover) { try FileSystem.remove(directory + "/" + leftover) }
-            let identity = LogIdentity(version: LogFormat.version, logID: randomBytes(16), created: wallClockNanoseconds())
+            let identity = LogIdentity(version: LogFormat.version, logID: logID ?? randomBytes(16), created: createdAt ?? wallClockNanoseconds())
             try FileSystem.writeAtomically(identity.encode(), to: directory + "/" + LogFormat.identityName, directory: directory)
         } catch let error as SystemError {
             throw LogError.io(error)

@@ -43,6 +43,10 @@ extension Patchlog {
         @Flag(name: .customLong("dry-run"), help: "With --from azure: print the events that would be appended, and the notes, without touching the log.")
         var dryRun = false
 
+        @Option(help: ArgumentHelp("Append to the shared log in PostgreSQL instead of the local log: postgres://[user@]host[:port][,host[:port]…]/database (docs/scale-out.md).", valueName: "url"))
+        var to: String?
+
+        @OptionGroup var server: ServerTimeout
         @OptionGroup var location: LogLocation
         @OptionGroup var write: WriteOptions
 
@@ -59,6 +63,7 @@ extension Patchlog {
         }
 
         func run() throws {
+            if let to { return try runShared(to) }
             if from == .azure { return try runAzure() }
             let store = try location.open(.writer, options: write.logOptions)
             var importer = Importer(log: HotpatchLog(store: store))
@@ -142,7 +147,7 @@ extension Patchlog {
             if !report.rejected.isEmpty { throw ExitCode(1) }
         }
 
-        private func importer(_ log: HotpatchLog, _ sources: RawPayloadStore, dry: Bool = false) -> AzureImporter {
+        func importer(_ log: HotpatchLog, _ sources: RawPayloadStore, dry: Bool = false) -> AzureImporter {
             var importer = AzureImporter(log: log, sources: sources,
                                          observedAt: observedAt.flatMap { try? Timestamp(parsing: $0) } ?? Timestamp(nanoseconds: wallClockNanoseconds()), vm: vm)
             importer.observedAtGiven = observedAt != nil
@@ -150,7 +155,7 @@ extension Patchlog {
             return importer
         }
 
-        private func printItems(_ report: AzureImportReport, _ name: String) {
+        func printItems(_ report: AzureImportReport, _ name: String) {
             for note in report.notes { Terminal.note("\(name): \(note)") }
             for item in report.items {
                 print("  in: \(item.label): \(item.eventIDs.isEmpty ? "no events" : item.eventIDs.joined(separator: ", "))")
