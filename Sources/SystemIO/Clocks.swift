@@ -1,0 +1,20 @@
+#if canImport(Glibc)
+import Glibc
+
+/// Milliseconds of a clock that only goes forward, for timeouts
+/// (`clock_gettime(CLOCK_MONOTONIC)`).
+public func monotonicMilliseconds() -> Int64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+}
+
+/// Processor time the calling thread has used, in microseconds
+/// (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`): what a wait that should cost nothing
+/// is measured with.
+public func threadCPUMicroseconds() -> Int64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1_000
+}
+#endif
