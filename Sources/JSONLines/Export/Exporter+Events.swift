@@ -17,7 +17,9 @@ extension Exporter {
         var keys: [StreamID: String] = [:]
         var count = 0
         var failure: (any Error)?
+        let last = filter.through ?? .max
         try store.scan(from: start) { view in
+            guard view.sequence <= last else { return false }
             guard rules.passes(stream: view.stream, time: view.time, payload: view.payload) else { return true }
             let key: String
             if let k = keys[view.stream] { key = k } else {

@@ -18,6 +18,8 @@ public struct ExportFilter: Sendable {
     public var until: Timestamp?
     /// Only events appended after this sequence number (`follow`, `GET /v1/events`).
     public var after: UInt64?
+    /// Only events appended up to this sequence number (a stream sent in steps).
+    public var through: UInt64?
 
     /// Everything, narrowed by what is given.
     public init(vm: String? = nil, kb: KB? = nil, type: EventType? = nil, since: Timestamp? = nil, until: Timestamp? = nil, after: UInt64? = nil) {
@@ -74,7 +76,7 @@ public struct Exporter {
             // The installs and rollbacks that name a KB are found by their record key:
             // only the blocks holding them are read.
             var part = Part()
-            for record in try store.read(key: key) where record.sequence > filter.after ?? 0 && rules.passes(stream: store.streamID(record.stream), time: record.time, payload: record.payload[...]) {
+            for record in try store.read(key: key) where record.sequence > filter.after ?? 0 && record.sequence <= filter.through ?? .max && rules.passes(stream: store.streamID(record.stream), time: record.time, payload: record.payload[...]) {
                 try rules.emit(try HotpatchLog.event(from: record), sequence: record.sequence, into: &part)
                 if part.size >= 1 << 20 { try output(part.take()) }
             }
@@ -84,7 +86,7 @@ public struct Exporter {
         // Everything else is one pass in sequence order, in chunks of records formatted
         // two at a time (one per core) and written in order: the output is the same as
         // a single pass, and memory stays two chunks whatever the log's size.
-        let total = store.count
+        let total = min(store.count, filter.through ?? .max)
         let chunk = chunkSize
         var count = 0
         var next: UInt64 = (filter.after ?? 0) &+ 1

@@ -61,14 +61,17 @@ struct ReplayOptions: ParsableArguments {
     /// The supported image list in force at `at` (as recorded at `asRecorded`): the
     /// file given, else the log's.
     func supportedImages(in log: HotpatchLog, at: Timestamp, asRecorded: UInt64?) throws -> SupportedImages {
-        if let path = supportedImagesFile {
-            guard let data = try? FileSystem.read(path) else { throw CommandFailure("cannot read the supported image list \(path)") }
-            return try SupportedImages(parsing: String(decoding: data, as: UTF8.self), source: path)
-        }
+        if let path = supportedImagesFile { return try supportedImages(fromFile: path) }
         if FileSystem.exists(location.directory + "/supported-images.txt") {
             Terminal.note("\(location.directory)/supported-images.txt is not read: the supported image list is kept in the log (`patchlog images set`)")
         }
         return try SupportedImages.inForce(in: log, at: at, asRecorded: asRecorded ?? .max)
+    }
+
+    /// The supported image list in the file at `path` (`--supported-images`).
+    func supportedImages(fromFile path: String) throws -> SupportedImages {
+        guard let data = try? FileSystem.read(path) else { throw CommandFailure("cannot read the supported image list \(path)") }
+        return try SupportedImages(parsing: String(decoding: data, as: UTF8.self), source: path)
     }
 
     /// The log, opened for reading, with a replayer that judges images by the list in
