@@ -15,7 +15,7 @@ enum QueryRoutes {
         let moment = try q.time("at") ?? now()
         let asRecorded = try q.sequence("asRecorded", from1: true)
         return try view.snapshot.run(at: moment, asRecorded: asRecorded ?? .max) { r in
-            let state = try r.state(ofVM: vm, at: moment, asRecorded: asRecorded ?? .max)
+            let state = try r.state(ofVM: try resolve(vm, r), at: moment, asRecorded: asRecorded ?? .max)
             return QueryOutput.stateJSON(state, at: moment, supportedImage: r.supportedImage(state), asRecorded: asRecorded) + "\n"
         }
     }
@@ -26,6 +26,38 @@ enum QueryRoutes {
         let at = try q.time("at")
         let asRecorded = try q.sequence("asRecorded", from1: true)
         return try view.snapshot.run(at: at ?? Timestamp(nanoseconds: .max), asRecorded: asRecorded ?? .max) { r in QueryOutput.whenJSON(try r.installs(of: kb, at: at, asRecorded: asRecorded ?? .max)) + "\n" }
+    }
+
+    /// `GET /v1/history?vm=&since=&until=`.
+    static func history(_ q: Query, _ view: LogView) throws -> String {
+        let vm = try q.required("vm")
+        let since = try q.time("since"), until = try q.time("until")
+        if let since, let until, until < since { throw Problem.bad("until", "until \(until) is before since \(since)") }
+        return try view.snapshot.run { r in
+            let vm = try resolve(vm, r)
+            let entries = QueryOutput.history(try r.events(ofVM: vm, at: until ?? Timestamp(nanoseconds: .max)), since: since)
+            return QueryOutput.historyJSON(vm: r.log.knownVM(vm) ?? vm, since: since, until: until, entries) + "\n"
+        }
+    }
+
+    /// `GET /v1/diff?vm=&from=&to=&asRecorded=`.
+    static func diff(_ q: Query, _ view: LogView) throws -> String {
+        let vm = try q.required("vm")
+        guard let from = try q.time("from") else { throw Problem.bad("from", "parameter from is required") }
+        guard let to = try q.time("to") else { throw Problem.bad("to", "parameter to is required") }
+        if to < from { throw Problem.bad("to", "to \(to) is before from \(from)") }
+        let asRecorded = try q.sequence("asRecorded", from1: true)
+        return try view.snapshot.run { r in
+            let (_, after, d) = try r.diff(vm: try resolve(vm, r), from: from, to: to, asRecorded: asRecorded ?? .max)
+            return QueryOutput.diffJSON(vm: after.vm, from: from, to: to, d, asRecorded: asRecorded) + "\n"
+        }
+    }
+
+    /// The VM `vm=` means, as `--vm` does: its id, or its name if no other VM has it.
+    static func resolve(_ vm: String, _ replayer: Replayer) throws -> String {
+        do { return try VMLookup.resolve(vm, in: replayer) } catch {
+            throw Problem.bad("vm", "vm \(vm) is the name of \(error.candidates.count) VMs in the log; give one's whole resource id: \(error.candidates.joined(separator: ", "))")
+        }
     }
 
     /// `GET /v1/fleet?at=&asRecorded=`.

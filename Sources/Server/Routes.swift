@@ -23,6 +23,12 @@ enum Routes {
         Route(method: .get, path: "/v1/when", parameters: ["kb", "at", "asRecorded"]) { s, _, q in
             PatchlogServer.text(try QueryRoutes.when(q, s.view))
         },
+        Route(method: .get, path: "/v1/history", parameters: ["vm", "since", "until"]) { s, _, q in
+            PatchlogServer.text(try QueryRoutes.history(q, s.view))
+        },
+        Route(method: .get, path: "/v1/diff", parameters: ["vm", "from", "to", "asRecorded"]) { s, _, q in
+            PatchlogServer.text(try QueryRoutes.diff(q, s.view))
+        },
         Route(method: .get, path: "/v1/fleet", parameters: ["at", "asRecorded"]) { s, _, q in
             PatchlogServer.text(try QueryRoutes.fleet(q, s.view))
         },

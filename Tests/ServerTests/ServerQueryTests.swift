@@ -23,6 +23,17 @@ import Testing
             cases.append(("/v1/state?" + ServerFixture.query([("vm", vm.uppercased()), ("at", at), ("asRecorded", "40")]),
                           ["state", "--vm", vm.uppercased(), "--at", at, "--as-recorded", "40", "--format", "json"]))
         }
+        for vm in vms.prefix(2) {
+            let name = String(vm.split(separator: "/").last!)
+            cases.append(("/v1/state?" + ServerFixture.query([("vm", name), ("at", at)]), ["state", "--vm", name, "--at", at, "--format", "json"]))
+            cases.append(("/v1/history?" + ServerFixture.query([("vm", vm)]), ["history", "--vm", vm, "--format", "json"]))
+            cases.append(("/v1/history?" + ServerFixture.query([("vm", name), ("since", "2025-01-10"), ("until", at)]),
+                          ["history", "--vm", name, "--since", "2025-01-10", "--until", at, "--format", "json"]))
+            cases.append(("/v1/diff?" + ServerFixture.query([("vm", vm), ("from", "2025-01-05"), ("to", at)]),
+                          ["diff", "--vm", vm, "--from", "2025-01-05", "--to", at, "--format", "json"]))
+            cases.append(("/v1/diff?" + ServerFixture.query([("vm", name), ("from", "2025-01-05"), ("to", at), ("asRecorded", "40")]),
+                          ["diff", "--vm", name, "--from", "2025-01-05", "--to", at, "--as-recorded", "40", "--format", "json"]))
+        }
         cases += [
             ("/v1/state?" + ServerFixture.query([("vm", "no-such-vm"), ("at", at)]), ["state", "--vm", "no-such-vm", "--at", at, "--format", "json"]),
             ("/v1/when?kb=\(kb)", ["when", "--kb", kb, "--format", "json"]),
@@ -68,6 +79,11 @@ import Testing
             ("/v1/state?vm=a&colour=red", "colour", "unknown parameter"),
             ("/v1/state?vm=a&vm=b", "vm", "twice"),
             ("/v1/state?vm=\(long)", "vm", "longer than"),
+            ("/v1/history", "vm", "required"),
+            ("/v1/history?vm=a&since=2025-03-01&until=2025-01-01", "until", "before"),
+            ("/v1/diff?vm=a&to=2025-01-01", "from", "required"),
+            ("/v1/diff?vm=a&from=2025-01-01", "to", "required"),
+            ("/v1/diff?vm=a&from=2025-03-01&to=2025-01-01", "to", "before"),
             ("/v1/when", "kb", "required"),
             ("/v1/when?kb=5034129x", "kb", "is not a KB"),
             ("/v1/exposure?by=week", "by", "month, kind, vm"),
