@@ -53,6 +53,16 @@ enum OpenAPI {
             ("/v1/proof", get("An inclusion proof, as patchlog prove prints it (check with patchlog verify-proof)",
                               [parameter("seq", "The record", required: true, schema: sequence), parameter("size", "The tree size (a checkpoint's); default all", schema: sequence)], "text/plain")),
             ("/v1/openapi.json", get("This document", [], "application/json")),
+            ("/", get("The HTML audit report of the fleet, rendered live (patchlog report --fleet)",
+                      [parameter("at", "The moment audited; default the time of the log's last event", schema: time), asRecorded,
+                       parameter("since", "Start of the range shown", schema: time), parameter("until", "End of the range shown", schema: time),
+                       parameter("timelines", "How many VM timelines to draw (those with the most findings; default 12)", schema: #"{"type":"integer","minimum":0,"maximum":200}"#)],
+                      "text/html")),
+            ("/vm", get("The HTML audit report of one VM, rendered live (patchlog report --vm V)",
+                        [parameter("vm", "The VM: its name if unique in the log, else its resource id (any case)", required: true),
+                         parameter("at", "The moment audited; default the time of the log's last event", schema: time), asRecorded,
+                         parameter("since", "Start of the range shown", schema: time), parameter("until", "End of the range shown", schema: time)],
+                        "text/html", #","404":{"description":"The log has no events of that VM"}"#)),
         ]
         let body = paths.map { #""\#($0.0)":\#($0.1)"# }.joined(separator: ",")
         return #"{"openapi":"3.1.0","info":{"title":"patchlog serve","version":"1"},"paths":{\#(body)},"components":{"schemas":{"Problem":{"type":"object","properties":{"type":{"type":"string"},"title":{"type":"string"},"status":{"type":"integer"},"detail":{"type":"string"},"parameter":{"type":"string"}},"required":["type","title","status","detail"]}}}}"# + "\n"

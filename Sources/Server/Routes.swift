@@ -44,6 +44,12 @@ enum Routes {
         Route(method: .get, path: "/v1/export", parameters: ["format"] + exportFilters) { s, _, q in
             try StreamRoutes.export(q, s.view, tracker: s.tracker)
         },
+        Route(method: .get, path: "/", parameters: ["at", "asRecorded", "since", "until", "timelines"]) { s, _, q in
+            try ReportRoutes.fleet(q, s.view)
+        },
+        Route(method: .get, path: "/vm", parameters: ["vm", "at", "asRecorded", "since", "until"]) { s, _, q in
+            try ReportRoutes.vm(q, s.view)
+        },
         Route(method: .get, path: "/v1/openapi.json", parameters: []) { _, _, _ in
             PatchlogServer.text(OpenAPI.document)
         },
