@@ -5,7 +5,7 @@ import PackageDescription
 //
 // Modules, one per concern; dependencies point one way (down this list):
 //   patchlog (CLI)    -> Server, AzureImport, Report, Answers, JSONLines, TextFormats, Replay, EventLog, Simulator, Evidence, Events, LogStore
-//   Server            -> Report, Audit, Answers, JSONLines, TextFormats, Replay, EventLog, Evidence, Events, LogStore, Hummingbird (`patchlog serve`: HTTP)
+//   Server            -> AzureImport, Report, Audit, Answers, JSONLines, TextFormats, Replay, EventLog, Evidence, Events, LogStore, Hummingbird (`patchlog serve`: HTTP)
 //   AzureImport       -> JSONLines, TextFormats, Replay, EventLog, Events, LogStore, Crypto (Azure REST payloads and Resource Graph rows in)
 //   SharedLog         -> PostgresLog, AzureImport, JSONLines, EventLog, Events, LogStore (Hotpatch events into the shared log)
 //   PostgresLog       -> LogStore, PostgresNIO (the shared log in PostgreSQL: records, sequence, sync; knows nothing of Hotpatch)
@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Report", "Audit", "Answers", "JSONLines", "TextFormats", "Replay", "EventLog", "Evidence", "Events", "LogStore", "SystemIO",
+                "AzureImport", "Report", "Audit", "Answers", "JSONLines", "TextFormats", "Replay", "EventLog", "Evidence", "Events", "LogStore", "SystemIO",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .executableTarget(

@@ -14,6 +14,15 @@ enum OpenAPI {
         #"{"get":{"summary":"\#(summary)","parameters":[\#(parameters.joined(separator: ","))],"responses":{"200":{"description":"As the command prints it","content":{"\#(media)":{}}},\#(problem)\#(extra)}}}"#
     }
 
+    private static func post(_ summary: String, _ parameters: [String]) -> String {
+        let errors = [#""401":{"description":"No bearer token (WWW-Authenticate: Bearer)"}"#, #""403":{"description":"Another token"}"#,
+                      #""405":{"description":"The server is read-only (not started with --accept-appends)"}"#,
+                      #""409":{"description":"Another writer holds the log's lock (Retry-After)"}"#,
+                      #""413":{"description":"The body is larger than the server takes (--max-body-mb)"}"#,
+                      #""422":{"description":"A bad line or payload, named; nothing was appended"}"#]
+        return #"{"post":{"summary":"\#(summary)","parameters":[\#(parameters.joined(separator: ","))],"security":[{"bearer":[]}],"requestBody":{"required":true,"content":{"application/jsonl":{},"application/json":{}}},"responses":{"200":{"description":"{lines, appended, duplicates, sequences} for JSON Lines; {source, items, rejected, conflicts, notes, appended, duplicates, alreadyKnown, sequences} for Azure","content":{"application/json":{}}},\#(problem),\#(errors.joined(separator: ","))}}}"#
+    }
+
     private static let filters = [
         parameter("vm", "Only this VM's events (any case)"), parameter("kb", "Only events that name this KB"),
         parameter("type", "Only events of this type"), parameter("since", "Only events at or after this time", schema: time),
@@ -46,6 +55,8 @@ enum OpenAPI {
             ("/v1/events", get("The events after a sequence number as JSON Lines (export's lines), streamed; with follow=true the stream stays open and sends each event as it is committed (an empty line every 5 s when idle). With Accept: text/event-stream, Server-Sent Events (id: the sequence number; Last-Event-ID resumes)",
                                [parameter("after", "Start after this sequence number (default 0)", schema: #"{"type":"integer","minimum":0}"#),
                                 parameter("follow", "Stay open", schema: #"{"type":"boolean"}"#)] + filters, "application/jsonl")),
+            ("/v1/events", post("Append events as patchlog import does (only when serve was started with --accept-appends --token-file F; Authorization: Bearer TOKEN). The body: JSON Lines events (docs/events.md), all or nothing; or with from=azure one Azure payload (docs/azure-import.md), kept byte for byte. The answer gives the events' sequence numbers",
+                                [parameter("from", "events (default: JSON Lines) or azure", schema: #"{"type":"string","enum":["events","azure"]}"#)])),
             ("/v1/export", get("The export, streamed in flat memory (patchlog export)",
                                [parameter("format", "jsonl (default) or csv", schema: #"{"type":"string","enum":["jsonl","csv"]}"#)] + filters, "application/jsonl")),
             ("/v1/checkpoint", get("The checkpoint file of the log directory covering the most records", [], "text/plain",
@@ -64,7 +75,16 @@ enum OpenAPI {
                          parameter("since", "Start of the range shown", schema: time), parameter("until", "End of the range shown", schema: time)],
                         "text/html", #","404":{"description":"The log has no events of that VM"}"#)),
         ]
-        let body = paths.map { #""\#($0.0)":\#($0.1)"# }.joined(separator: ",")
-        return #"{"openapi":"3.1.0","info":{"title":"patchlog serve","version":"1"},"paths":{\#(body)},"components":{"schemas":{"Problem":{"type":"object","properties":{"type":{"type":"string"},"title":{"type":"string"},"status":{"type":"integer"},"detail":{"type":"string"},"parameter":{"type":"string"}},"required":["type","title","status","detail"]}}}}"# + "\n"
+        // A path with several methods: their operations in one object.
+        var merged: [(String, String)] = []
+        for (path, operation) in paths {
+            if let i = merged.firstIndex(where: { $0.0 == path }) {
+                merged[i].1 = String(merged[i].1.dropLast()) + "," + String(operation.dropFirst())
+            } else {
+                merged.append((path, operation))
+            }
+        }
+        let body = merged.map { #""\#($0.0)":\#($0.1)"# }.joined(separator: ",")
+        return #"{"openapi":"3.1.0","info":{"title":"patchlog serve","version":"1"},"paths":{\#(body)},"components":{"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"}},"schemas":{"Problem":{"type":"object","properties":{"type":{"type":"string"},"title":{"type":"string"},"status":{"type":"integer"},"detail":{"type":"string"},"parameter":{"type":"string"}},"required":["type","title","status","detail"]}}}}"# + "\n"
     }()
 }

@@ -14,18 +14,23 @@ import Replay
 /// Read-only unless ``ServerSettings/appendToken`` is set: the server reads the log
 /// through committed views (``LogView``) and never takes the writer lock for reading,
 /// so imports from the command line go on while it serves, and it never shows an
-/// event of an import that is later taken back. Every endpoint is listed in
+/// event of an import that is later taken back. With a token, `POST /v1/events`
+/// takes the writer lock for each append only (``Appender``), so command-line imports
+/// still go on between them. Every endpoint is listed in
 /// ``Routes/all`` and described in the OpenAPI document at `/v1/openapi.json`.
 public final class PatchlogServer: Sendable {
     /// What the server was started with.
     public let settings: ServerSettings
     let view: LogView
     let tracker = StreamTracker()
+    /// Takes the writer lock for each `POST /v1/events`, one at a time.
+    let appender: Appender
 
     /// Opens the log (a committed view) and prepares the routes.
     public init(settings: ServerSettings) throws {
         self.settings = settings
         view = try LogView(directory: settings.directory, supportedImages: settings.supportedImages)
+        appender = Appender(directory: settings.directory)
     }
 
     /// Serves until the task is cancelled or the process gets SIGINT or SIGTERM;
@@ -88,13 +93,16 @@ public struct ServerSettings: Sendable {
     public var supportedImages: SupportedImages?
     /// The bearer token `POST /v1/events` needs; nil: the server is read-only.
     public var appendToken: String?
+    /// The largest request body `POST /v1/events` takes (bytes); larger is a 413.
+    public var maxBodyBytes: Int
 
     /// Settings with these values.
-    public init(directory: String, host: String = "127.0.0.1", port: Int = 8080, supportedImages: SupportedImages? = nil, appendToken: String? = nil) {
+    public init(directory: String, host: String = "127.0.0.1", port: Int = 8080, supportedImages: SupportedImages? = nil, appendToken: String? = nil, maxBodyBytes: Int = 64 << 20) {
         self.directory = directory
         self.host = host
         self.port = port
         self.supportedImages = supportedImages
         self.appendToken = appendToken
+        self.maxBodyBytes = maxBodyBytes
     }
 }

@@ -9,11 +9,14 @@ struct Problem: Error {
     let status: HTTPResponse.Status
     let detail: String
     let parameter: String?
+    /// Headers the answer carries besides its type (`Allow`, `WWW-Authenticate`, `Retry-After`).
+    let headers: HTTPFields
 
-    init(_ status: HTTPResponse.Status, _ detail: String, parameter: String? = nil) {
+    init(_ status: HTTPResponse.Status, _ detail: String, parameter: String? = nil, headers: HTTPFields = [:]) {
         self.status = status
         self.detail = detail
         self.parameter = parameter
+        self.headers = headers
     }
 
     /// A parameter that is missing or malformed.
@@ -35,6 +38,7 @@ struct Problem: Error {
         j.newline()
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
+        headers.append(contentsOf: self.headers)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: j.bytes)))
     }
 }

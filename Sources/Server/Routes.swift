@@ -41,6 +41,9 @@ enum Routes {
         Route(method: .get, path: "/v1/events", parameters: ["after", "follow"] + exportFilters) { s, r, q in
             try StreamRoutes.events(r, q, s.view, tracker: s.tracker)
         },
+        Route(method: .post, path: "/v1/events", parameters: ["from"]) { s, r, q in
+            try await AppendRoutes.append(s, r, q)
+        },
         Route(method: .get, path: "/v1/export", parameters: ["format"] + exportFilters) { s, _, q in
             try StreamRoutes.export(q, s.view, tracker: s.tracker)
         },

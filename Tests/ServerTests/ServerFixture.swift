@@ -53,7 +53,7 @@ final class ServerFixture: @unchecked Sendable {
     }
 
     /// A simulated fleet split in three files; the first imported.
-    init(vms: Int = 6, months: Int = 3, appendToken: String? = nil) async throws {
+    init(vms: Int = 6, months: Int = 3, appendToken: String? = nil, maxBodyBytes: Int = 64 << 20) async throws {
         dir = NSTemporaryDirectory() + "patchlog-server-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let all = dir + "/all.jsonl"
@@ -70,7 +70,7 @@ final class ServerFixture: @unchecked Sendable {
         log = dir + "/log"
         #expect(try Self.runPatchlog(["init", "--log", log]).status == 0)
         #expect(try Self.runPatchlog(["import", "--log", log, files[0]]).status == 0)
-        let server = try PatchlogServer(settings: ServerSettings(directory: log, port: 0, appendToken: appendToken))
+        let server = try PatchlogServer(settings: ServerSettings(directory: log, port: 0, appendToken: appendToken, maxBodyBytes: maxBodyBytes))
         self.server = server
         let ready = AsyncStream<Int>.makeStream()
         task = Task { try await server.run { port in ready.continuation.yield(port) } }
@@ -81,6 +81,11 @@ final class ServerFixture: @unchecked Sendable {
     func get(_ target: String, headers: [String: String] = [:]) async throws -> HTTPResponse {
         let port = self.port
         return try await Self.offPool { try LoopbackConnection.request(port, "GET", target, headers: headers) }
+    }
+
+    func post(_ target: String, headers: [String: String] = [:], body: Data) async throws -> HTTPResponse {
+        let port = self.port
+        return try await Self.offPool { try LoopbackConnection.request(port, "POST", target, headers: headers, body: body) }
     }
 
     /// The query string for these parameters, escaped.
