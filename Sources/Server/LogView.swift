@@ -26,6 +26,10 @@ final class LogView: @unchecked Sendable {
     private var mark: CommitMark
     private var waiters: [(after: UInt64, resume: CheckedContinuation<Void, Never>)] = []
     private let watch: CommitWatch
+    /// One refresh at a time (the watching thread's, a `POST`'s).
+    private let refreshing = Condition()
+    /// The VM states folded so far (``StateCache``).
+    let cache = StateCache()
     private var stopped = false
     /// How long a follower sleeps at most before it is woken (to send a heartbeat).
     let wakeEvery: Int32
@@ -37,6 +41,8 @@ final class LogView: @unchecked Sendable {
         watch = try CommitWatch(directory: directory)
         mark = try watch.mark()
         current = try Snapshot(FileLog.open(at: directory, access: .reader), supportedImages: supportedImages)
+        cache.advance(to: current.count, changedVMs: nil)
+        cache.prewarm(current)
         DispatchQueue(label: "patchlog-commit-watch").async { [self] in watchLoop() }
     }
 
@@ -46,10 +52,10 @@ final class LogView: @unchecked Sendable {
     /// Looks at the log again and takes the new view if it has committed more; wakes
     /// the followers.
     func refresh() {
-        if let next = try? watch.mark(), let fresh = try? FileLog.open(at: directory, access: .reader) {
+        refreshing.withLock {
+            guard let next = try? watch.mark(), let fresh = try? FileLog.open(at: directory, access: .reader) else { return }
             if fresh.count != snapshot.count {
-                let view = Snapshot(fresh, supportedImages: supportedImages)
-                lock.withLock { current = view; mark = next }
+                take(fresh, mark: next)
             } else {
                 fresh.close()
                 lock.withLock { mark = next }
@@ -58,14 +64,36 @@ final class LogView: @unchecked Sendable {
         wakeFollowers()
     }
 
+    /// Makes `fresh` the current view, and moves the state cache to it: the states of
+    /// the VMs its new records belong to are dropped (all of them after a new release,
+    /// then folded again in the background). Call holding `refreshing`.
+    private func take(_ fresh: FileLog, mark next: CommitMark) {
+        let old = snapshot
+        let view = Snapshot(fresh, supportedImages: supportedImages)
+        let changed = view.count > old.count ? StateCache.changes(in: fresh, after: old.count) : nil
+        lock.withLock {
+            cache.advance(to: view.count, changedVMs: changed)
+            current = view
+            mark = next
+        }
+        if changed == nil { cache.prewarm(view) }
+    }
+
     /// Opens the view again whatever the count: a long-lived reader reads a sealed
     /// segment's stream lists from its index file when first asked, and a writer that
     /// closes rewrites that file (same content, other places); the fresh view reads
     /// the new one.
     func reopen() throws {
-        let next = try watch.mark()
-        let view = Snapshot(try FileLog.open(at: directory, access: .reader), supportedImages: supportedImages)
-        lock.withLock { current = view; mark = next }
+        try refreshing.withLock {
+            let next = try watch.mark()
+            let fresh = try FileLog.open(at: directory, access: .reader)
+            if fresh.count != snapshot.count {
+                take(fresh, mark: next)
+            } else {
+                let view = Snapshot(fresh, supportedImages: supportedImages)
+                lock.withLock { current = view; mark = next }
+            }
+        }
     }
 
     private func watchLoop() {
@@ -114,29 +142,61 @@ final class LogView: @unchecked Sendable {
 }
 
 /// One committed view of the log, and what replays it.
+///
+/// A ``HotpatchLog`` learns the log's VMs as it is asked and is not safe to share
+/// between threads, while the store underneath reads from any number of them: a
+/// query borrows one of a few adapters (one per processor), so that queries on one
+/// view run side by side, each adapter on one query at a time.
 final class Snapshot: @unchecked Sendable {
     let store: FileLog
+    /// The first adapter (for what needs any one: the streams' keys).
     let log: HotpatchLog
     /// The image list given on the command line, if any (else the log's in force).
     let supportedImages: SupportedImages?
     /// Records in the view (all committed when it was opened).
     let count: UInt64
+    /// The latest time of any record in the view (nil: none).
+    let lastTime: Int64?
     private let lock = Condition()
+    /// Adapters not in use; ``made`` of at most ``adapters`` exist.
+    private var free: [HotpatchLog]
+    private var made = 1
+    private let adapters = max(2, SystemInfo.processorCount)
 
     init(_ store: FileLog, supportedImages: SupportedImages?) {
         self.store = store
         log = HotpatchLog(store: store)
+        free = [log]
         self.supportedImages = supportedImages
         count = store.count
+        lastTime = (try? store.statistics())?.timeRange?.upperBound
     }
 
-    /// Runs `body` alone on this view, with a replayer that judges images by the list
-    /// in force at `at` as recorded at `asRecorded` (as the commands do), or by the
-    /// list given on the command line.
+    /// Runs `body` on this view with an adapter of its own, and a replayer that judges
+    /// images by the list in force at `at` as recorded at `asRecorded` (as the
+    /// commands do), or by the list given on the command line.
     func run<R>(at: Timestamp = Timestamp(nanoseconds: .max), asRecorded: UInt64 = .max, _ body: (Replayer) throws -> R) throws -> R {
+        let adapter = borrow()
+        defer { giveBack(adapter) }
+        let images = try supportedImages ?? SupportedImages.inForce(in: adapter, at: at, asRecorded: asRecorded)
+        return try body(Replayer(log: adapter, supportedImages: images))
+    }
+
+    private func borrow() -> HotpatchLog {
         lock.lock()
         defer { lock.unlock() }
-        let images = try supportedImages ?? SupportedImages.inForce(in: log, at: at, asRecorded: asRecorded)
-        return try body(Replayer(log: log, supportedImages: images))
+        while free.isEmpty {
+            if made < adapters {
+                made += 1
+                return HotpatchLog(store: store)
+            }
+            lock.wait()
+        }
+        return free.removeLast()
+    }
+
+    private func giveBack(_ adapter: HotpatchLog) {
+        lock.withLock { free.append(adapter) }
+        lock.broadcast()
     }
 }

@@ -14,8 +14,20 @@ enum QueryRoutes {
         let vm = try q.required("vm")
         let moment = try q.time("at") ?? now()
         let asRecorded = try q.sequence("asRecorded", from1: true)
-        return try view.snapshot.run(at: moment, asRecorded: asRecorded ?? .max) { r in
-            let state = try r.state(ofVM: try resolve(vm, r), at: moment, asRecorded: asRecorded ?? .max)
+        let snapshot = view.snapshot
+        // Asked at or after the log's last event, as the log is now: every event of the VM.
+        let complete = moment.nanoseconds >= snapshot.lastTime ?? .min && asRecorded ?? .max >= snapshot.count
+        let key = complete ? StateCache.Key.complete : StateCache.Key(at: moment.nanoseconds, asRecorded: asRecorded ?? .max)
+        return try snapshot.run(at: moment, asRecorded: asRecorded ?? .max) { r in
+            let resolved = try resolve(vm, r)
+            let known = r.log.knownVM(resolved)
+            let state: VMState
+            if let known, let kept = view.cache.lookup(known, key, generation: snapshot.count) {
+                state = kept
+            } else {
+                state = try r.state(ofVM: resolved, at: moment, asRecorded: asRecorded ?? .max)
+                if let known { view.cache.store(state, known, key, generation: snapshot.count) }
+            }
             return QueryOutput.stateJSON(state, at: moment, supportedImage: r.supportedImage(state), asRecorded: asRecorded) + "\n"
         }
     }
