@@ -41,7 +41,7 @@ final class LogView: @unchecked Sendable {
         watch = try CommitWatch(directory: directory)
         mark = try watch.mark()
         current = try Snapshot(FileLog.open(at: directory, access: .reader), supportedImages: supportedImages)
-        cache.advance(to: current.count, changedVMs: nil)
+        cache.advance(to: current.count, nil)
         cache.prewarm(current)
         DispatchQueue(label: "patchlog-commit-watch").async { [self] in watchLoop() }
     }
@@ -64,19 +64,27 @@ final class LogView: @unchecked Sendable {
         wakeFollowers()
     }
 
-    /// Makes `fresh` the current view, and moves the state cache to it: the states of
-    /// the VMs its new records belong to are dropped (all of them after a new release,
-    /// then folded again in the background). Call holding `refreshing`.
+    /// Makes `fresh` the current view, and moves the state cache to it (the VMs its
+    /// new records belong to fold them on, or are dropped; after a new release every
+    /// VM is folded again first). Call holding `refreshing`.
     private func take(_ fresh: FileLog, mark next: CommitMark) {
         let old = snapshot
         let view = Snapshot(fresh, supportedImages: supportedImages)
-        let changed = view.count > old.count ? StateCache.changes(in: fresh, after: old.count) : nil
-        lock.withLock {
-            cache.advance(to: view.count, changedVMs: changed)
-            current = view
-            mark = next
+        if view.count > old.count, let update = StateCache.Update.read(view, after: old.count) {
+            lock.withLock {
+                cache.advance(to: view.count, update)
+                current = view
+                mark = next
+            }
+        } else {
+            // Everything folded again before the view is used; queries meanwhile use the old one.
+            cache.advance(to: view.count, nil)
+            cache.prewarm(view)
+            lock.withLock {
+                current = view
+                mark = next
+            }
         }
-        if changed == nil { cache.prewarm(view) }
     }
 
     /// Opens the view again whatever the count: a long-lived reader reads a sealed

@@ -1,4 +1,3 @@
-import Dispatch
 import EventLog
 import Events
 import LogStore
@@ -11,14 +10,16 @@ import SystemIO
 /// for a VM of the realistic fleet), which no request should pay for twice.
 ///
 /// Valid for one committed view, named by its record count (the *generation*).
-/// When the server takes a newer view, ``advance(to:changedVMs:)`` keeps the states
-/// of the VMs none of the new records belongs to (their folds are the same) and
-/// drops the rest; a new release drops everything (states depend on the catalog).
+/// When the server takes a newer view, ``advance(to:_:)`` keeps the states of the
+/// VMs none of the new records belongs to (their folds are the same), folds the new
+/// events onto the complete state of the others when they come after everything it
+/// folded (else drops their states); a new release drops everything (states depend
+/// on the catalog).
 /// A state folded on an older view is never stored into a newer generation. A state
 /// with every event of its VM (asked at or after the log's last event time, and not
 /// as recorded earlier) is kept as *complete*: it answers every such moment. After
 /// everything is dropped (at start, after a new release) one pass over the log folds
-/// every VM's complete state in the background (``prewarm(_:)``).
+/// every VM's complete state before the view is used (``prewarm(_:)``).
 final class StateCache: @unchecked Sendable {
     /// What a state was folded for: a moment and what the log knew, or complete.
     struct Key: Hashable {
@@ -36,7 +37,6 @@ final class StateCache: @unchecked Sendable {
     /// By VM id as first written (its stream key without `vm:`).
     private var states: [String: [Key: VMState]] = [:]
     private var size = 0
-    private let queue = DispatchQueue(label: "patchlog-state-prewarm")
 
     /// The state folded for `vm` at `key` on the view of `generation`, if kept.
     func lookup(_ vm: String, _ key: Key, generation: UInt64) -> VMState? {
@@ -55,49 +55,71 @@ final class StateCache: @unchecked Sendable {
         }
     }
 
-    /// Moves to the view of `generation`: drops the states of `changedVMs`, or all of
-    /// them when nil (a new release, a log that shrank).
-    func advance(to generation: UInt64, changedVMs: Set<String>?) {
-        lock.withLock {
-            self.generation = generation
-            if let changedVMs {
-                for vm in changedVMs { size -= states.removeValue(forKey: vm)?.count ?? 0 }
-            } else {
-                states.removeAll()
-                size = 0
+    /// The records a newer view added, by the VM they belong to (time, sequence,
+    /// payload), with that view's catalog; nil when one is a release (every state
+    /// depends on the catalog) or they cannot be read.
+    struct Update {
+        var records: [String: [(time: Int64, sequence: UInt64, payload: [UInt8])]] = [:]
+        let catalog: ReleaseCatalog
+
+        /// The records of `snapshot` after `sequence`.
+        static func read(_ snapshot: Snapshot, after sequence: UInt64) -> Update? {
+            guard let catalog = try? snapshot.run({ r in try r.catalog() }) else { return nil }
+            var update = Update(catalog: catalog)
+            var keys: [UInt32: String?] = [:]
+            var release = false
+            do {
+                try snapshot.store.scan(from: sequence + 1, includingIDs: false) { view in
+                    let key = keys[view.stream.rawValue] ?? snapshot.store.streamKey(view.stream)
+                    keys[view.stream.rawValue] = key
+                    if key == HotpatchLog.catalogStream { release = true; return false }
+                    if let key, let vm = HotpatchLog.vm(ofStream: key) {
+                        update.records[vm, default: []].append((view.time, view.sequence, Array(view.payload)))
+                    }
+                    return true
+                }
+            } catch {
+                return nil
             }
+            return release ? nil : update
         }
     }
 
-    /// Which VMs the records of `store` after `sequence` belong to; nil when one is a
-    /// release (every state depends on the catalog). Reads only the time and stream
-    /// columns of the new blocks.
-    static func changes(in store: FileLog, after sequence: UInt64) -> Set<String>? {
-        var vms: Set<String> = []
-        var streams: Set<UInt32> = []
-        do {
-            try store.scanTimeline(from: sequence + 1) { _, _, stream in
-                streams.insert(stream.rawValue)
-                return true
+    /// Moves to the view of `generation`. With `update` (what it added): a VM's
+    /// complete state folds its new events on when they all come at or after the last
+    /// one it folded (as a full fold would, in time then sequence order), else it is
+    /// dropped, with the VM's other states. Without: drops everything.
+    func advance(to generation: UInt64, _ update: Update?) {
+        lock.withLock {
+            self.generation = generation
+            guard let update else {
+                states.removeAll()
+                size = 0
+                return
             }
-        } catch {
-            return nil
+            for (vm, records) in update.records {
+                let complete = states[vm]?[.complete]
+                size -= states.removeValue(forKey: vm)?.count ?? 0
+                guard var state = complete else { continue }
+                let last = state.lastFoldedTime?.nanoseconds ?? .min
+                guard records.allSatisfy({ $0.time >= last }) else { continue }
+                do {
+                    for r in records.sorted(by: { ($0.time, $0.sequence) < ($1.time, $1.sequence) }) {
+                        try state.apply(EventView(r.payload[...]), time: Timestamp(nanoseconds: r.time), sequence: r.sequence, catalog: update.catalog)
+                    }
+                } catch {
+                    continue
+                }
+                states[vm] = [.complete: state]
+                size += 1
+            }
         }
-        for id in streams {
-            guard let key = store.streamKey(StreamID(rawValue: id)) else { return nil }
-            if key == HotpatchLog.catalogStream { return nil }
-            if let vm = HotpatchLog.vm(ofStream: key) { vms.insert(vm) }
-        }
-        return vms
     }
 
     /// Folds every VM's complete state in one pass over `snapshot` (about 2 s for the
-    /// 10,000-VM fleet), in the background, and keeps them if that view is still the
-    /// current one.
+    /// 10,000-VM fleet) and keeps them if that view is the cache's.
     func prewarm(_ snapshot: Snapshot) {
-        queue.async { [self] in
-            guard let states = try? snapshot.run({ r in try r.fleet() }) else { return }
-            for state in states { store(state, state.vm, .complete, generation: snapshot.count) }
-        }
+        guard let states = try? snapshot.run({ r in try r.fleet() }) else { return }
+        for state in states { store(state, state.vm, .complete, generation: snapshot.count) }
     }
 }
