@@ -41,8 +41,7 @@ final class LogView: @unchecked Sendable {
         watch = try CommitWatch(directory: directory)
         mark = try watch.mark()
         current = try Snapshot(FileLog.open(at: directory, access: .reader), supportedImages: supportedImages)
-        cache.advance(to: current.count, nil)
-        cache.prewarm(current)
+        cache.replace(generation: current.count, with: StateCache.fold(current))
         DispatchQueue(label: "patchlog-commit-watch").async { [self] in watchLoop() }
     }
 
@@ -77,10 +76,11 @@ final class LogView: @unchecked Sendable {
                 mark = next
             }
         } else {
-            // Everything folded again before the view is used; queries meanwhile use the old one.
-            cache.advance(to: view.count, nil)
-            cache.prewarm(view)
+            // Everything folded again before the view is used; queries meanwhile use
+            // the old view and its states.
+            let states = StateCache.fold(view)
             lock.withLock {
+                cache.replace(generation: view.count, with: states)
                 current = view
                 mark = next
             }

@@ -19,7 +19,8 @@ import SystemIO
 /// with every event of its VM (asked at or after the log's last event time, and not
 /// as recorded earlier) is kept as *complete*: it answers every such moment. After
 /// everything is dropped (at start, after a new release) one pass over the log folds
-/// every VM's complete state before the view is used (``prewarm(_:)``).
+/// every VM's complete state before the view is used (``fold(_:)``), while the older
+/// view's states keep answering.
 final class StateCache: @unchecked Sendable {
     /// What a state was folded for: a moment and what the log knew, or complete.
     struct Key: Hashable {
@@ -116,10 +117,24 @@ final class StateCache: @unchecked Sendable {
         }
     }
 
-    /// Folds every VM's complete state in one pass over `snapshot` (about 2 s for the
-    /// 10,000-VM fleet) and keeps them if that view is the cache's.
-    func prewarm(_ snapshot: Snapshot) {
-        guard let states = try? snapshot.run({ r in try r.fleet() }) else { return }
-        for state in states { store(state, state.vm, .complete, generation: snapshot.count) }
+    /// Every VM's complete state, folded in one pass over `snapshot` (about 2 s for
+    /// the 10,000-VM fleet); nil if the log does not read.
+    static func fold(_ snapshot: Snapshot) -> [VMState]? {
+        try? snapshot.run { r in try r.fleet() }
+    }
+
+    /// Moves to the view of `generation` with `states` (its complete states) in place
+    /// of everything kept: what a new release needs. Until this is called the states
+    /// of the older view keep answering queries on it.
+    func replace(generation: UInt64, with states: [VMState]?) {
+        lock.withLock {
+            self.generation = generation
+            self.states.removeAll()
+            size = 0
+            for state in states ?? [] where size < Self.limit {
+                self.states[state.vm] = [.complete: state]
+                size += 1
+            }
+        }
     }
 }
