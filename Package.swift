@@ -1,10 +1,11 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 // patchlog: an event-sourced audit log and replay tool for Windows Server Hotpatch.
 //
 // Modules, one per concern; dependencies point one way (down this list):
-//   patchlog (CLI)    -> AzureImport, Report, Answers, JSONLines, TextFormats, Replay, EventLog, Simulator, Evidence, Events, LogStore
+//   patchlog (CLI)    -> Server, AzureImport, Report, Answers, JSONLines, TextFormats, Replay, EventLog, Simulator, Evidence, Events, LogStore
+//   Server            -> AzureImport, Report, Audit, Answers, JSONLines, TextFormats, Replay, EventLog, Evidence, Events, LogStore, Hummingbird (`patchlog serve`: HTTP)
 //   AzureImport       -> JSONLines, TextFormats, Replay, EventLog, Events, LogStore, Crypto (Azure REST payloads and Resource Graph rows in)
 //   SharedLog         -> PostgresLog, AzureImport, JSONLines, EventLog, Events, LogStore (Hotpatch events into the shared log)
 //   PostgresLog       -> LogStore, PostgresNIO (the shared log in PostgreSQL: records, sequence, sync; knows nothing of Hotpatch)
@@ -43,6 +44,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        // `patchlog serve`; without its default traits (swift-configuration, full Foundation).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
     ],
     targets: [
         .systemLibrary(
@@ -79,9 +82,16 @@ let package = Package(
             swiftSettings: releaseSpeed),
         // Hotpatch events (JSON Lines, Azure payloads) into the shared log.
         .target(name: "SharedLog", dependencies: ["PostgresLog", "AzureImport", "JSONLines", "Replay", "EventLog", "Events", "LogStore"], swiftSettings: releaseSpeed),
+        .target(
+            name: "Server",
+            dependencies: [
+                "AzureImport", "Report", "Audit", "Answers", "JSONLines", "TextFormats", "Replay", "EventLog", "Evidence", "Events", "LogStore", "SystemIO",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .executableTarget(
             name: "patchlog",
             dependencies: [
+                "Server",
                 "SharedLog",
                 "PostgresLog",
                 "AzureImport",
@@ -130,6 +140,7 @@ let package = Package(
         .testTarget(name: "FuzzRegressionTests", dependencies: ["EventLog", "FuzzTargets", "Events", "Evidence", "JSONLines", "Replay", "LogStore", "TestSupport"]),
         // Against a throwaway PostgreSQL 15 (tools/pg-scratch); skipped, saying why, only where it cannot be installed.
         .testTarget(name: "SharedLogTests", dependencies: ["SharedLog", "PostgresLog", "AzureImport", "JSONLines", "Replay", "EventLog", "Events", "LogStore", "Evidence", "TestSupport", "patchlog", "patchlog-collector"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "EventLog", "LogStore", "Replay", "JSONLines", "patchlog", "TestSupport"]),
         .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog", "patchlog-crash", "TestSupport"]),
     ]
 )

@@ -25,6 +25,18 @@ public enum FileSystem {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// The size in bytes of the file at `path`, or nil if nothing is there
+    /// (`stat(2)`).
+    /// - Throws: ``SystemError`` naming `path` for any other failure.
+    public static func size(_ path: String) throws(SystemError) -> Int? {
+        var info = stat()
+        if stat(path, &info) != 0 {
+            if errno == ENOENT { return nil }
+            throw SystemError(errno: errno, operation: "stat", path: path)
+        }
+        return Int(info.st_size)
+    }
+
     /// Makes the directory `path` (mode 0755) and any missing parents (`mkdir(2)`).
     public static func createDirectory(_ path: String) throws(SystemError) {
         if isDirectory(path) { return }

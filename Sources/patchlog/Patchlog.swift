@@ -18,7 +18,7 @@ struct Patchlog: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Init.self, Import.self, Sync.self, Export.self, State.self, When.self, History.self, Diff.self, Fleet.self, Simulate.self,
-            Findings.self, Exposure.self, Report.self, Images.self,
+            Findings.self, Exposure.self, Report.self, Images.self, Follow.self, Serve.self,
             Info.self, Verify.self, Keygen.self, CheckpointCommand.self, Prove.self, VerifyProof.self, Show.self, Salvage.self, Raw.self,
         ]
     )

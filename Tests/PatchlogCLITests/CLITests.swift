@@ -54,13 +54,13 @@ import TestSupport
         // out here, not read from the command's configuration, so that a command
         // dropped from the list fails this test).
         let commands = ["init", "import", "sync", "export", "state", "when", "history", "diff", "fleet", "simulate", "findings", "exposure",
-                        "report", "info", "verify", "keygen", "checkpoint", "prove", "verify-proof", "show", "salvage", "raw"]
+                        "report", "images", "follow", "serve", "info", "verify", "keygen", "checkpoint", "prove", "verify-proof", "show", "salvage", "raw"]
         let listed = r.stdout.split(separator: "\n").compactMap { line -> String? in
             let words = line.split(separator: " ")
             return line.hasPrefix("  ") && !words.isEmpty ? String(words[0]) : nil
         }
         for command in commands { #expect(listed.contains(command), "\(command) is not in --help") }
-        #expect(commands.count == 22)
+        #expect(commands.count == 25)
         #expect(r.stdout.contains("PATCHLOG_DIR"))
     }
 

@@ -16,14 +16,19 @@ public struct ExportFilter: Sendable {
     public var since: Timestamp?
     /// Only events at or before this time.
     public var until: Timestamp?
+    /// Only events appended after this sequence number (`follow`, `GET /v1/events`).
+    public var after: UInt64?
+    /// Only events appended up to this sequence number (a stream sent in steps).
+    public var through: UInt64?
 
     /// Everything, narrowed by what is given.
-    public init(vm: String? = nil, kb: KB? = nil, type: EventType? = nil, since: Timestamp? = nil, until: Timestamp? = nil) {
+    public init(vm: String? = nil, kb: KB? = nil, type: EventType? = nil, since: Timestamp? = nil, until: Timestamp? = nil, after: UInt64? = nil) {
         self.vm = vm
         self.kb = kb
         self.type = type
         self.since = since
         self.until = until
+        self.after = after
     }
 }
 
@@ -71,7 +76,7 @@ public struct Exporter {
             // The installs and rollbacks that name a KB are found by their record key:
             // only the blocks holding them are read.
             var part = Part()
-            for record in try store.read(key: key) where rules.passes(stream: store.streamID(record.stream), time: record.time, payload: record.payload[...]) {
+            for record in try store.read(key: key) where record.sequence > filter.after ?? 0 && record.sequence <= filter.through ?? .max && rules.passes(stream: store.streamID(record.stream), time: record.time, payload: record.payload[...]) {
                 try rules.emit(try HotpatchLog.event(from: record), sequence: record.sequence, into: &part)
                 if part.size >= 1 << 20 { try output(part.take()) }
             }
@@ -81,11 +86,11 @@ public struct Exporter {
         // Everything else is one pass in sequence order, in chunks of records formatted
         // two at a time (one per core) and written in order: the output is the same as
         // a single pass, and memory stays two chunks whatever the log's size.
-        let total = store.count
+        let total = min(store.count, filter.through ?? .max)
         let chunk = chunkSize
         var count = 0
-        var next: UInt64 = 1
-        while next <= total {
+        var next: UInt64 = (filter.after ?? 0) &+ 1
+        while next <= total && next > 0 {
             let ranges = (0..<UInt64(2)).map { i in min(next + i * chunk, total + 1)..<min(next + (i + 1) * chunk, total + 1) }.filter { !$0.isEmpty }
             let parts = ranges.map { _ in PartBox() }
             DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
@@ -102,7 +107,7 @@ public struct Exporter {
     }
 
     /// What an export writes, and how: the filters and the format.
-    private struct Rules: Sendable {
+    struct Rules: Sendable {
         let format: ExportFormat
         let filter: ExportFilter
         let vmStream: StreamID?
@@ -116,7 +121,7 @@ public struct Exporter {
         }
 
         /// Writes one event that passed the filters on the stream and times.
-        func emit(_ event: Event, sequence: UInt64, into part: inout Part) throws {
+        fileprivate func emit(_ event: Event, sequence: UInt64, into part: inout Part) throws {
             if let kb = filter.kb, !Exporter.names(event, kb) { return }
             part.count += 1
             switch format {
@@ -129,7 +134,7 @@ public struct Exporter {
         }
 
         /// The records of `range` that pass, formatted.
-        func format(_ store: any LogStore, _ range: Range<UInt64>) throws -> Part {
+        fileprivate func format(_ store: any LogStore, _ range: Range<UInt64>) throws -> Part {
             var part = Part()
             var keys: [StreamID: String] = [:]
             var failure: (any Error)?
@@ -155,7 +160,7 @@ public struct Exporter {
     }
 
     /// Formatted output of some records.
-    private struct Part {
+    fileprivate struct Part {
         var csv = CSVWriter()
         var json = JSONText()
         var count = 0

@@ -14,6 +14,9 @@ public struct ImportReport: Sendable, Equatable {
     public var duplicates = 0
     /// Bytes read.
     public var bytes = 0
+    /// With ``Importer/collectSequences``: each event's sequence number, in input
+    /// order (a duplicate's is the one the log already gave it).
+    public var sequences: [UInt64] = []
 
     /// Nothing yet.
     public init() {}
@@ -36,6 +39,9 @@ public struct Importer {
     /// Lines file brings no payload, and such a claim would make `verify` fail). Runs
     /// on the appending thread, so it may read the log.
     public var vet: ((Event) throws -> (field: String, message: String)?)?
+    /// Whether the report lists each event's sequence number (``ImportReport/sequences``;
+    /// 8 bytes an event: for a request's answer, not a file of millions).
+    public var collectSequences = false
 
     /// An importer into `log`.
     public init(log: HotpatchLog) { self.log = log }
@@ -44,7 +50,22 @@ public struct Importer {
     /// with the report so far. On a machine with two processors or more, one thread
     /// reads, decodes and encodes the lines while the calling thread appends.
     public func importFile(_ path: String, progress: ((ImportReport) -> Void)? = nil) throws -> ImportReport {
-        let name = path == "-" ? "<stdin>" : path
+        try run(.file(path), name: path == "-" ? "<stdin>" : path, progress: progress)
+    }
+
+    /// Imports the JSON Lines in `bytes` (a request's body), all or nothing as
+    /// ``importFile(_:progress:)``; `name` names them in errors.
+    public func importBytes(_ bytes: [UInt8], name: String) throws -> ImportReport {
+        try run(.bytes(bytes), name: name, progress: nil)
+    }
+
+    /// Where the lines come from.
+    enum Input: Sendable {
+        case file(String)
+        case bytes([UInt8])
+    }
+
+    private func run(_ input: Input, name: String, progress: ((ImportReport) -> Void)?) throws -> ImportReport {
         var report = ImportReport()
         let countBefore = log.store.count
         let batchSize = self.batchSize
@@ -61,7 +82,14 @@ public struct Importer {
             }
             do {
                 for outcome in try log.append(prepared: batch.events) {
-                    if case .appended = outcome { report.appended += 1 } else { report.duplicates += 1 }
+                    switch outcome {
+                    case let .appended(sequence):
+                        report.appended += 1
+                        if collectSequences { report.sequences.append(sequence) }
+                    case let .duplicate(sequence):
+                        report.duplicates += 1
+                        if collectSequences { report.sequences.append(sequence) }
+                    }
                 }
             } catch let LogError.idConflict(id, existing) {
                 // Against the log: the first line with that id; within this input: the last.
@@ -80,10 +108,10 @@ public struct Importer {
 
         try log.store.transaction {
             if SystemInfo.processorCount >= 2 {
-                try HandOff<PreparedBatch>.run(producer: { put in try Self.prepare(path, name: name, batchSize: batchSize, keepDecoded: vetting, put) },
+                try HandOff<PreparedBatch>.run(producer: { put in try Self.prepare(input, name: name, batchSize: batchSize, keepDecoded: vetting, put) },
                                                consumer: append)
             } else {
-                try Self.prepare(path, name: name, batchSize: batchSize, keepDecoded: vetting, append)
+                try Self.prepare(input, name: name, batchSize: batchSize, keepDecoded: vetting, append)
             }
         }
         return report
@@ -107,7 +135,16 @@ public struct Importer {
     /// events, handing each to `put`; the last batch (maybe empty) carries the final
     /// counts. Touches no log (the shared log's import uses it too).
     public static func prepare(_ path: String, name: String, batchSize: Int, keepDecoded: Bool, _ put: (PreparedBatch) throws -> Void) throws {
-        let reader = try LineReader(path: path)
+        try prepare(.file(path), name: name, batchSize: batchSize, keepDecoded: keepDecoded, put)
+    }
+
+    /// ``prepare(_:name:batchSize:keepDecoded:_:)`` of a file or of bytes in memory.
+    static func prepare(_ input: Input, name: String, batchSize: Int, keepDecoded: Bool, _ put: (PreparedBatch) throws -> Void) throws {
+        let reader: LineReader
+        switch input {
+        case let .file(path): reader = try LineReader(path: path)
+        case let .bytes(bytes): reader = LineReader(bytes: bytes)
+        }
         let decoder = EventJSONDecoder()
         var batch = PreparedBatch()
         batch.events.reserveCapacity(batchSize)

@@ -1,10 +1,11 @@
 import SystemIO
 
-/// Reads a file or standard input in large chunks and hands out its lines as byte
-/// ranges of a reused buffer, without copying them. Lines end at `\n`; a `\r`
-/// before it is dropped.
+/// Reads a file or standard input in large chunks (or bytes already in memory: a
+/// request's body) and hands out its lines as byte ranges of a reused buffer, without
+/// copying them. Lines end at `\n`; a `\r` before it is dropped.
 public final class LineReader {
-    private let file: SystemFile
+    /// Nil when reading bytes given in memory.
+    private let file: SystemFile?
     private var chunk: [UInt8]
     private let chunkSize: Int
     private(set) var buffer: [UInt8] = []
@@ -24,12 +25,22 @@ public final class LineReader {
                 throw EventInputError(field: nil, message: "cannot open the file for reading (\(error))", file: path)
             }
             if FileSystem.isDirectory(path) {
-                file.close()
+                file?.close()
                 throw EventInputError(field: nil, message: "is a directory; expected a JSON Lines file", file: path)
             }
         }
         self.chunkSize = chunkSize
         chunk = [UInt8](repeating: 0, count: chunkSize)
+    }
+
+    /// Reads the lines of `bytes`.
+    public init(bytes: [UInt8]) {
+        file = nil
+        chunkSize = 0
+        chunk = []
+        buffer = bytes
+        bytesRead = bytes.count
+        atEnd = true
     }
 
     /// The next line as a range of ``lineBuffer``, or nil at the end of input.
@@ -54,6 +65,7 @@ public final class LineReader {
             }
             buffer.removeSubrange(0..<start)
             start = 0
+            guard let file else { atEnd = true; continue }
             let n = try file.readNext(into: &chunk, count: chunkSize)
             if n == 0 { atEnd = true } else {
                 bytesRead += n

@@ -1,7 +1,7 @@
+import Answers
 import ArgumentParser
 import Events
 import Replay
-import TextFormats
 
 extension Patchlog {
     /// `patchlog diff --vm V --from T1 --to T2`.
@@ -17,6 +17,7 @@ extension Patchlog {
         @Option(help: "The VM: its name, if no other VM in the log has it, else its resource id (any case).") var vm: String
         @Option(help: "The earlier moment.", transform: parseTime) var from: Timestamp
         @Option(help: "The later moment.", transform: parseTime) var to: Timestamp
+        @Option(help: "text or json.") var format: DiffFormat = .text
 
         func validate() throws {
             try validateVM(vm)
@@ -29,15 +30,15 @@ extension Patchlog {
             warnIfUnknown(vm, in: replayer.log)
             warnIfPastEnd(recorded.asRecorded, in: replayer.log)
             let (_, after, d) = try replayer.diff(vm: vm, from: from, to: to, asRecorded: recorded.asRecorded ?? .max)
-            var out = "\(TextTable.visible(wide.names(replayer.log).display(after.vm))): from \(from) to \(to)\n\n"
-            if d.isEmpty { out += "no changes\n" }
-            for p in d.installed { out += "installed         \(p.kb) (\(p.kind.name)) at \(p.installedAt)\n" }
-            for p in d.becameEffective { out += "became effective  \(p.kb) at \(p.effectiveAt!)\n" }
-            for p in d.uninstalled { out += "uninstalled       \(p.kb)\(p.uninstalledAt.map { " at \($0)" } ?? "")\n" }
-            if let b = d.baseline { out += "baseline          \(b.from?.description ?? "none") -> \(b.to?.description ?? "none")\n" }
-            if let h = d.hotpatchEnabled { out += "hotpatch          \(h.from ? "enabled" : "disabled") -> \(h.to ? "enabled" : "disabled")\n" }
-            if let r = d.pendingReboot { out += "pending reboot    \(r.from ? "yes" : "no") -> \(r.to ? "yes" : "no")\n" }
-            emit(out)
+            switch format {
+            case .json: emit(QueryOutput.diffJSON(vm: after.vm, from: from, to: to, d, asRecorded: recorded.asRecorded) + "\n")
+            case .text: emit(QueryOutput.diffText(vm: after.vm, from: from, to: to, d, names: wide.names(replayer.log)))
+            }
         }
     }
+}
+
+/// `diff --format`.
+enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
 }

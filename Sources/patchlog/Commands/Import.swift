@@ -67,7 +67,7 @@ extension Patchlog {
             if from == .azure { return try runAzure() }
             let store = try location.open(.writer, options: write.logOptions)
             var importer = Importer(log: HotpatchLog(store: store))
-            importer.vet = try Self.sourceCheck(logDirectory: location.directory)
+            importer.vet = try RawPayloadStore.sourceCheck(logDirectory: location.directory)
             let started = wallClockNanoseconds()
             var lastShown: Int64 = 0
             let showProgress = Terminal.stderrIsTTY
@@ -85,48 +85,13 @@ extension Patchlog {
             print("imported \(file == "-" ? "standard input" : file): \(Terminal.grouped(report.lines)) lines, \(Terminal.grouped(report.appended)) events appended, \(Terminal.grouped(report.duplicates)) already in the log (\(Terminal.fixed(seconds, 1)) s)")
         }
 
-        /// Refuses an event whose `source` member names a kept payload (`sha256:…`)
-        /// that this log does not keep in sources/: a JSON Lines file brings no payload,
-        /// so such an event would claim evidence that is not there (and `verify` would
-        /// report it as damage). Events exported from this log, citing what it keeps,
-        /// go in as before.
-        static func sourceCheck(logDirectory: String) throws -> (Event) throws -> (field: String, message: String)? {
-            var kept: Set<String>?
-            return { event in
-                guard event.extra != nil, let name = RawPayloadStore.sourceName(of: event), RawPayloadStore.isPayloadName(name) else { return nil }
-                if kept == nil {
-                    kept = []
-                    if let sources = try RawPayloadStore.open(logDirectory: logDirectory, access: .reader, create: false) {
-                        try sources.store.scan { view in
-                            if RawPayloadStore.isPayloadName(view.id) { kept!.insert(view.id) }
-                            return true
-                        }
-                    }
-                }
-                guard !kept!.contains(name) else { return nil }
-                return ("source", "names the Azure payload \(name), which this log does not keep in \(RawPayloadStore.directoryName)/: a JSON Lines event cannot bring a payload (import the payload itself with --from azure, or remove the member)")
-            }
-        }
-
         private func runAzure() throws {
             if dryRun { return try runAzureDry() }
             let store = try location.open(.writer, options: write.logOptions)
             defer { LogLocation.finish(store) }
-            let sourcesDirectory = location.directory + "/" + RawPayloadStore.directoryName
-            let hadSources = FileLog.exists(at: sourcesDirectory)
-            guard let sources = try RawPayloadStore.open(logDirectory: location.directory, access: .writer, create: true) else { return }
-            // A payload store made for this import and left empty (the payload was not
-            // read or not kept) goes again: a failed import leaves the log directory as it was.
-            defer {
-                if !hadSources && sources.store.count == 0, let created = sources.store as? FileLog {
-                    created.close()
-                    if let names = try? FileSystem.list(sourcesDirectory) {
-                        for n in names { try? FileSystem.remove(sourcesDirectory + "/" + n) }
-                    }
-                    try? FileSystem.removeDirectory(sourcesDirectory)
-                }
+            let report = try RawPayloadStore.withWriter(logDirectory: location.directory) { sources in
+                try importer(HotpatchLog(store: store), sources).importFile(file)
             }
-            let report = try importer(HotpatchLog(store: store), sources).importFile(file)
             let name = file == "-" ? "standard input" : file
             printItems(report, name)
             print("imported \(name) from Azure: \(report.items.count) items in, \(report.rejected.count) rejected; \(report.appended) events appended, \(report.duplicates + report.alreadyKnown.count) already in the log\(report.conflicts.isEmpty ? "" : ", \(report.conflicts.count) in conflict")\(report.source.map { "; payload kept as \($0)" } ?? "")")

@@ -38,30 +38,16 @@ extension Patchlog {
             let moment = try at ?? lastEventTime(opened.log) ?? Timestamp(nanoseconds: wallClockNanoseconds())
             // The supported image list in force at the moment, now that it is known.
             let replayer = Replayer(log: opened.log, supportedImages: try options.supportedImages(in: opened.log, at: moment, asRecorded: recorded.asRecorded))
-            var result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(replayer))
-            var drawn: [String]
-            var chosen: String?
-            if let vm {
-                guard let known = replayer.log.knownVM(vm) else { throw CommandFailure("the log has no events of VM \(vm)" + suggestion(for: vm, in: replayer.log)) }
-                result = result.only(vm: known)
-                drawn = [known]
-            } else {
-                var counts: [String: Int] = [:]
-                for f in result.findings(since: span.since, until: span.until) { counts[f.vm, default: 0] += 1 }
-                drawn = result.vms.map(\.vm).sorted { (-(counts[$0] ?? 0), $0) < (-(counts[$1] ?? 0), $1) }
-                if drawn.count > timelines {
-                    drawn = Array(drawn.prefix(timelines))
-                    chosen = "The \(timelines) VMs with the most findings (of \(result.vms.count)); patchlog report --vm V draws any other."
-                }
+            if let vm, replayer.log.knownVM(vm) == nil {
+                throw CommandFailure("the log has no events of VM \(vm)" + suggestion(for: vm, in: replayer.log))
             }
-            let lines = try drawn.map { try VMTimeline(replayer, vm: $0, at: moment, asRecorded: recorded.asRecorded ?? .max) }
-            let releases = try replayer.catalog(asRecorded: recorded.asRecorded ?? .max).entries.values.sorted { ($0.publishedAt, $0.sequence) < ($1.publishedAt, $1.sequence) }
-            let html = AuditReport.html(ReportInput(scope: vm.flatMap { replayer.log.knownVM($0) } ?? "fleet", result: result, releases: releases,
-                                                    timelines: lines, timelinesChosen: chosen, since: span.since, until: span.until))
+            let report = try AuditReport.render(replayer, ReportRequest(vm: vm, at: moment, asRecorded: recorded.asRecorded, timelines: timelines,
+                                                                        since: span.since, until: span.until, policy: policy.policy(replayer)))
+            let html = report.html
             let file = try Output.open(out)
             try file.writeNext(Array(html.utf8))
             try file.commit()
-            Terminal.note("wrote \(out): \(result.findings(since: span.since, until: span.until).count) findings, \(lines.count) timelines")
+            Terminal.note("wrote \(out): \(report.findings) findings, \(report.timelines) timelines")
         }
     }
 }

@@ -24,19 +24,17 @@ func validateVM(_ vm: String?) throws {
     if let vm, vm.allSatisfy(\.isWhitespace) { throw ValidationError("--vm is empty: expected a VM's name or resource id") }
 }
 
-/// The VM `--vm` means, as `az vm show --name` finds one: a VM of the log by its
-/// whole id (any case), else the one VM whose name (the last segment of its resource
-/// id) it is. A name several VMs share is an error listing them; a VM the log does
-/// not know is returned as given (the commands then say the log has no events of it).
-func resolveVM(_ vm: String, in log: HotpatchLog) throws -> String {
-    if let known = log.knownVM(vm) { return known }
-    let candidates = VMNames.matching(vm, in: log.vms).sorted()
-    if candidates.count == 1 { return candidates[0] }
-    if candidates.count > 1 {
-        throw CommandFailure("--vm \(vm) is the name of \(candidates.count) VMs in the log; give one's whole resource id:\n  "
-                             + candidates.map(TextTable.visible).joined(separator: "\n  "))
+/// The VM `--vm` means (``VMLookup``); a name several VMs share is an error listing them.
+func resolveVM(_ vm: String, in replayer: Replayer) throws -> String {
+    do { return try VMLookup.resolve(vm, in: replayer) } catch {
+        throw CommandFailure("--vm \(vm) is the name of \(error.candidates.count) VMs in the log; give one's whole resource id:\n  "
+                             + error.candidates.map(TextTable.visible).joined(separator: "\n  "))
     }
-    return vm
+}
+
+/// The VM `--vm` means in `log`.
+func resolveVM(_ vm: String, in log: HotpatchLog) throws -> String {
+    try resolveVM(vm, in: Replayer(log: log))
 }
 
 /// `--wide`: tables show each VM by its whole id.
@@ -61,14 +59,17 @@ struct ReplayOptions: ParsableArguments {
     /// The supported image list in force at `at` (as recorded at `asRecorded`): the
     /// file given, else the log's.
     func supportedImages(in log: HotpatchLog, at: Timestamp, asRecorded: UInt64?) throws -> SupportedImages {
-        if let path = supportedImagesFile {
-            guard let data = try? FileSystem.read(path) else { throw CommandFailure("cannot read the supported image list \(path)") }
-            return try SupportedImages(parsing: String(decoding: data, as: UTF8.self), source: path)
-        }
+        if let path = supportedImagesFile { return try supportedImages(fromFile: path) }
         if FileSystem.exists(location.directory + "/supported-images.txt") {
             Terminal.note("\(location.directory)/supported-images.txt is not read: the supported image list is kept in the log (`patchlog images set`)")
         }
         return try SupportedImages.inForce(in: log, at: at, asRecorded: asRecorded ?? .max)
+    }
+
+    /// The supported image list in the file at `path` (`--supported-images`).
+    func supportedImages(fromFile path: String) throws -> SupportedImages {
+        guard let data = try? FileSystem.read(path) else { throw CommandFailure("cannot read the supported image list \(path)") }
+        return try SupportedImages(parsing: String(decoding: data, as: UTF8.self), source: path)
     }
 
     /// The log, opened for reading, with a replayer that judges images by the list in
