@@ -41,7 +41,24 @@ public struct Importer {
     /// with the report so far. On a machine with two processors or more, one thread
     /// reads, decodes and encodes the lines while the calling thread appends.
     public func importFile(_ path: String, progress: ((ImportReport) -> Void)? = nil) throws -> ImportReport {
-        let name = path == "-" ? "<stdin>" : path
+        try importLines(name: path == "-" ? "<stdin>" : path, onOtherThread: SystemInfo.processorCount >= 2, progress: progress) {
+            try LineReader(path: path)
+        }
+    }
+
+    /// Imports JSON Lines held in memory, `name` standing for the file in error
+    /// messages. Everything runs on the calling thread (there is no reading to overlap
+    /// with appending); otherwise the same as ``importFile(_:progress:)``: the same
+    /// line splitting, decoding, checks and all-or-nothing transaction.
+    public func importBytes(_ bytes: [UInt8], name: String, progress: ((ImportReport) -> Void)? = nil) throws -> ImportReport {
+        try importLines(name: name, onOtherThread: false, progress: progress) { LineReader(bytes: bytes) }
+    }
+
+    /// Imports the lines of the reader `lines` makes, reading and decoding them on
+    /// another thread when `onOtherThread`.
+    private func importLines(
+        name: String, onOtherThread: Bool, progress: ((ImportReport) -> Void)?, _ lines: @escaping @Sendable () throws -> LineReader
+    ) throws -> ImportReport {
         var report = ImportReport()
         let countBefore = log.store.count
         let batchSize = self.batchSize
@@ -76,11 +93,11 @@ public struct Importer {
         }
 
         try log.store.transaction {
-            if SystemInfo.processorCount >= 2 {
-                try HandOff<PreparedBatch>.run(producer: { put in try Self.prepare(path, name: name, batchSize: batchSize, keepDecoded: vetting, put) },
+            if onOtherThread {
+                try HandOff<PreparedBatch>.run(producer: { put in try Self.prepare(lines(), name: name, batchSize: batchSize, keepDecoded: vetting, put) },
                                                consumer: append)
             } else {
-                try Self.prepare(path, name: name, batchSize: batchSize, keepDecoded: vetting, append)
+                try Self.prepare(lines(), name: name, batchSize: batchSize, keepDecoded: vetting, append)
             }
         }
         return report
@@ -99,11 +116,10 @@ public struct Importer {
         var bytesRead = 0
     }
 
-    /// Reads, decodes and prepares the lines of `path` in batches of `batchSize`
+    /// Reads, decodes and prepares the lines of `reader` in batches of `batchSize`
     /// events, handing each to `put`; the last batch (maybe empty) carries the final
     /// counts. Touches no log.
-    static func prepare(_ path: String, name: String, batchSize: Int, keepDecoded: Bool, _ put: (PreparedBatch) throws -> Void) throws {
-        let reader = try LineReader(path: path)
+    static func prepare(_ reader: LineReader, name: String, batchSize: Int, keepDecoded: Bool, _ put: (PreparedBatch) throws -> Void) throws {
         let decoder = EventJSONDecoder()
         var batch = PreparedBatch()
         batch.events.reserveCapacity(batchSize)
