@@ -30,7 +30,7 @@ import JSONLines
         #expect(!files.isEmpty, "Fixtures/fuzz/\(target.name) holds no regression input")
         for path in files {
             let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-            target.run(bytes)
+            target.run(bytes, everything: true)
             #expect(try Self.isRefused(target, bytes, path: path), "\(path) was accepted")
         }
     }
@@ -63,9 +63,9 @@ import JSONLines
     func seedsRun(_ target: FuzzTarget) throws {
         let seeds = FuzzSeeds.seeds(for: target)
         #expect(!seeds.isEmpty)
-        for seed in seeds { target.run(seed.bytes) }
+        for seed in seeds { target.run(seed.bytes, everything: true) }
         for path in Self.files("seeds/" + target.name) {
-            target.run(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+            target.run(Array(try Data(contentsOf: URL(fileURLWithPath: path))), everything: true)
         }
     }
 
