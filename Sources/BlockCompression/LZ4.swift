@@ -39,17 +39,22 @@ public struct LZ4Error: Error, Equatable, Sendable, CustomStringConvertible {
 /// just as fast to read.
 public final class LZ4Compressor {
     private let level: Int32
-    private let fast: OpaquePointer?
-    private let hc: OpaquePointer?
+    /// The stream state (a quarter of a megabyte for HC), made by the first
+    /// ``compress(_:dictionary:appendingTo:)``: a log opened only to read (each
+    /// `FileLog` holds a compressor) never allocates it.
+    private var fast: OpaquePointer?
+    private var hc: OpaquePointer?
 
     /// A compressor at `level` (0 = fast, 1...12 = LZ4HC levels).
     public init(level: Int = 0) {
         self.level = Int32(max(0, min(level, 12)))
-        if self.level == 0 {
-            fast = OpaquePointer(LZ4_createStream())
-            hc = nil
-        } else {
-            fast = nil
+    }
+
+    /// Makes the stream state of this compressor's level if it is not made yet.
+    private func makeStream() {
+        if level == 0 {
+            if fast == nil { fast = OpaquePointer(LZ4_createStream()) }
+        } else if hc == nil {
             hc = OpaquePointer(LZ4_createStreamHC())
         }
     }
@@ -71,6 +76,9 @@ public final class LZ4Compressor {
     @discardableResult
     public func compress(_ source: [UInt8], dictionary: [UInt8], appendingTo output: inout [UInt8]) throws(LZ4Error) -> Int {
         guard source.count < Int(LZ4_MAX_INPUT_SIZE) else { throw LZ4Error(code: .inputTooLarge) }
+        makeStream()
+        let fast = self.fast
+        let hc = self.hc
         let start = output.count
         let capacity = Self.bound(source.count)
         output.append(contentsOf: repeatElement(0, count: capacity))
@@ -105,6 +113,15 @@ public final class LZ4Compressor {
 
 /// Decoding of blocks made by ``LZ4Compressor``.
 public enum LZ4 {
+    /// Whether a block of `compressed` bytes can decode to `size` bytes at all: an
+    /// LZ4 block never decodes to more than 255 bytes per byte (a match grows by at
+    /// most 255 per length byte; a sequence of k such bytes takes k + 3 bytes and
+    /// gives at most 255k + 19). Lets a reader refuse an impossible size read from a
+    /// damaged header before making a buffer of that size.
+    public static func canDecode(_ compressed: Int, to size: Int) -> Bool {
+        size <= 255 * compressed
+    }
+
     /// Decodes the block `source[range]` into `destination`, which must be exactly
     /// the block's uncompressed size; fails with ``LZ4Error/Code/corruptInput`` if the
     /// bytes are malformed or decode to any other size. Uses the safe decoder only

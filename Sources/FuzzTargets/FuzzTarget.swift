@@ -31,16 +31,18 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 
     /// Runs one input through the target. Never crashes unless a property breaks.
     /// One input at a time per process (the targets reuse their scratch files), so
-    /// tests may call it from parallel tasks.
-    public func run(_ bytes: [UInt8]) {
-        FuzzTarget.oneAtATime.withLock { runAlone(bytes) }
+    /// tests may call it from parallel tasks. With `everything`, what a target runs
+    /// for only some inputs (the record reader's writer path) runs for this one too:
+    /// the regression tests ask for it; the fuzzer does not.
+    public func run(_ bytes: [UInt8], everything: Bool = false) {
+        FuzzTarget.oneAtATime.withLock { runAlone(bytes, everything: everything) }
     }
 
     private static let oneAtATime = Condition()
 
-    private func runAlone(_ bytes: [UInt8]) {
+    private func runAlone(_ bytes: [UInt8], everything: Bool) {
         switch self {
-        case .recordReader: RecordReaderTarget.run(bytes)
+        case .recordReader: RecordReaderTarget.run(bytes, everything: everything)
         case .eventCodec: EventCodecTarget.run(bytes)
         case .jsonlImport: JSONLImportTarget.run(bytes)
         case .evidenceText: EvidenceTextTarget.run(bytes)

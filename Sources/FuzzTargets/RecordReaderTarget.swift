@@ -7,8 +7,12 @@ import SystemIO
 /// The record reader's fuzz target: the input becomes a segment file of a log whose
 /// identity file (`LOG`) is valid, and everything that reads a log runs on it —
 /// opening as reader, reading every record and decoding its event, reading by
-/// stream, scanning, `FileLog.verify`, `FileLog.salvage`, and opening as the writer
-/// (which repairs a torn tail) and appending.
+/// stream, by sequence range and by record key, scanning, `FileLog.verify` and
+/// `FileLog.salvage`. One input in ``writerEvery`` (chosen by the input's CRC, so a
+/// replay does what the fuzzer did) also opens the log as the writer (which repairs
+/// a torn tail and holds every index list), reads, appends and closes it (writing
+/// the index), and verifies again: that path decodes little the reader has not, and
+/// costs as much as all the rest.
 ///
 /// An input that begins with `PLOGIDX` is instead the index file (`.idx`) of a valid
 /// segment (the template's), so the index loader is fuzzed too.
@@ -54,16 +58,26 @@ enum RecordReaderTarget {
         return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".seg"
     }
 
-    /// Runs the input as it is, then (if that changes it) with its checksums fixed
-    /// (see ``ChecksumFixup``), so that mutations reach what the checksums guard.
-    static func run(_ bytes: [UInt8]) {
-        runAsIs(bytes)
-        let isIndex = bytes.starts(with: Array("PLOGIDX".utf8))
-        let fixed = isIndex ? ChecksumFixup.index(bytes) : ChecksumFixup.segment(bytes, logID: Array(template.identity[12..<28]))
-        if fixed != bytes { runAsIs(fixed) }
+    /// One input in this many also runs the writer's path (see the type's comment).
+    static let writerEvery: UInt32 = 8
+
+    /// Whether `bytes` is one of the inputs that also run the writer's path.
+    static func opensWriter(_ bytes: [UInt8]) -> Bool {
+        CRC32C.checksum(bytes) % writerEvery == 0
     }
 
-    static func runAsIs(_ bytes: [UInt8]) {
+    /// Runs the input as it is, then (if that changes it) with its checksums fixed
+    /// (see ``ChecksumFixup``), so that mutations reach what the checksums guard.
+    /// With `everything`, every input runs the writer's path too.
+    static func run(_ bytes: [UInt8], everything: Bool = false) {
+        let writer = everything || opensWriter(bytes)
+        runAsIs(bytes, writer: writer)
+        let isIndex = bytes.starts(with: Array("PLOGIDX".utf8))
+        let fixed = isIndex ? ChecksumFixup.index(bytes) : ChecksumFixup.segment(bytes, logID: Array(template.identity[12..<28]))
+        if fixed != bytes { runAsIs(fixed, writer: writer) }
+    }
+
+    static func runAsIs(_ bytes: [UInt8], writer: Bool) {
         let t = template
         let directory = t.work
         for name in (try? FileSystem.list(directory)) ?? [] where name != "LOG" {
@@ -80,18 +94,25 @@ enum RecordReaderTarget {
             }
             FuzzScratch.write(bytes, to: directory + "/" + segmentName(base: base))
         }
-        exercise(directory)
+        read(directory)
+        if writer { write(directory) }
     }
 
     /// Everything that reads the log in `directory`; errors are expected and ignored.
-    static func exercise(_ directory: String) {
+    static func read(_ directory: String) {
         if let reader = try? FileLog.open(at: directory, options: options, access: .reader) {
             if let records = try? reader.readAll() {
                 for record in records { _ = try? HotpatchLog.event(from: record) }
-                for stream in Set(records.map(\.stream)) {
+                // The stream and key lists of the index (or of the blocks, when it was
+                // rebuilt): two of each, the first and the last (each read decodes the
+                // blocks listed again, and more lists cover no other code).
+                let streams = Set(records.map(\.stream)).sorted()
+                for stream in Set([streams.first, streams.last].compactMap { $0 }) {
                     _ = try? reader.read(stream: stream)
                     _ = try? reader.read(stream: stream, timeAtMost: records[records.count / 2].time)
                 }
+                let keys = Set(records.flatMap(\.keys)).sorted()
+                for key in Set([keys.first, keys.last].compactMap { $0 }) { _ = try? reader.read(key: key) }
                 if reader.count > 2 { _ = try? reader.read(2...reader.count - 1) }
             }
             try? reader.scan(from: 1) { view in
@@ -102,6 +123,11 @@ enum RecordReaderTarget {
         }
         _ = try? FileLog.verify(directory: directory)
         _ = try? FileLog.salvage(directory: directory) { record in _ = try? HotpatchLog.event(from: record) }
+    }
+
+    /// The writer's path on the log in `directory`: open (cutting a torn tail), read,
+    /// append one event, close (writing the index), verify.
+    static func write(_ directory: String) {
         if let writer = try? FileLog.open(at: directory, options: options, access: .writer) {
             _ = try? writer.readAll()
             var event = SampleEvents.events[0]

@@ -4,6 +4,20 @@ import Testing
 @Suite struct LZ4Tests {
     let text = Array(String(repeating: "Microsoft.Compute/virtualMachines/vm-0042 KB5034129 Security Critical ", count: 40).utf8)
 
+    /// Readers refuse a size a block cannot decode to before making a buffer of it
+    /// (issue 13, item 9): the bound must hold for the most compressible input.
+    @Test func noBlockDecodesToMoreThan255BytesPerByte() throws {
+        for level in [0, 9] {
+            for size in [1, 19, 4096, 1 << 20] {
+                let zeros = [UInt8](repeating: 0, count: size)
+                var out: [UInt8] = []
+                try LZ4Compressor(level: level).compress(zeros, dictionary: [], appendingTo: &out)
+                #expect(LZ4.canDecode(out.count, to: size), "level \(level): \(size) zeros compress to \(out.count) bytes")
+            }
+        }
+        #expect(LZ4.canDecode(1, to: 255) && !LZ4.canDecode(1, to: 256) && !LZ4.canDecode(0, to: 1))
+    }
+
     @Test func blockRoundTripsWithoutDictionary() throws {
         var out: [UInt8] = []
         let n = try LZ4Compressor().compress(text, dictionary: [], appendingTo: &out)

@@ -27,6 +27,12 @@ import Testing
             activityId: "3f2504e0-4f89-11d3-9a0c-0305e82c3301", trigger: .periodic, status: .unknown, rebootPending: false, available: []))),
         Event(id: "a4", time: t, vm: "vm-1", body: .assessment(Assessment(
             activityId: "3F2504E0-4f89-11D3-9A0C-0305E82C3301", trigger: .periodic, status: .failed, rebootPending: false, available: []))),
+        // Almost GUIDs, kept as text: a fifth dash once made the GUID scan read past
+        // the end of the id (found by fuzzing JSON Lines import).
+        Event(id: "a5", time: t, vm: "vm-1", body: .assessment(Assessment(
+            activityId: "3ec854d5-c35d-4f53-8189-1906-fadccb8", trigger: .periodic, status: .succeeded, rebootPending: false, available: []))),
+        Event(id: "a6", time: t, vm: "vm-1", body: .assessment(Assessment(
+            activityId: "3f2504e0-4f89-11d3-9a0c-0305e82c330g", trigger: .periodic, status: .succeeded, rebootPending: false, available: []))),
         Event(id: "i1", time: t, vm: "vm-1", body: .install(Install(
             activityId: "other-id", trigger: .onDemand, status: .failed, rebootStatus: .started, maintenanceWindowExceeded: true,
             request: InstallRequest(classificationsToInclude: ["Critical", "Security"], kbsToInclude: [kb], kbsToExclude: [KB(1)]),

@@ -30,7 +30,7 @@ import JSONLines
         #expect(!files.isEmpty, "Fixtures/fuzz/\(target.name) holds no regression input")
         for path in files {
             let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-            target.run(bytes)
+            target.run(bytes, everything: true)
             #expect(try Self.isRefused(target, bytes, path: path), "\(path) was accepted")
         }
     }
@@ -46,6 +46,19 @@ import JSONLines
             let text = String(decoding: bytes, as: UTF8.self)
             return (try? Checkpoint(text: text, file: path)) == nil && (try? InclusionProof(text: text, file: path)) == nil
                 && (try? ConsistencyProof(text: text, file: path)) == nil
+        case .recordReader where bytes.starts(with: Array("PLOGIDX".utf8)):
+            // The bytes as the index of the template's segment: verify does not load
+            // it (damaged: rebuilt when the log is next opened) or finds it lies.
+            let directory = NSTemporaryDirectory() + "patchlog-fuzz-regression-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let template = RecordReaderTarget.template
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let segment = directory + "/" + RecordReaderTarget.segmentName(base: 1)
+            try Data(template.identity).write(to: URL(fileURLWithPath: directory + "/LOG"))
+            try Data(template.segment).write(to: URL(fileURLWithPath: segment))
+            try Data(bytes).write(to: URL(fileURLWithPath: String(segment.dropLast(4)) + ".idx"))
+            let report = try FileLog.verify(directory: directory)
+            return report.problem != nil || report.notes.contains { $0.contains(".idx: damaged") }
         case .recordReader:
             // The bytes as the only segment of a new log: verify finds damage.
             let directory = NSTemporaryDirectory() + "patchlog-fuzz-regression-\(UUID().uuidString)"
@@ -63,9 +76,9 @@ import JSONLines
     func seedsRun(_ target: FuzzTarget) throws {
         let seeds = FuzzSeeds.seeds(for: target)
         #expect(!seeds.isEmpty)
-        for seed in seeds { target.run(seed.bytes) }
+        for seed in seeds { target.run(seed.bytes, everything: true) }
         for path in Self.files("seeds/" + target.name) {
-            target.run(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+            target.run(Array(try Data(contentsOf: URL(fileURLWithPath: path))), everything: true)
         }
     }
 

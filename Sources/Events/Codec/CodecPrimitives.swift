@@ -153,19 +153,30 @@ enum CodecPrimitives {
     }
 
     /// The 16 bytes of a GUID written `8-4-4-4-12` in hex, else nil.
+    ///
+    /// Dashes at those four places and hex digits everywhere else: a fifth dash once
+    /// made the scan read past the end (`…-1906-fadccb8`, found by fuzzing JSON Lines
+    /// import; Fixtures/fuzz/jsonl-import/activity-id-fifth-dash-read-past-end).
     static func guidBytes(_ s: String) -> [UInt8]? {
         let u = Array(s.utf8)
-        guard u.count == 36, u[8] == 45, u[13] == 45, u[18] == 45, u[23] == 45 else { return nil }
+        guard u.count == 36 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(16)
-        var i = 0
-        while i < 36 {
-            if u[i] == 45 { i += 1; continue }
-            guard let hi = hex(u[i]), let lo = hex(u[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
+        var high: UInt8?
+        for (i, c) in u.enumerated() {
+            if i == 8 || i == 13 || i == 18 || i == 23 {
+                guard c == 45 else { return nil }
+                continue
+            }
+            guard let digit = hex(c) else { return nil }
+            if let h = high {
+                out.append(h << 4 | digit)
+                high = nil
+            } else {
+                high = digit
+            }
         }
-        return out.count == 16 ? out : nil
+        return out
     }
 
     private static func hex(_ c: UInt8) -> UInt8? {

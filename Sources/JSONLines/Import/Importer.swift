@@ -53,10 +53,12 @@ public struct Importer {
         try run(.file(path), name: path == "-" ? "<stdin>" : path, progress: progress)
     }
 
-    /// Imports the JSON Lines in `bytes` (a request's body), all or nothing as
-    /// ``importFile(_:progress:)``; `name` names them in errors.
-    public func importBytes(_ bytes: [UInt8], name: String) throws -> ImportReport {
-        try run(.bytes(bytes), name: name, progress: nil)
+    /// Imports the JSON Lines in `bytes` (a request's body, a fuzz input), all or
+    /// nothing as ``importFile(_:progress:)``, with the same line splitting, decoding
+    /// and checks; `name` names them in errors. Everything runs on the calling thread
+    /// (there is no reading to overlap with appending).
+    public func importBytes(_ bytes: [UInt8], name: String, progress: ((ImportReport) -> Void)? = nil) throws -> ImportReport {
+        try run(.bytes(bytes), name: name, progress: progress)
     }
 
     /// Where the lines come from.
@@ -107,7 +109,7 @@ public struct Importer {
         }
 
         try log.store.transaction {
-            if SystemInfo.processorCount >= 2 {
+            if case .file = input, SystemInfo.processorCount >= 2 {
                 try HandOff<PreparedBatch>.run(producer: { put in try Self.prepare(input, name: name, batchSize: batchSize, keepDecoded: vetting, put) },
                                                consumer: append)
             } else {

@@ -1,10 +1,10 @@
 import SystemIO
 
-/// Reads a file or standard input in large chunks (or bytes already in memory: a
-/// request's body) and hands out its lines as byte ranges of a reused buffer, without
-/// copying them. Lines end at `\n`; a `\r` before it is dropped.
+/// Reads a file or standard input in large chunks (or takes bytes already in memory)
+/// and hands out its lines as byte ranges of a reused buffer, without copying them.
+/// Lines end at `\n`; a `\r` before it is dropped.
 public final class LineReader {
-    /// Nil when reading bytes given in memory.
+    /// The file read from; nil when the lines come from bytes in memory.
     private let file: SystemFile?
     private var chunk: [UInt8]
     private let chunkSize: Int
@@ -21,19 +21,21 @@ public final class LineReader {
         if path == "-" {
             file = SystemFile.standardInput
         } else {
-            do { file = try SystemFile.open(path, access: .readOnly) } catch {
+            let opened: SystemFile
+            do { opened = try SystemFile.open(path, access: .readOnly) } catch {
                 throw EventInputError(field: nil, message: "cannot open the file for reading (\(error))", file: path)
             }
             if FileSystem.isDirectory(path) {
-                file?.close()
+                opened.close()
                 throw EventInputError(field: nil, message: "is a directory; expected a JSON Lines file", file: path)
             }
+            file = opened
         }
         self.chunkSize = chunkSize
         chunk = [UInt8](repeating: 0, count: chunkSize)
     }
 
-    /// Reads the lines of `bytes`.
+    /// Hands out the lines of `bytes`, already in memory (no chunk buffer is made).
     public init(bytes: [UInt8]) {
         file = nil
         chunkSize = 0
@@ -65,7 +67,10 @@ public final class LineReader {
             }
             buffer.removeSubrange(0..<start)
             start = 0
-            guard let file else { atEnd = true; continue }
+            guard let file else {
+                atEnd = true
+                continue
+            }
             let n = try file.readNext(into: &chunk, count: chunkSize)
             if n == 0 { atEnd = true } else {
                 bytesRead += n

@@ -56,6 +56,8 @@ final class BlockDecoder {
         let bodyStart = offset + LogFormat.blockHeaderSize
         let bodyRange = bodyStart..<(bodyStart + header.storedLength)
         if header.compressed {
+            // Before the buffer grows to the claimed size (up to 64 MiB of zeros).
+            guard LZ4.canDecode(header.storedLength, to: header.rawLength) else { throw DecodeFailure("block body does not decompress") }
             // Resized in place: a new buffer per block (raw lengths differ) cost a
             // fresh allocation, its zeroing and its page faults each time.
             if body.count > header.rawLength {

@@ -68,6 +68,13 @@ extension FileLog {
             var skipStart: Int?
             var skipReason = ""
             while offset < bytes.count {
+                // Inside a skipped stretch only a block's first byte can start a block,
+                // and the reason of the stretch is its first failure's: the other
+                // offsets are passed over without a failure (and its message) each.
+                if skipStart != nil && bytes[offset] != LogFormat.blockKind {
+                    offset += 1
+                    continue
+                }
                 let result = readBlock(bytes, at: offset, dictionary: dictionary, decoder: decoder)
                 guard case let .success(length) = result else {
                     if skipStart == nil, case let .failure(failure) = result {

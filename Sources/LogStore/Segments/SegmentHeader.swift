@@ -80,6 +80,8 @@ struct SegmentHeader: Equatable {
             }
             if version > LogFormat.version { return .newerVersion(version) }
             guard flags == 0 else { return .bad("unknown segment flags") }
+            // Before a buffer of the claimed size is made (up to 64 MiB of zeros).
+            guard LZ4.canDecode(storedLength, to: rawLength) else { return .bad("segment dictionary does not decompress") }
             var dictionary = [UInt8](repeating: 0, count: rawLength)
             if rawLength > 0 {
                 do {

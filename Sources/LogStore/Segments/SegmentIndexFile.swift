@@ -96,7 +96,11 @@ enum SegmentIndexFile {
         else { return nil }
         let end = LogFormat.indexHeaderSize + Int(length)
         guard bytes.count == end + 4, CRC32C.checksum(bytes, range: 0..<end) == ByteReader.u32(bytes, at: end) else { return nil }
-        return (base, Int(covered), lastCRC, LogFormat.indexHeaderSize..<end)
+        // A covered length past Int.max (a crafted file, checksum recomputed) once
+        // trapped converting it: found by fuzzing the record reader
+        // (Fixtures/fuzz/record-reader/index-covered-length-past-int-max).
+        guard let coveredLength = Int(exactly: covered) else { return nil }
+        return (base, coveredLength, lastCRC, LogFormat.indexHeaderSize..<end)
     }
 
     /// Writes the index of `segment` atomically (temporary file and rename).

@@ -76,7 +76,9 @@ enum SegmentLoader {
             var headerBytes = fixed
             if fixed.count == LogFormat.segmentHeaderFixed {
                 let stored = Int(ByteReader.u32(fixed, at: 28))
-                headerBytes = try file.read(at: 0, count: LogFormat.segmentHeaderFixed + min(stored, LogFormat.maxBlockBodyBytes) + 4)
+                // No more than the file holds: a damaged length field would otherwise
+                // reserve up to 64 MiB for a few bytes.
+                headerBytes = try file.read(at: 0, count: min(LogFormat.segmentHeaderFixed + min(stored, LogFormat.maxBlockBodyBytes) + 4, size))
             }
             let header: SegmentHeader
             switch SegmentHeader.parse(headerBytes) {
