@@ -23,22 +23,8 @@ import TestSupport
 
     @discardableResult
     static func patchlog(_ args: [String], environment: [String: String] = [:], cwd: String? = nil) throws -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["PATCHLOG_DIR"] = nil
-        for (k, v) in environment { env[k] = v }
-        p.environment = env
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let r = try ProcessRun.run(binary, args, environment: environment, cwd: cwd)
+        return Run(status: r.status, stdout: r.text, stderr: r.stderr)
     }
 
     static func temporaryDirectory() -> String {

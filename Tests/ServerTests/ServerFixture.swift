@@ -1,6 +1,7 @@
 import Foundation
 import Server
 import Testing
+import TestSupport
 
 /// A log built with the real `patchlog` binary, and a server on a free loopback port
 /// over it, in this process.
@@ -36,20 +37,8 @@ final class ServerFixture: @unchecked Sendable {
     }
 
     static func runPatchlog(_ args: [String]) throws -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["PATCHLOG_DIR"] = nil
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: o, stderr: String(decoding: e, as: UTF8.self))
+        let r = try ProcessRun.run(binary, args)
+        return Run(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 
     /// A simulated fleet split in three files; the first imported.

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresLog
 import Testing
+import TestSupport
 
 /// A throwaway PostgreSQL 15 for the whole test run (tools/pg-scratch), stopped by its
 /// watchdog when the test process exits, and a new database in it for each test.
@@ -63,21 +64,12 @@ enum Shell {
     }
 
     static func run(_ program: String, _ args: [String], environment: [String: String] = [:]) -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: program)
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["PATCHLOG_DIR"] = nil
-        for (k, v) in environment { env[k] = v }
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        do { try p.run() } catch { return Run(status: 127, stdout: "", stderr: "\(program): \(error)") }
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        do {
+            let r = try ProcessRun.run(program, args, environment: environment)
+            return Run(status: r.status, stdout: r.text, stderr: r.stderr)
+        } catch {
+            return Run(status: 127, stdout: "", stderr: "\(program): \(error)")
+        }
     }
 
     /// The built `patchlog` beside the test bundle.
