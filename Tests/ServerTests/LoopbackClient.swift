@@ -14,7 +14,8 @@ struct HTTPResponse: Sendable {
 }
 
 final class LoopbackConnection: @unchecked Sendable {
-    let fd: Int32
+    /// The socket; -1 once closed.
+    private(set) var fd: Int32
     private var raw = Data()
 
     init(port: Int) throws {
@@ -26,12 +27,20 @@ final class LoopbackConnection: @unchecked Sendable {
         let rc = withUnsafePointer(to: &address) { p in
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard rc == 0 else { _ = Glibc.close(fd); throw POSIXError(.ECONNREFUSED) }
+        guard rc == 0 else { close(); throw POSIXError(.ECONNREFUSED) }
     }
 
     deinit { close() }
 
-    func close() { _ = Glibc.close(fd) }
+    /// Closes the socket, once: a second close (the explicit one, then `deinit`'s)
+    /// would close whatever descriptor took the number meanwhile, in this process the
+    /// server's own sockets (NIO then stops on EBADF in epoll_ctl, as a fresh-clone
+    /// run of tools/test did).
+    func close() {
+        guard fd >= 0 else { return }
+        _ = Glibc.close(fd)
+        fd = -1
+    }
 
     /// Sends a request (`Connection: close` unless `keepAlive`).
     func send(_ method: String, _ target: String, headers: [String: String] = [:], body: Data = Data()) {
