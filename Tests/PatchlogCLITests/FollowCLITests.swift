@@ -153,6 +153,27 @@ import Testing
         #expect(table.lines.count == 2)
         #expect(table.lines[0].hasPrefix("99  20"))
         #expect(table.lines[1].hasPrefix("100  20"))
+        // VMs by name, as every other table shows them; --wide shows the whole id.
+        let filters2 = ["--type", "assessment"]
+        let assessments = try Self.exported(f.log, after: 0, filters2)
+        let named = try Follower(["--log", f.log, "--after", "0", "--format", "table"] + filters2)
+        let wide = try Follower(["--log", f.log, "--after", "0", "--format", "table", "--wide"] + filters2)
+        #expect(named.waitFor(lines: assessments.count) && wide.waitFor(lines: assessments.count))
+        #expect(named.interrupt() == 0 && wide.interrupt() == 0)
+        #expect(named.lines.count == assessments.count && wide.lines.count == assessments.count)
+        for ((line, wideLine), json) in zip(zip(named.lines, wide.lines), assessments) {
+            let vm = try #require(Self.vm(of: json))
+            let name = String(vm.split(separator: "/").last!)
+            #expect(vm.hasPrefix("/subscriptions/") && !line.contains(vm))
+            #expect(line.contains("  \(name)  "))
+            #expect(wideLine.contains("  \(vm)  "))
+        }
+    }
+
+    /// The `vm` member of one exported event.
+    static func vm(of line: Substring) -> String? {
+        let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        return object?["vm"] as? String
     }
 
     @Test func badOptionsAreRefused() throws {

@@ -31,7 +31,8 @@ extension Patchlog {
         @Option(help: "Only this VM's events: its name, if no other VM in the log has it, else its resource id.") var vm: String?
         @Option(help: "Only events that name this KB.", transform: parseKB) var kb: KB?
         @Option(help: ArgumentHelp("Only events of this type (\(EventType.names.joined(separator: ", "))).")) var type: String?
-        @Option(help: "jsonl (as export writes) or table (one line per event).") var format: FollowFormat = .jsonl
+        @Option(help: "jsonl (as export writes) or table (one line per event, VMs by name).") var format: FollowFormat = .jsonl
+        @OptionGroup var wide: WideOption
         @Option(name: .customLong("cursor-file"), help: ArgumentHelp("Save the sequence reached here; resume from it.", valueName: "file"))
         var cursorFile: String?
 
@@ -96,9 +97,12 @@ extension Patchlog {
             case .jsonl:
                 try exporter.export(format: .jsonl, filter: filter) { chunk in try out.writeNext(Array(chunk.utf8)) }
             case .table:
+                // Names are those of the log as it is now: a VM is shown by its name
+                // until another VM with the same name arrives, then by group/name.
+                let names = wide.names(log)
                 var text = ""
                 try exporter.forEachEvent(filter: filter) { seq, event in
-                    text += EventSummary.line(event, sequence: seq)
+                    text += EventSummary.line(event, sequence: seq, names: names)
                     if text.utf8.count >= 1 << 16 {
                         try out.writeNext(Array(text.utf8))
                         text = ""
