@@ -59,7 +59,13 @@ public struct SupportedImages: Sendable, Equatable {
     /// latest `supported.images` event by `(time, sequence)` with `time ≤ at` and
     /// `sequence ≤ asRecorded`, else ``defaultList``.
     public static func inForce(in log: HotpatchLog, at: Timestamp, asRecorded: UInt64 = .max) throws -> SupportedImages {
-        let latest = try log.imageLists()
+        inForce(among: try log.imageLists(), at: at, asRecorded: asRecorded)
+    }
+
+    /// The list in force at `at` among `lists` (a log's ``HotpatchLog/imageLists()``,
+    /// read once for many questions), as the log knew at `asRecorded`.
+    public static func inForce(among lists: [(sequence: UInt64, event: Event)], at: Timestamp, asRecorded: UInt64 = .max) -> SupportedImages {
+        let latest = lists
             .filter { $0.sequence <= asRecorded && $0.event.time <= at }
             .max { ($0.event.time, $0.sequence) < ($1.event.time, $1.sequence) }
         guard let latest, case let .supportedImages(list) = latest.event.body else { return defaultList }

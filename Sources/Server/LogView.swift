@@ -84,6 +84,9 @@ final class LogView: @unchecked Sendable {
                 current = view
                 mark = next
             }
+            // The older view's states (as many as the new ones) are freed: give their
+            // pages back, or the server keeps twice its states' memory resident.
+            Heap.returnFreedPages()
         }
     }
 
@@ -166,6 +169,9 @@ final class Snapshot: @unchecked Sendable {
     /// The latest time of any record in the view (nil: none).
     let lastTime: Int64?
     private let lock = Condition()
+    /// The log's `supported.images` events, read at the first query that needs them
+    /// (the view never changes, and every query asks which list is in force).
+    private var imageLists: [(sequence: UInt64, event: Event)]?
     /// Adapters not in use; ``made`` of at most ``adapters`` exist.
     private var free: [HotpatchLog]
     private var made = 1
@@ -186,8 +192,16 @@ final class Snapshot: @unchecked Sendable {
     func run<R>(at: Timestamp = Timestamp(nanoseconds: .max), asRecorded: UInt64 = .max, _ body: (Replayer) throws -> R) throws -> R {
         let adapter = borrow()
         defer { giveBack(adapter) }
-        let images = try supportedImages ?? SupportedImages.inForce(in: adapter, at: at, asRecorded: asRecorded)
+        let images = try supportedImages ?? SupportedImages.inForce(among: lists(adapter), at: at, asRecorded: asRecorded)
         return try body(Replayer(log: adapter, supportedImages: images))
+    }
+
+    /// The view's image lists, read once.
+    private func lists(_ adapter: HotpatchLog) throws -> [(sequence: UInt64, event: Event)] {
+        if let kept = lock.withLock({ imageLists }) { return kept }
+        let read = try adapter.imageLists()
+        lock.withLock { imageLists = read }
+        return read
     }
 
     private func borrow() -> HotpatchLog {

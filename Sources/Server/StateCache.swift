@@ -89,7 +89,9 @@ final class StateCache: @unchecked Sendable {
     /// Moves to the view of `generation`. With `update` (what it added): a VM's
     /// complete state folds its new events on when they all come at or after the last
     /// one it folded (as a full fold would, in time then sequence order), else it is
-    /// dropped, with the VM's other states. Without: drops everything.
+    /// dropped; its states at a moment are kept when every new record of the VM is
+    /// later than that moment (or than the sequence they were asked as recorded at),
+    /// else dropped. Without: drops everything.
     func advance(to generation: UInt64, _ update: Update?) {
         lock.withLock {
             self.generation = generation
@@ -99,9 +101,21 @@ final class StateCache: @unchecked Sendable {
                 return
             }
             for (vm, records) in update.records {
-                let complete = states[vm]?[.complete]
-                size -= states.removeValue(forKey: vm)?.count ?? 0
-                guard var state = complete else { continue }
+                guard let kept = states.removeValue(forKey: vm) else { continue }
+                size -= kept.count
+                // A state at a moment (as recorded up to a sequence) is a fold of the
+                // VM's events at or before that moment (and at or before that
+                // sequence): records after either cannot change it.
+                var still = kept.filter { key, _ in
+                    key != .complete && records.allSatisfy { $0.time > key.at || $0.sequence > key.asRecorded }
+                }
+                defer {
+                    if !still.isEmpty {
+                        states[vm] = still
+                        size += still.count
+                    }
+                }
+                guard var state = kept[.complete] else { continue }
                 let last = state.lastFoldedTime?.nanoseconds ?? .min
                 guard records.allSatisfy({ $0.time >= last }) else { continue }
                 do {
@@ -111,8 +125,7 @@ final class StateCache: @unchecked Sendable {
                 } catch {
                     continue
                 }
-                states[vm] = [.complete: state]
-                size += 1
+                still[.complete] = state
             }
         }
     }

@@ -48,4 +48,43 @@ import Testing
         while Date() < deadline2, !(try await f.get("/v1/health").text.contains("\"events\":\(count + 1)")) { try await Task.sleep(nanoseconds: 20_000_000) }
         try await Self.expectSame(f, at: "2030-01-01", "after a release")
     }
+
+    /// Waits until the server's view holds `count` events.
+    static func waitForEvents(_ f: ServerFixture, _ count: Int) async throws {
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline, !(try await f.get("/v1/health").text.contains("\"events\":\(count)")) { try await Task.sleep(nanoseconds: 20_000_000) }
+    }
+
+    /// A state at a moment is kept across an import whose records of the VM all come
+    /// later; a late record at or before the moment drops it, and the next answer is
+    /// folded again (here: hotpatch turned off before the moment asked about).
+    @Test func aLateRecordBeforeTheMomentChangesTheAnswer() async throws {
+        let f = try await ServerFixture(vms: 3, months: 2)
+        defer { f.stop() }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let vm = try await Self.vms(f)[0]
+        let at = "2025-01-20"
+        let path = "/v1/state?" + ServerFixture.query([("vm", vm), ("at", at)])
+        let before = try await f.get(path).text
+        #expect(before.contains("\"hotpatchEnabled\":true"), "\(before)")
+
+        // Later than the moment: the kept state still answers, and rightly.
+        let later = f.dir + "/later.jsonl"
+        try "{\"id\":\"late-off-after\",\"type\":\"vm.hotpatch\",\"time\":\"2025-01-21T00:00:00Z\",\"vm\":\"\(vm)\",\"enabled\":false}\n"
+            .write(toFile: later, atomically: true, encoding: .utf8)
+        let count = try await ServerFixture.patchlog(["export", "--log", f.log]).text.split(separator: "\n").count
+        #expect(try await ServerFixture.patchlog(["import", "--log", f.log, later]).status == 0)
+        try await Self.waitForEvents(f, count + 1)
+        #expect(try await f.get(path).text == before)
+
+        // At or before the moment: the answer changes, as the command's does.
+        let earlier = f.dir + "/earlier.jsonl"
+        try "{\"id\":\"late-off-before\",\"type\":\"vm.hotpatch\",\"time\":\"2025-01-20T00:00:00Z\",\"vm\":\"\(vm)\",\"enabled\":false}\n"
+            .write(toFile: earlier, atomically: true, encoding: .utf8)
+        #expect(try await ServerFixture.patchlog(["import", "--log", f.log, earlier]).status == 0)
+        try await Self.waitForEvents(f, count + 2)
+        let after = try await f.get(path).text
+        #expect(after.contains("\"hotpatchEnabled\":false"), "\(after)")
+        try await Self.expectSame(f, at: at, "after late records")
+    }
 }
