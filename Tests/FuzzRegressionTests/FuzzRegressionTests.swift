@@ -108,3 +108,26 @@ import JSONLines
         #expect(ChecksumFixup.segment(broken, logID: logID) == template.segment)
     }
 }
+
+/// Issue 13, item 9: the record reader runs on every fuzz input; the other readers
+/// and the writer (several times its cost) on a sample chosen by the input's CRC,
+/// so that a replay of an input runs what the fuzzer ran.
+@Suite struct RecordReaderSamplingTests {
+    @Test func otherReadersOnOneInputInEightAndTheWriterOnOneInThirtyTwo() {
+        var others = 0, writer = 0, wrong = 0
+        for n in 0..<32_768 {
+            let bytes = withUnsafeBytes(of: UInt32(n).littleEndian) { Array($0) }
+            let paths = RecordReaderTarget.paths(bytes)
+            let again = RecordReaderTarget.paths(bytes)
+            // The writer's inputs are among the others'; the choice is the same each time.
+            if paths.writer && !paths.others { wrong += 1 }
+            if again.others != paths.others || again.writer != paths.writer { wrong += 1 }
+            if paths.writer != RecordReaderTarget.opensWriter(bytes) { wrong += 1 }
+            if paths.others { others += 1 }
+            if paths.writer { writer += 1 }
+        }
+        #expect(wrong == 0)
+        #expect((3_600...4_600).contains(others))
+        #expect((800...1_250).contains(writer))
+    }
+}
