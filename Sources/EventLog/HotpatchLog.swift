@@ -194,10 +194,11 @@ public final class HotpatchLog {
         return try store.read(stream: key).map { ($0.sequence, try Self.event(from: $0)) }
     }
 
-    /// Every record of one VM (any case) up to a time, in append order.
-    public func records(ofVM vm: String, timeAtMost: Int64 = .max) throws -> [StoredRecord] {
+    /// Every record of one VM (any case) up to a time, in append order; without
+    /// `includingIDs` their ids may be empty (read one by its sequence when needed).
+    public func records(ofVM vm: String, timeAtMost: Int64 = .max, includingIDs: Bool = true) throws -> [StoredRecord] {
         guard let key = existingStream(forVM: vm) else { return [] }
-        return try store.read(stream: key, timeAtMost: timeAtMost)
+        return try store.read(stream: key, timeAtMost: timeAtMost, includingIDs: includingIDs)
     }
 
     /// Every `feature.registration` and `provider.registration` event with its

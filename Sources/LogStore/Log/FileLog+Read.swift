@@ -22,9 +22,16 @@ extension FileLog {
     /// Every record of `stream` with time at most `timeAtMost`, in sequence order.
     /// Decodes only the blocks the stream index lists for it that begin by then.
     public func read(stream: String, timeAtMost: Int64) throws -> [StoredRecord] {
+        try read(stream: stream, timeAtMost: timeAtMost, includingIDs: true)
+    }
+
+    /// Like ``read(stream:timeAtMost:)``; without `includingIDs` the records' ids are
+    /// empty (every block's checksums are checked all the same).
+    public func read(stream: String, timeAtMost: Int64, includingIDs: Bool) throws -> [StoredRecord] {
         try state.withLock {
             guard let number = streamNumber(stream) else { return [] }
-            return try records(inBlocks: { try $0.blockNumbers(of: number) }, skipping: { $0.minTime > timeAtMost }, streamKey: stream) { d, i in
+            return try records(inBlocks: { try $0.blockNumbers(of: number) }, skipping: { $0.minTime > timeAtMost }, streamKey: stream,
+                               includingIDs: includingIDs) { d, i in
                 d.streams[i] == number && d.times[i] <= timeAtMost
             }
         }
@@ -35,9 +42,10 @@ extension FileLog {
     /// block table, in sequence order. Call holding `state`.
     /// `streamKey`, when every record kept is of one stream, is its key.
     private func records(inBlocks blocks: (Segment) throws -> [UInt32], skipping: (BlockEntry) -> Bool = { _ in false },
-                         streamKey: String? = nil, where keep: (BlockDecoder, Int) -> Bool) throws -> [StoredRecord] {
+                         streamKey: String? = nil, includingIDs: Bool = true, where keep: (BlockDecoder, Int) -> Bool) throws -> [StoredRecord] {
         var out: [StoredRecord] = []
         let decoder = BlockDecoder()
+        decoder.skipsIDs = !includingIDs
         for segment in segments {
             // The lists come from an index file, which anyone can rewrite (with its
             // checksums): a block listed out of range, twice or out of order is damage,

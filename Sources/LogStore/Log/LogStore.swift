@@ -29,6 +29,10 @@ public protocol LogStore: AnyObject, Sendable {
     /// block's earliest time).
     func read(stream: String, timeAtMost: Int64) throws -> [StoredRecord]
 
+    /// Like ``read(stream:timeAtMost:)``; without `includingIDs` the records' ids may
+    /// be empty (a store may skip decoding them, which makes a point read faster).
+    func read(stream: String, timeAtMost: Int64, includingIDs: Bool) throws -> [StoredRecord]
+
     /// Every record carrying `key` (see ``NewRecord/keys``), in sequence order; only
     /// the blocks that hold such records are read.
     func read(key: UInt32) throws -> [StoredRecord]
@@ -60,6 +64,11 @@ extension LogStore {
     /// Scans with ids (stores that cannot skip them).
     public func scan(from start: UInt64, includingIDs: Bool, _ body: (RecordView) throws -> Bool) throws {
         try scan(from: start, body)
+    }
+
+    /// Reads with ids (stores that cannot skip them).
+    public func read(stream: String, timeAtMost: Int64, includingIDs: Bool) throws -> [StoredRecord] {
+        try read(stream: stream, timeAtMost: timeAtMost)
     }
 
     /// Every record of `stream`, in sequence order.
