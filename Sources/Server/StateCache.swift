@@ -109,25 +109,32 @@ final class StateCache: @unchecked Sendable {
                 var still = kept.filter { key, _ in
                     key != .complete && records.allSatisfy { $0.time > key.at || $0.sequence > key.asRecorded }
                 }
-                defer {
-                    if !still.isEmpty {
-                        states[vm] = still
-                        size += still.count
-                    }
+                if let complete = kept[.complete], let advanced = Self.advanced(complete, by: records, catalog: update.catalog) {
+                    still[.complete] = advanced
                 }
-                guard var state = kept[.complete] else { continue }
-                let last = state.lastFoldedTime?.nanoseconds ?? .min
-                guard records.allSatisfy({ $0.time >= last }) else { continue }
-                do {
-                    for r in records.sorted(by: { ($0.time, $0.sequence) < ($1.time, $1.sequence) }) {
-                        try state.apply(EventView(r.payload[...]), time: Timestamp(nanoseconds: r.time), sequence: r.sequence, catalog: update.catalog)
-                    }
-                } catch {
-                    continue
+                if !still.isEmpty {
+                    states[vm] = still
+                    size += still.count
                 }
-                still[.complete] = state
             }
         }
+    }
+
+    /// `state` with `records` folded on, as a full fold would give it: nil when a
+    /// record comes before the last one it folded, or does not read.
+    private static func advanced(_ state: VMState, by records: [(time: Int64, sequence: UInt64, payload: [UInt8])],
+                                 catalog: ReleaseCatalog) -> VMState? {
+        let last = state.lastFoldedTime?.nanoseconds ?? .min
+        guard records.allSatisfy({ $0.time >= last }) else { return nil }
+        var state = state
+        do {
+            for r in records.sorted(by: { ($0.time, $0.sequence) < ($1.time, $1.sequence) }) {
+                try state.apply(EventView(r.payload[...]), time: Timestamp(nanoseconds: r.time), sequence: r.sequence, catalog: catalog)
+            }
+        } catch {
+            return nil
+        }
+        return state
     }
 
     /// Every VM's complete state, folded in one pass over `snapshot` (about 2 s for
