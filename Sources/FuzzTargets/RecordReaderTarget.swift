@@ -82,9 +82,6 @@ enum RecordReaderTarget {
         return Paths(others: crc % othersEvery == 0, writer: crc % writerEvery == 0)
     }
 
-    /// Whether `bytes` is one of the inputs that also run the writer's path.
-    static func opensWriter(_ bytes: [UInt8]) -> Bool { paths(bytes).writer }
-
     /// Runs the input as it is, then (if that changes it) with its checksums fixed
     /// (see ``ChecksumFixup``), so that mutations reach what the checksums guard.
     /// With `everything`, every input runs every path.
