@@ -9,22 +9,3 @@ public enum SystemInfo {
     /// The number of processors online (at least 1). `sysconf(_SC_NPROCESSORS_ONLN)`.
     public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
-
-/// The process's heap.
-public enum Heap {
-    /// Gives the pages of freed memory back to the system (glibc's `malloc_trim`), so
-    /// that a long-running process that has just dropped a large structure shrinks
-    /// instead of keeping its high-water mark resident. Does nothing elsewhere.
-    public static func returnFreedPages() {
-        #if canImport(Glibc)
-        _ = glibcMallocTrim(0)
-        #endif
-    }
-}
-
-#if canImport(Glibc)
-/// `int malloc_trim(size_t pad)`: glibc declares it in `malloc.h`, which the Glibc
-/// module does not export; one integer in, one out, so the symbol is called directly.
-@_silgen_name("malloc_trim")
-private func glibcMallocTrim(_ pad: Int) -> Int32
-#endif
