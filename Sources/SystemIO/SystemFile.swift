@@ -210,6 +210,14 @@ public final class SystemFile {
         }
     }
 
+    /// Releases the lock taken by ``tryLockExclusive()`` now, even where another
+    /// descriptor still refers to this open file: a child process started by another
+    /// thread holds such a copy until it runs its program, and closing ours alone would
+    /// leave the lock held until then. (`flock(2)` with `LOCK_UN`.)
+    public func unlock() {
+        if fd >= 0 { _ = flock(fd, LOCK_UN) }
+    }
+
     /// Closes the file now rather than when it is released (`close(2)`).
     public func close() {
         if owned && fd >= 0 { _ = Glibc.close(fd) }

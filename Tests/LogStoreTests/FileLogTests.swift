@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import SystemIO
 import Testing
 @testable import LogStore
@@ -204,6 +205,26 @@ import Testing
         #expect(try FileLog.open(at: dir.at("log"), access: .reader).count == 0)
         writer.close()
         #expect(try FileLog.open(at: dir.at("log")).count == 0)
+    }
+
+    /// A child process started by another thread holds a copy of every descriptor
+    /// until it runs its program; the writer's lock must not outlive `close()` in it.
+    /// The copy is made here with `dup(2)` of the lock file's descriptor, found in
+    /// `/proc/self/fd` (Linux), which is what such a child holds.
+    @Test func closingReleasesTheLockEvenWhereAnotherDescriptorSharesIt() throws {
+        let dir = TemporaryDirectory()
+        let lockPath = dir.at("log") + "/LOCK"
+        let writer = try FileLog.create(at: dir.at("log"))
+        let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap(Int32.init)
+        let held = descriptors.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == lockPath }
+        #expect(held.count == 1)
+        let copies = held.map { Glibc.dup($0) }
+        defer { for copy in copies { _ = Glibc.close(copy) } }
+        #expect(copies.allSatisfy { $0 >= 0 })
+        writer.close()
+        let reopened = try FileLog.open(at: dir.at("log"))
+        #expect(reopened.count == 0)
+        reopened.close()
     }
 
     @Test func readerDuringAppendsSeesAConsistentPrefix() async throws {

@@ -218,7 +218,7 @@ public final class FileLog: LogStore, @unchecked Sendable {
         try state.withLock {
             guard let lockFile else { return }
             defer {
-                lockFile.close()
+                WriterLock.release(lockFile)
                 self.lockFile = nil
             }
             if let last = segments.last, last.indexedLength != last.end {

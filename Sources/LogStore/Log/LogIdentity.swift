@@ -81,11 +81,20 @@ enum WriterLock {
         }
     }
 
+    /// Releases the lock taken by ``acquire(directory:)`` and closes its file. The
+    /// lock is released explicitly, not by the close: a process started meanwhile by
+    /// another thread may still hold a copy of the descriptor.
+    static func release(_ file: SystemFile) {
+        file.unlock()
+        file.close()
+    }
+
     /// Whether a writer holds the lock right now. Probes by taking and releasing it.
     static func isHeld(directory: String) -> Bool {
         guard let file = try? SystemFile.open(directory + "/" + LogFormat.lockName, access: .readOnly) else { return false }
-        defer { file.close() }
-        return (try? file.tryLockExclusive()) == false
+        let taken = try? file.tryLockExclusive()
+        if taken == true { release(file) } else { file.close() }
+        return taken == false
     }
 }
 
