@@ -12,6 +12,9 @@ public struct Replayer {
     public let log: HotpatchLog
     /// Which images support Hotpatch.
     public let supportedImages: SupportedImages
+    /// How many records a full replay folds at a time, grouped by VM (``GroupedBatch``);
+    /// tests make it small to cross many batches.
+    var batchRecords = 1 << 15
 
     /// A replayer over `log`.
     public init(log: HotpatchLog, supportedImages: SupportedImages = .defaultList) {
@@ -118,8 +121,11 @@ public struct Replayer {
         if let failure = failures.compactMap({ $0 }).first { throw failure }
         // Sorted by index, not by value: moving a fold's value (an audit holds arrays)
         // costs retains and releases that showed in profiles.
+        // The ids are taken out first: reading one from `all` in the comparison copied
+        // the whole element, value and all.
         let all = Array(shares.joined())
-        return all.indices.sorted { all[$0].vm < all[$1].vm }.map { (all[$0].value, all[$0].count) }
+        let ids = all.map(\.vm)
+        return ids.indices.sorted { ids[$0] < ids[$1] }.map { (all[$0].value, all[$0].count) }
     }
 
     /// Two threads on a machine with two or more processors: a full replay's fold
@@ -145,6 +151,20 @@ public struct Replayer {
                 try body(&values[i], EventView(payload), Timestamp(nanoseconds: time), sequence)
             }
         }
+        // The records are folded a batch at a time, grouped by VM (see ``GroupedBatch``);
+        // each VM's still come in the order the scan met them, which is all the
+        // reordering of late records depends on.
+        var batch = GroupedBatch(records: batchRecords)
+        func foldBatch() throws {
+            try batch.drain { i, time, sequence, payload in
+                let s = i * workers + k
+                switch reorder.route(stream: s, time: time, sequence: sequence, payload: payload) {
+                case .foldNow: try fold(i, payload, time, sequence)
+                case .held: break
+                case .heldLate: try reorder.release(stream: s) { time, sequence, payload in try fold(i, payload, time, sequence) }
+                }
+            }
+        }
         try store.scan(from: 1, includingIDs: false) { view in
             guard view.sequence <= through else { return false }
             let s = Int(view.stream.rawValue)
@@ -157,13 +177,11 @@ public struct Replayer {
                 counts.append(0)
             }
             guard vms[i] != nil else { return true }
-            switch reorder.route(stream: s, time: view.time, sequence: view.sequence, payload: view.payload) {
-            case .foldNow: try fold(i, view.payload, view.time, view.sequence)
-            case .held: break
-            case .heldLate: try reorder.release(stream: s) { time, sequence, payload in try fold(i, payload, time, sequence) }
-            }
+            batch.append(slot: i, time: view.time, sequence: view.sequence, payload: view.payload)
+            if batch.isFull { try foldBatch() }
             return true
         }
+        try foldBatch()
         try reorder.releaseAll { s, time, sequence, payload in
             let i = s / workers
             if i < vms.count, vms[i] != nil { try fold(i, payload, time, sequence) }

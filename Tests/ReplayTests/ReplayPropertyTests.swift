@@ -5,7 +5,7 @@ import Foundation
 import JSONLines
 import LogStore
 import Randomness
-import Replay
+@testable import Replay
 import TestSupport
 import Testing
 
@@ -112,9 +112,9 @@ import Testing
         }
     }
 
-    /// A full replay (one pass, late events put in place as it meets them) gives
-    /// every VM the state the reference fold gives, with a fifth of the events
-    /// delivered late, at many moments and `--as-recorded` points.
+    /// A full replay (one pass, late events put in place as it meets them, folded in
+    /// batches grouped by VM) gives every VM the state the reference fold gives, with
+    /// a fifth of the events delivered late, at many moments and `--as-recorded` points.
     @Test(arguments: 1...8)
     func fleetReplayOfLateDeliveriesMatchesTheReferenceFold(seed: Int) throws {
         let names = (0..<9).map { "vm-\($0)" }
@@ -126,7 +126,9 @@ import Testing
         for chunk in stride(from: 0, to: events.count, by: 37) { _ = try log.append(Array(events[chunk..<min(chunk + 37, events.count)])) }
         let numbered = events.enumerated().map { (seq: UInt64($0.offset + 1), event: $0.element) }
         let reference = ReferenceFold(events: numbered)
-        let replayer = Replayer(log: log)
+        var replayer = Replayer(log: log)
+        // Folded in batches of one record, a few, and all at once.
+        replayer.batchRecords = [1, 5, 64, 1 << 15][seed % 4]
         let supported: (ImageReference) -> Bool = { SupportedImages.defaultList.contains(publisher: $0.publisher, offer: $0.offer, sku: $0.sku) }
         var g = SplitMix64(seed: UInt64(seed) * 31)
         for _ in 0..<20 {
