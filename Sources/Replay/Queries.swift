@@ -35,7 +35,13 @@ extension Replayer {
     /// only the VMs on which it was installed (and not uninstalled) at that moment,
     /// with the fields as they stood then.
     public func installs(of kb: KB, at: Timestamp? = nil, asRecorded: UInt64 = .max) throws -> [KBInstall] {
-        let states = try fleet(at: at ?? Timestamp(nanoseconds: .max), asRecorded: asRecorded)
+        // Only installs, reboots and rollbacks make, complete or end an install period:
+        // the fold skips the rest (assessments are most of a log).
+        let catalog = try catalog(asRecorded: asRecorded)
+        let states = try foldEveryVM(at: at ?? Timestamp(nanoseconds: .max), asRecorded: asRecorded, only: [.install, .reboot, .rollback],
+                                     start: { VMState(vm: $0) }) { state, view, time, sequence throws(EventCodec.DecodeError) in
+            try state.apply(view, time: time, sequence: sequence, catalog: catalog)
+        }.map(\.0)
         var rows: [KBInstall] = []
         for state in states {
             if at != nil {

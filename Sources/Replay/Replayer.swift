@@ -91,27 +91,31 @@ public struct Replayer {
     /// does not depend on the order the events were delivered in. With `workers` > 1
     /// the VMs are shared out among that many threads, each scanning the log and
     /// folding its own share (`start` and `body` are then called from several threads
-    /// at once, each VM's always from one). Returns each VM's value and how many
+    /// at once, each VM's always from one). With `types`, `body` gets only events of
+    /// those types (the others are skipped unread; an event whose type cannot be read
+    /// is still handed over, to fail there). Returns each VM's value and how many
     /// events it folded, sorted by VM id.
     ///
     /// - Complexity: one scan of the log per worker, plus one scan of its time and
     ///   stream columns.
     public func foldEveryVM<F>(at: Timestamp = Timestamp(nanoseconds: .max), asRecorded: UInt64 = .max, workers: Int = Replayer.defaultWorkers,
+                               only types: Set<EventType>? = nil,
                                start: (String) -> F,
                                _ body: (inout F, EventView, Timestamp, UInt64) throws(EventCodec.DecodeError) -> Void) throws -> [(F, Int)] {
         let store = log.store
         let through = min(asRecorded, store.count)
         let late = try store.lateRecords(through: through)
         let workers = max(1, workers)
+        let wanted = types.map(EventTypeMask.init) ?? .all
         var shares = [[(vm: String, value: F, count: Int)]](repeating: [], count: workers)
         var failures = [(any Error)?](repeating: nil, count: workers)
         if workers == 1 {
-            shares[0] = try foldShare(0, of: 1, through: through, at: at, late: late, start: start, body)
+            shares[0] = try foldShare(0, of: 1, through: through, at: at, late: late, wanted: wanted, start: start, body)
         } else {
             try withoutActuallyEscaping(start) { start in
                 try withoutActuallyEscaping(body) { body in
                     let job = FoldJob<F>(workers: workers) { k in
-                        try self.foldShare(k, of: workers, through: through, at: at, late: late, start: start, body)
+                        try self.foldShare(k, of: workers, through: through, at: at, late: late, wanted: wanted, start: start, body)
                     }
                     DispatchQueue.concurrentPerform(iterations: workers) { k in job.run(k) }
                     (shares, failures) = job.results
@@ -133,7 +137,7 @@ public struct Replayer {
     public static var defaultWorkers: Int { min(2, SystemInfo.processorCount) }
 
     /// The fold of the VMs whose stream number is `k` modulo `workers`.
-    private func foldShare<F>(_ k: Int, of workers: Int, through: UInt64, at: Timestamp, late: [LateRecord], start: (String) -> F,
+    private func foldShare<F>(_ k: Int, of workers: Int, through: UInt64, at: Timestamp, late: [LateRecord], wanted: EventTypeMask, start: (String) -> F,
                               _ body: (inout F, EventView, Timestamp, UInt64) throws(EventCodec.DecodeError) -> Void) throws -> [(vm: String, value: F, count: Int)] {
         let store = log.store
         let limit = at.nanoseconds
@@ -145,6 +149,7 @@ public struct Replayer {
         var vms: [String?] = []
         var counts: [Int] = []
         func fold(_ i: Int, _ payload: ArraySlice<UInt8>, _ time: Int64, _ sequence: UInt64) throws {
+            guard wanted.contains(payload) else { return }
             counts[i] += 1
             // The scan skips ids; an error reads the record's id back to name it.
             try HotpatchLog.located(sequence, (try? store.read(sequence...sequence).first?.id) ?? "") { () throws(EventCodec.DecodeError) in
@@ -177,6 +182,9 @@ public struct Replayer {
                 counts.append(0)
             }
             guard vms[i] != nil else { return true }
+            // An event of a type not asked for is dropped here, unless its stream waits
+            // for a late record (which may be this one): the reordering must meet it.
+            if !reorder.waits(stream: s), !wanted.contains(view.payload) { return true }
             batch.append(slot: i, time: view.time, sequence: view.sequence, payload: view.payload)
             if batch.isFull { try foldBatch() }
             return true
@@ -187,6 +195,27 @@ public struct Replayer {
             if i < vms.count, vms[i] != nil { try fold(i, payload, time, sequence) }
         }
         return values.indices.compactMap { i in vms[i].map { (vm: $0, value: values[i], count: counts[i]) } }
+    }
+}
+
+/// A set of event types, read from a payload's first byte without decoding it.
+struct EventTypeMask {
+    private let bits: UInt32
+
+    static let all = EventTypeMask(bits: .max)
+
+    private init(bits: UInt32) { self.bits = bits }
+
+    init(_ types: Set<EventType>) {
+        bits = types.reduce(0) { $0 | 1 << UInt32($1.rawValue) }
+    }
+
+    /// Whether the payload's event is of one of the types, or its type cannot be read
+    /// (left to the decoder to report).
+    @inline(__always)
+    func contains(_ payload: ArraySlice<UInt8>) -> Bool {
+        guard bits != .max, let type = try? EventCodec.header(payload).type else { return true }
+        return bits & 1 << UInt32(type.rawValue) != 0
     }
 }
 

@@ -100,6 +100,11 @@ struct StreamReorder {
         }
     }
 
+    /// Whether stream `s` has late records not met yet or records held: every record
+    /// of such a stream must be routed. The others' go straight through.
+    @inline(__always)
+    func waits(stream s: Int) -> Bool { s < hot.count && hot[s].queue >= 0 }
+
     /// Where the record goes; a held record's payload is copied.
     @inline(__always)
     mutating func route(stream: Int, time: Int64, sequence: UInt64, payload: ArraySlice<UInt8>) -> Route {

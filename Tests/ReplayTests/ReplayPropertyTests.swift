@@ -141,6 +141,20 @@ import Testing
                 #expect(TestSupport.canonical(try JSONSerialization.jsonObject(with: Data(got.utf8))) == TestSupport.canonical(want),
                         "seed \(seed) vm \(state.vm) at \(Timestamp(nanoseconds: at)) asRecorded \(asRecorded)")
             }
+            // Asked for some types only, the fold gets exactly the events of those
+            // types, in order, late ones included.
+            let types: Set<EventType> = [.install, .reboot, .rollback]
+            let folded = try replayer.foldEveryVM(at: Timestamp(nanoseconds: at), asRecorded: asRecorded, only: types,
+                                                  start: { _ in [(Int64, UInt64)]() }) { seen, view, time, sequence in
+                #expect(types.contains(view.type))
+                seen.append((time.nanoseconds, sequence))
+            }
+            for (seen, count) in folded {
+                #expect(seen.count == count)
+                #expect(zip(seen, seen.dropFirst()).allSatisfy { $0 < $1 }, "seed \(seed): folded out of order")
+            }
+            let wantedCount = numbered.filter { $0.seq <= asRecorded && $0.event.time.nanoseconds <= at && types.contains($0.event.type) }.count
+            #expect(folded.reduce(0) { $0 + $1.1 } == wantedCount, "seed \(seed) at \(at) asRecorded \(asRecorded)")
             // Every VM with an event folded by then is in the fleet.
             let expected = Set(numbered.filter { $0.seq <= asRecorded && $0.event.time.nanoseconds <= at }.compactMap { $0.event.vm?.lowercased() })
             #expect(Set(fleet.map { $0.vm.lowercased() }) == expected, "seed \(seed) at \(at) asRecorded \(asRecorded)")
