@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "Replay", dependencies: ["EventLog", "Events", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
         .target(name: "Audit", dependencies: ["Replay", "Events"], swiftSettings: releaseSpeed),
         .target(name: "Report", dependencies: ["Audit", "Answers", "TextFormats", "Replay", "Events"], swiftSettings: releaseSpeed),
-        .target(name: "TextFormats", swiftSettings: releaseSpeed),
+        .target(name: "TextFormats", dependencies: ["ByteCoding"], swiftSettings: releaseSpeed),
         .target(name: "JSONLines", dependencies: ["TextFormats", "Events", "EventLog", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
         .target(name: "Answers", dependencies: ["TextFormats", "Replay", "Events"], swiftSettings: releaseSpeed),
         .target(

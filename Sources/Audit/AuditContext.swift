@@ -103,7 +103,7 @@ public struct AuditResult: Sendable {
 }
 
 /// Audits a log: findings and exposure windows of every VM, in one sequential pass
-/// over the log (see ``Replayer/foldEveryVM(at:asRecorded:start:_:)``).
+/// over the log (see ``Replayer/foldEveryVM(at:asRecorded:workers:only:start:_:)``).
 public enum Audit {
     /// The audit of `replayer`'s log as of `at`: events after `at` are ignored, so
     /// the answer for a past moment is the same whenever it is asked (unless events

@@ -178,8 +178,13 @@ public final class HotpatchLog {
 
     /// The event a scanned record holds; `streamKey` names its stream.
     public static func event(from view: RecordView, streamKey: String) throws -> Event {
+        try event(from: view, vm: vm(ofStream: streamKey))
+    }
+
+    /// The event a scanned record holds, whose stream is `vm`'s (nil: not a VM's).
+    public static func event(from view: RecordView, vm: String?) throws -> Event {
         try located(view.sequence, view.id) { () throws(EventCodec.DecodeError) in
-            try EventCodec.decode(view.payload, id: view.id, time: Timestamp(nanoseconds: view.time), vm: vm(ofStream: streamKey))
+            try EventCodec.decode(view.payload, id: view.id, time: Timestamp(nanoseconds: view.time), vm: vm)
         }
     }
 

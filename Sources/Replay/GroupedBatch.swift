@@ -47,7 +47,7 @@ struct GroupedBatch {
     /// Adds a record of VM slot `slot` (copying its payload).
     @inline(__always)
     mutating func append(slot: Int, time: Int64, sequence: UInt64, payload: ArraySlice<UInt8>) {
-        entries.append(Entry(slot: Int32(truncatingIfNeeded: slot), length: Int32(truncatingIfNeeded: payload.count), time: time, sequence: sequence))
+        entries.append(Entry(slot: Int32(slot), length: Int32(payload.count), time: time, sequence: sequence))
         arena.append(contentsOf: payload)
     }
 

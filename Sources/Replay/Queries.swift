@@ -37,11 +37,7 @@ extension Replayer {
     public func installs(of kb: KB, at: Timestamp? = nil, asRecorded: UInt64 = .max) throws -> [KBInstall] {
         // Only installs, reboots and rollbacks make, complete or end an install period:
         // the fold skips the rest (assessments are most of a log).
-        let catalog = try catalog(asRecorded: asRecorded)
-        let states = try foldEveryVM(at: at ?? Timestamp(nanoseconds: .max), asRecorded: asRecorded, only: [.install, .reboot, .rollback],
-                                     start: { VMState(vm: $0) }) { state, view, time, sequence throws(EventCodec.DecodeError) in
-            try state.apply(view, time: time, sequence: sequence, catalog: catalog)
-        }.map(\.0)
+        let states = try fleet(at: at ?? Timestamp(nanoseconds: .max), asRecorded: asRecorded, only: [.install, .reboot, .rollback])
         var rows: [KBInstall] = []
         for state in states {
             if at != nil {

@@ -71,12 +71,13 @@ public struct Replayer {
     }
 
     /// Every VM's state at `at` (as known at `asRecorded`), from one sequential pass
-    /// over the log that decodes each event's binary form in place (nothing is
-    /// allocated per event). A VM whose events were appended out of time order is
-    /// folded again from its own stream, in order.
-    public func fleet(at: Timestamp = Timestamp(nanoseconds: .max), asRecorded: UInt64 = .max) throws -> [VMState] {
+    /// over the log that decodes each event's binary form in place (see
+    /// ``foldEveryVM(at:asRecorded:workers:only:start:_:)``: late events are put in
+    /// their place as the pass meets them). With `types`, only events of those types
+    /// are folded: a partial state, for callers that need only what they change.
+    public func fleet(at: Timestamp = Timestamp(nanoseconds: .max), asRecorded: UInt64 = .max, only types: Set<EventType>? = nil) throws -> [VMState] {
         let catalog = try catalog(asRecorded: asRecorded)
-        return try foldEveryVM(at: at, asRecorded: asRecorded, start: { VMState(vm: $0) }) { state, view, time, sequence throws(EventCodec.DecodeError) in
+        return try foldEveryVM(at: at, asRecorded: asRecorded, only: types, start: { VMState(vm: $0) }) { state, view, time, sequence throws(EventCodec.DecodeError) in
             try state.apply(view, time: time, sequence: sequence, catalog: catalog)
         }.filter { $0.1 > 0 }.map(\.0)
     }
@@ -184,6 +185,9 @@ public struct Replayer {
             guard vms[i] != nil else { return true }
             // An event of a type not asked for is dropped here, unless its stream waits
             // for a late record (which may be this one): the reordering must meet it.
+            // (The reordering is up to a batch behind the scan, so a stream may be
+            // seen waiting when it no longer does: its records are then kept, and
+            // `fold` drops them.)
             if !reorder.waits(stream: s), !wanted.contains(view.payload) { return true }
             batch.append(slot: i, time: view.time, sequence: view.sequence, payload: view.payload)
             if batch.isFull { try foldBatch() }
@@ -202,10 +206,12 @@ public struct Replayer {
 struct EventTypeMask {
     private let bits: UInt32
 
+    /// Every type.
     static let all = EventTypeMask(bits: .max)
 
     private init(bits: UInt32) { self.bits = bits }
 
+    /// Just these types.
     init(_ types: Set<EventType>) {
         bits = types.reduce(0) { $0 | 1 << UInt32($1.rawValue) }
     }

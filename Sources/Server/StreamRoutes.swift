@@ -112,7 +112,7 @@ enum StreamRoutes {
         f.through = min(after + step, snapshot.count)
         return try snapshot.run { r in
             var out: [UInt8] = []
-            try Exporter(log: r.log).export(format: format, filter: f) { text in out.append(contentsOf: text.utf8) }
+            try Exporter(log: r.log).exportBytes(format: format, filter: f) { out.append(contentsOf: $0) }
             if format == .csv {
                 // Each step's export begins with the header row; the stream has it once.
                 var header = CSVWriter()
@@ -126,7 +126,7 @@ enum StreamRoutes {
     /// The events `filter` passes as JSON Lines (export's lines).
     static func jsonLines(_ log: HotpatchLog, _ filter: ExportFilter) throws -> [UInt8] {
         var out: [UInt8] = []
-        try Exporter(log: log).export(format: .jsonl, filter: filter) { text in out.append(contentsOf: text.utf8) }
+        try Exporter(log: log).exportBytes(format: .jsonl, filter: filter) { out.append(contentsOf: $0) }
         return out
     }
 

@@ -197,7 +197,8 @@ public final class SystemFile {
     }
 
     /// Takes an exclusive advisory lock without waiting; `false` if another open file
-    /// (in this process or another) holds it. Released when the file is closed.
+    /// (in this process or another) holds it. Released by ``unlock()``, or when every
+    /// descriptor of this open file is closed.
     /// (`flock(2)` with `LOCK_EX | LOCK_NB`.)
     public func tryLockExclusive() throws(SystemError) -> Bool {
         let fd = self.fd

@@ -1,3 +1,5 @@
+import ByteCoding
+
 /// Writes CSV as RFC 4180 says (comma-separated, CRLF line ends, fields with a comma,
 /// quote, CR or LF in double quotes with quotes doubled) and neutralises cells a
 /// spreadsheet would run as a formula: a cell that begins with `=`, `+`, `-`, `@`,
@@ -30,13 +32,7 @@ public struct CSVWriter {
     /// Appends a number cell.
     public mutating func cell(_ n: UInt64) {
         separate()
-        let start = bytes.count
-        var v = n
-        repeat {
-            bytes.append(UInt8(48 + v % 10))
-            v /= 10
-        } while v > 0
-        bytes[start...].reverse()
+        DecimalDigits.append(n, to: &bytes)
     }
 
     /// Appends a cell whose bytes `write` appends; they must need no quoting and
@@ -44,6 +40,14 @@ public struct CSVWriter {
     public mutating func cell(plain write: (inout [UInt8]) -> Void) {
         separate()
         write(&bytes)
+    }
+
+    /// Appends the cells `other` holds (a row begun and not ended there): cells
+    /// shared by several rows are formatted once. Nothing, if `other` holds no cell.
+    public mutating func cells(of other: CSVWriter) {
+        guard other.inRow else { return }
+        separate()
+        bytes.append(contentsOf: other.bytes)
     }
 
     /// Ends the current row.
@@ -59,7 +63,10 @@ public struct CSVWriter {
     }
 
     /// Empties the text (after it has been written out).
-    public mutating func clear() { bytes.removeAll(keepingCapacity: true) }
+    public mutating func clear() {
+        bytes.removeAll(keepingCapacity: true)
+        inRow = false
+    }
 
     /// One cell, neutralised and quoted as needed.
     public static func field(_ cell: String) -> String {

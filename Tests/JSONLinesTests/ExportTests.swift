@@ -128,6 +128,13 @@ import TextFormats
                 let keyed = TestSupport.csvRows(try ExportTests().export(log, .csv, ExportFilter(kb: KB(kb)!, type: eventType)))
                 let scanned = [header] + all.dropFirst().filter { $0[type] == eventType.name && $0[kbColumn] == kb }
                 #expect(keyed == scanned, "\(kb) \(eventType)")
+                // Handed on after every event, the output and the count are the same.
+                var exporter = Exporter(log: log)
+                exporter.flushBytes = 1
+                var out = ""
+                let count = try exporter.export(format: .csv, filter: ExportFilter(kb: KB(kb)!, type: eventType)) { out += $0 }
+                #expect(TestSupport.csvRows(out) == keyed)
+                #expect(count == keyed.count - 1, "\(kb) \(eventType): one row per event")
                 if eventType == .install { #expect(keyed.count > 1, "\(kb)") }
             }
         }

@@ -209,16 +209,20 @@ import Testing
 
     /// A child process started by another thread holds a copy of every descriptor
     /// until it runs its program; the writer's lock must not outlive `close()` in it.
-    /// The copy is made here with `dup(2)` of the lock file's descriptor, found in
+    /// The copy is made here by duplicating the lock file's descriptor, found in
     /// `/proc/self/fd` (Linux), which is what such a child holds.
     @Test func closingReleasesTheLockEvenWhereAnotherDescriptorSharesIt() throws {
         let dir = TemporaryDirectory()
-        let lockPath = dir.at("log") + "/LOCK"
+        let resolved = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
         let writer = try FileLog.create(at: dir.at("log"))
+        let lockPath = resolved(dir.at("log") + "/LOCK")
         let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap(Int32.init)
-        let held = descriptors.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == lockPath }
+        let held = descriptors.filter { fd in
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)")).map(resolved) == lockPath
+        }
         #expect(held.count == 1)
-        let copies = held.map { Glibc.dup($0) }
+        // Close-on-exec, as the original: no process another test starts inherits it.
+        let copies = held.map { Glibc.fcntl($0, F_DUPFD_CLOEXEC, 0) }
         defer { for copy in copies { _ = Glibc.close(copy) } }
         #expect(copies.allSatisfy { $0 >= 0 })
         writer.close()

@@ -1,3 +1,5 @@
+import ByteCoding
+
 /// A Knowledge Base article number: `KB` followed by digits. Compared by its digits,
 /// so `kb5034129`, `KB5034129` and Azure's bare `5034129` are the same KB.
 ///
@@ -47,7 +49,17 @@ public struct KB: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// `KB` followed by the digits as given.
     public var description: String {
-        "KB" + String(repeating: "0", count: Int(packed & 0xF)) + String(number)
+        var out: [UInt8] = []
+        write(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``description``'s UTF-8 bytes (without making a string).
+    public func write(into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "K"))
+        out.append(UInt8(ascii: "B"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: Int(packed & 0xF)))
+        DecimalDigits.append(number, to: &out)
     }
 
     /// Orders by number.

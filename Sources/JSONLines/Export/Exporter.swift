@@ -49,6 +49,9 @@ public struct Exporter {
 
     /// Records formatted per task, two tasks at a time.
     var chunkSize: UInt64 = 16_384
+    /// Bytes of output gathered before they are handed on, where the KB's records are
+    /// read through its key.
+    var flushBytes = 1 << 20
 
     /// An exporter of `log`.
     public init(log: HotpatchLog) { self.log = log }
@@ -63,6 +66,13 @@ public struct Exporter {
     /// returns how many events were written.
     @discardableResult
     public func export(format: ExportFormat, filter: ExportFilter, to output: (String) throws -> Void) throws -> Int {
+        try exportBytes(format: format, filter: filter) { try output(String(decoding: $0, as: UTF8.self)) }
+    }
+
+    /// Like ``export(format:filter:to:)``, but hands `output` the chunks' UTF-8 bytes
+    /// (what a file or socket takes, without making a string of each chunk first).
+    @discardableResult
+    public func exportBytes(format: ExportFormat, filter: ExportFilter, to output: ([UInt8]) throws -> Void) throws -> Int {
         let store = log.store
         let vmStream = filter.vm.map { store.streamID(log.streamKey(forVM: $0)) }
         if let vmStream, vmStream == nil { return 0 } // no such VM: nothing to export
@@ -70,36 +80,45 @@ public struct Exporter {
         var header = CSVWriter()
         if format == .csv {
             header.row(Self.csvHeader)
-            try output(header.text)
+            try output(header.bytes)
         }
         if let kb = filter.kb, let type = filter.type, type == .install || type == .rollback, let key = HotpatchLog.key(for: kb) {
             // The installs and rollbacks that name a KB are found by their record key:
             // only the blocks holding them are read.
-            var part = Part()
+            var part = Part(format: format)
+            var written = 0
             for record in try store.read(key: key) where record.sequence > filter.after ?? 0 && record.sequence <= filter.through ?? .max && rules.passes(stream: store.streamID(record.stream), time: record.time, payload: record.payload[...]) {
                 try rules.emit(try HotpatchLog.event(from: record), sequence: record.sequence, into: &part)
-                if part.size >= 1 << 20 { try output(part.take()) }
+                if part.bytes.count >= flushBytes {
+                    try output(part.bytes)
+                    written += part.count
+                    part.clear()
+                }
             }
-            try output(part.take())
-            return part.count
+            try output(part.bytes)
+            return written + part.count
         }
         // Everything else is one pass in sequence order, in chunks of records formatted
         // two at a time (one per core) and written in order: the output is the same as
         // a single pass, and memory stays two chunks whatever the log's size.
+        // Each worker keeps its buffer and its streams' VMs from one chunk to the next.
         let total = min(store.count, filter.through ?? .max)
         let chunk = chunkSize
         var count = 0
         var next: UInt64 = (filter.after ?? 0) &+ 1
+        let workers = [Worker(format), Worker(format)]
         while next <= total && next > 0 {
             let ranges = (0..<UInt64(2)).map { i in min(next + i * chunk, total + 1)..<min(next + (i + 1) * chunk, total + 1) }.filter { !$0.isEmpty }
-            let parts = ranges.map { _ in PartBox() }
             DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
-                parts[i].result = Result { try rules.format(store, ranges[i]) }
+                let worker = workers[i]
+                worker.part.clear()
+                worker.failure = nil
+                do { try rules.format(store, ranges[i], into: &worker.part, vms: &worker.vms) } catch { worker.failure = error }
             }
-            for box in parts {
-                let part = try box.result!.get()
-                count += part.count
-                try output(part.text)
+            for worker in workers.prefix(ranges.count) {
+                if let failure = worker.failure { throw failure }
+                count += worker.part.count
+                try output(worker.part.bytes)
             }
             next = ranges.last!.upperBound
         }
@@ -129,25 +148,18 @@ public struct Exporter {
                 EventJSONEncoder.write(event, into: &part.json)
                 part.json.newline()
             case .csv:
-                Exporter.writeTimeline(event, sequence: sequence, only: filter.kb, into: &part.csv)
+                Exporter.writeTimeline(event, sequence: sequence, only: filter.kb, lead: &part.lead, into: &part.csv)
             }
         }
 
-        /// The records of `range` that pass, formatted.
-        fileprivate func format(_ store: any LogStore, _ range: Range<UInt64>) throws -> Part {
-            var part = Part()
-            var keys: [StreamID: String] = [:]
+        /// Appends the records of `range` that pass, formatted, to `part`.
+        fileprivate func format(_ store: any LogStore, _ range: Range<UInt64>, into part: inout Part, vms: inout StreamVMs) throws {
             var failure: (any Error)?
             try store.scan(from: range.lowerBound) { view in
                 guard view.sequence < range.upperBound else { return false }
                 guard passes(stream: view.stream, time: view.time, payload: view.payload) else { return true }
-                let key: String
-                if let k = keys[view.stream] { key = k } else {
-                    key = store.streamKey(view.stream) ?? ""
-                    keys[view.stream] = key
-                }
                 do {
-                    try emit(try HotpatchLog.event(from: view, streamKey: key), sequence: view.sequence, into: &part)
+                    try emit(try HotpatchLog.event(from: view, vm: vms.vm(of: view.stream, in: store)), sequence: view.sequence, into: &part)
                 } catch {
                     failure = error
                     return false
@@ -155,29 +167,41 @@ public struct Exporter {
                 return true
             }
             if let failure { throw failure }
-            return part
         }
     }
 
     /// Formatted output of some records.
     fileprivate struct Part {
+        let format: ExportFormat
         var csv = CSVWriter()
         var json = JSONText()
+        /// Scratch: the cells every row of one event begins with.
+        var lead = CSVWriter()
         var count = 0
-        var size: Int { csv.bytes.count + json.bytes.count }
-        var text: String { csv.bytes.isEmpty ? json.string : csv.text }
-        /// The text so far, and empties it.
-        mutating func take() -> String {
-            defer { csv.clear(); json.clear() }
-            return text
+
+        init(format: ExportFormat) { self.format = format }
+
+        /// The output so far.
+        var bytes: [UInt8] { format == .csv ? csv.bytes : json.bytes }
+
+        /// Empties it, keeping its buffers.
+        mutating func clear() {
+            csv.clear()
+            json.clear()
+            count = 0
         }
     }
 
-    /// Where one of the concurrent tasks leaves its part: each box is written by one
-    /// task only, and read after `concurrentPerform` has returned (which orders the
-    /// write before the read), so sharing it across threads is safe.
-    private final class PartBox: @unchecked Sendable {
-        var result: Result<Part, any Error>?
+    /// One of the concurrent tasks of an export: its output buffer and its streams'
+    /// VMs, kept from one chunk to the next. Each is written by its task only, and read
+    /// after `concurrentPerform` has returned (which orders the write before the
+    /// read), so sharing it across threads is safe.
+    private final class Worker: @unchecked Sendable {
+        var part: Part
+        var vms = StreamVMs()
+        var failure: (any Error)?
+
+        init(_ format: ExportFormat) { part = Part(format: format) }
     }
 
     /// Whether an event names `kb`.
@@ -192,17 +216,21 @@ public struct Exporter {
     }
 
     /// Writes the timeline rows of one event to `csv`: one per patch it names (only
-    /// `kb`'s, when given), or one. Cells go straight into the writer's bytes.
-    static func writeTimeline(_ event: Event, sequence: UInt64, only kb: KB?, into csv: inout CSVWriter) {
+    /// `kb`'s, when given), or one. Cells go straight into the writer's bytes; the
+    /// cells all its rows begin with are formatted once, in `lead` (scratch).
+    static func writeTimeline(_ event: Event, sequence: UInt64, only kb: KB?, lead: inout CSVWriter, into csv: inout CSVWriter) {
+        lead.clear()
+        lead.cell(sequence)
+        lead.cell(plain: { event.time.write(into: &$0) })
+        lead.cell(event.type.name)
+        lead.cell(event.vm ?? "")
+        lead.cell(event.id)
+        let lead = lead
         func row(kb: KB? = nil, kind: PatchKind? = nil, state: String = "", classifications: [String] = [],
                  rebootBehavior: RebootBehavior? = nil, status: String = "", rebootStatus: String = "",
                  trigger: String = "", activity: String = "", detail: String = "") {
-            csv.cell(sequence)
-            csv.cell(plain: { event.time.write(into: &$0) })
-            csv.cell(event.type.name)
-            csv.cell(event.vm ?? "")
-            csv.cell(event.id)
-            csv.cell(kb?.description ?? "")
+            csv.cells(of: lead)
+            if let kb { csv.cell(plain: { kb.write(into: &$0) }) } else { csv.cell("") }
             csv.cell(kind?.name ?? "")
             csv.cell(state)
             csv.cell(classifications.count == 1 ? classifications[0] : classifications.joined(separator: ";"))

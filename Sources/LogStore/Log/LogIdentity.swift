@@ -75,8 +75,13 @@ enum WriterLock {
                 let pid = Int32(text.trimmingSuffix(while: { $0 == "\n" || $0 == " " }))
                 throw LogError.locked(directory: directory, holderPID: pid)
             }
-            try file.truncate(to: 0)
-            try file.write(Array("\(FileSystem.processID)\n".utf8), at: 0)
+            do {
+                try file.truncate(to: 0)
+                try file.write(Array("\(FileSystem.processID)\n".utf8), at: 0)
+            } catch {
+                release(file)
+                throw error
+            }
             return file
         }
     }

@@ -48,8 +48,8 @@ extension Patchlog {
             if let vm { warnIfUnknown(vm, in: log) }
             let filter = ExportFilter(vm: vm, kb: kb, type: type.flatMap { EventType(name: $0) }, since: since, until: until)
             let handle = try Output.open(out)
-            let count = try Exporter(log: log).export(format: format, filter: filter) { chunk in
-                try handle.writeNext(Array(chunk.utf8))
+            let count = try Exporter(log: log).exportBytes(format: format, filter: filter) { chunk in
+                try handle.writeNext(chunk)
             }
             if count == 0 && (vm != nil || kb != nil || type != nil || since != nil || until != nil) {
                 Terminal.note("no event matches " + filterDescription)

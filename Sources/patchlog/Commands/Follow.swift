@@ -95,7 +95,7 @@ extension Patchlog {
             let exporter = Exporter(log: log)
             switch format {
             case .jsonl:
-                try exporter.export(format: .jsonl, filter: filter) { chunk in try out.writeNext(Array(chunk.utf8)) }
+                try exporter.exportBytes(format: .jsonl, filter: filter) { chunk in try out.writeNext(chunk) }
             case .table:
                 // Names are those of the log as it is now: a VM is shown by its name
                 // until another VM with the same name arrives, then by group/name.
