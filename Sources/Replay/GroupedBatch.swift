@@ -30,11 +30,12 @@ struct GroupedBatch {
     /// Per slot: where its next record and its next payload byte go in the grouped arrays.
     private var nextRecord: [Int] = []
     private var nextByte: [Int] = []
-    private let recordLimit: Int
+    /// How many records make it full (the replay raises it as it meets more VMs).
+    var recordLimit: Int
     private let byteLimit: Int
 
     /// An empty batch that is full at `records` records or `bytes` bytes of payload.
-    init(records: Int = 1 << 15, bytes: Int = 4 << 20) {
+    init(records: Int = 1 << 15, bytes: Int = 32 << 20) {
         recordLimit = records
         byteLimit = bytes
         entries.reserveCapacity(records)
