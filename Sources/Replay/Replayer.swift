@@ -174,10 +174,13 @@ public struct Replayer {
                 }
             }
         }
-        try store.scan(from: 1, includingIDs: false) { view in
-            guard view.sequence <= through else { return false }
+        // The other workers' records, and those after the moment, are passed over
+        // before a view of them is made.
+        try store.scan(from: 1, includingIDs: false, choosing: { sequence, time, stream in
+            guard sequence <= through else { return .stop }
+            return time <= limit && Int(stream.rawValue) % workers == k ? .visit : .skip
+        }) { view in
             let s = Int(view.stream.rawValue)
-            guard view.time <= limit, s % workers == k else { return true }
             let i = s / workers
             while i >= values.count {
                 let vm = store.streamKey(StreamID(rawValue: UInt32(values.count * workers + k))).flatMap(HotpatchLog.vm(ofStream:))

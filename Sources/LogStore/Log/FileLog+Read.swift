@@ -80,6 +80,20 @@ extension FileLog {
         try run(plan, from: start, includingIDs: includingIDs, body)
     }
 
+    /// Like ``scan(from:includingIDs:_:)``; a view is built only for the records
+    /// `choose` says to visit.
+    public func scan(from start: UInt64, includingIDs: Bool, choosing choose: (UInt64, Int64, StreamID) -> ScanStep,
+                     _ body: (RecordView) throws -> Bool) throws {
+        let plan = state.withLock { scanPlan(from: start) }
+        try runDecoded(plan, from: start, includingIDs: includingIDs) { decoder, r in
+            switch choose(decoder.header.firstSequence + UInt64(r), decoder.times[r], StreamID(rawValue: decoder.streams[r])) {
+            case .visit: return try body(decoder.view(r))
+            case .skip: return true
+            case .stop: return false
+            }
+        }
+    }
+
     /// Calls `body` with the sequence number, time and stream of every record from
     /// `start` on, until it returns false. Decodes only those two columns of each
     /// block (the scan that follows, if any, checks the block checksums).

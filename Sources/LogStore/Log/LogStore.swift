@@ -45,6 +45,14 @@ public protocol LogStore: AnyObject, Sendable {
     /// (a store may skip decoding them, which makes a full replay faster).
     func scan(from start: UInt64, includingIDs: Bool, _ body: (RecordView) throws -> Bool) throws
 
+    /// Like ``scan(from:includingIDs:_:)``, but `choose` sees each record's sequence
+    /// number, time and stream first: `body` gets a view only of the records it says
+    /// to visit, and the scan ends at the first it says to stop at (a store may then
+    /// skip building the views of the others, which a replay shared out among threads
+    /// skips by the half).
+    func scan(from start: UInt64, includingIDs: Bool, choosing choose: (UInt64, Int64, StreamID) -> ScanStep,
+              _ body: (RecordView) throws -> Bool) throws
+
     /// Calls `body` with the sequence number, time and stream of every record from
     /// `start` on, in sequence order, until it returns false: the cheapest pass over
     /// the log (a store may skip decoding everything else).
@@ -60,7 +68,29 @@ public protocol LogStore: AnyObject, Sendable {
     func transaction<R>(_ body: () throws -> R) throws -> R
 }
 
+/// What a scan that chooses does with a record (``LogStore/scan(from:includingIDs:choosing:_:)``).
+public enum ScanStep: Sendable {
+    /// Hand it to the scan's body.
+    case visit
+    /// Pass over it.
+    case skip
+    /// End the scan here.
+    case stop
+}
+
 extension LogStore {
+    /// Chooses after building each view (stores that cannot do better).
+    public func scan(from start: UInt64, includingIDs: Bool, choosing choose: (UInt64, Int64, StreamID) -> ScanStep,
+                     _ body: (RecordView) throws -> Bool) throws {
+        try scan(from: start, includingIDs: includingIDs) { view in
+            switch choose(view.sequence, view.time, view.stream) {
+            case .visit: return try body(view)
+            case .skip: return true
+            case .stop: return false
+            }
+        }
+    }
+
     /// Scans with ids (stores that cannot skip them).
     public func scan(from start: UInt64, includingIDs: Bool, _ body: (RecordView) throws -> Bool) throws {
         try scan(from: start, body)
