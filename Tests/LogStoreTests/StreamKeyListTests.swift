@@ -1,4 +1,5 @@
 import ByteCoding
+import Randomness
 import Testing
 @testable import LogStore
 
@@ -40,6 +41,21 @@ import Testing
         for (i, key) in all.enumerated() where all.firstIndex(of: key) == i { #expect(list.firstIndex(of: key) == i) }
         list.removeSubrange(from: 3)
         #expect(list.all == Array(all.prefix(3)) && list.count == 3)
+    }
+
+    /// Random keys over a small alphabet (so that keys share prefixes, are prefixes of
+    /// one another, repeat, and are empty) are found where a plain search finds them,
+    /// and keys not in the list are not found.
+    @Test(arguments: [UInt64(1), 2, 3, 4])
+    func findsWhatAPlainSearchFinds(seed: UInt64) {
+        var g = SplitMix64(seed: seed)
+        let alphabet: [Character] = ["a", "b", "/"]
+        func key() -> String { String((0..<g.next(upTo: 6)).map { _ in alphabet[g.next(upTo: 3)] }) }
+        let keys = (0..<300).map { _ in key() }
+        let list = Self.encoded(keys)
+        for probe in keys + (0..<300).map({ _ in key() }) {
+            #expect(list.firstIndex(of: probe) == keys.firstIndex(of: probe), "\(probe)")
+        }
     }
 
     /// A run whose shape is wrong (a prefix longer than the key before it) is refused

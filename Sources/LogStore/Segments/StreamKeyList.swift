@@ -104,15 +104,32 @@ struct StreamKeyList {
         let target = Array(key.utf8)
         var n = strings.count
         for run in runs {
-            var found: Int?
-            var k = 0
-            Self.walk(run) { bytes in
-                if bytes.count == target.count && bytes.elementsEqual(target) { found = n + k; return false }
-                k += 1
-                return true
-            }
-            if let found { return found }
+            if let k = Self.search(run, for: target) { return n + k }
             n += run.count
+        }
+        return nil
+    }
+
+    /// The position in `run` of the first key equal to `target`, found without
+    /// rebuilding any key: only how many leading bytes the current key shares with
+    /// `target` is kept. An entry that keeps more of the key before it than that
+    /// shares exactly as much (it keeps the byte where they differ), so only entries
+    /// keeping no more are compared, from where they start to differ.
+    private static func search(_ run: (bytes: [UInt8], range: Range<Int>, count: Int), for target: [UInt8]) -> Int? {
+        var reader = ByteReader(run.bytes, offset: run.range.lowerBound, end: run.range.upperBound)
+        var length = 0
+        var match = 0
+        for k in 0..<run.count {
+            // The shape was checked by `read`: these cannot fail.
+            guard let shared = try? reader.count(atMost: length), let rest = try? reader.lengthPrefixed(atMost: Int.max) else { return nil }
+            length = shared + rest.count
+            if shared > match { continue }
+            match = shared
+            for b in rest {
+                guard match < target.count, target[match] == b else { break }
+                match += 1
+            }
+            if match == target.count && length == target.count { return k }
         }
         return nil
     }
