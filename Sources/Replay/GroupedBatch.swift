@@ -35,7 +35,7 @@ struct GroupedBatch {
     private let byteLimit: Int
 
     /// An empty batch that is full at `records` records or `bytes` bytes of payload.
-    init(records: Int = 1 << 15, bytes: Int = 32 << 20) {
+    init(records: Int, bytes: Int = 32 << 20) {
         recordLimit = records
         byteLimit = bytes
         entries.reserveCapacity(records)

@@ -163,7 +163,9 @@ public struct Replayer {
         // The records are folded a batch at a time, grouped by VM (see ``GroupedBatch``);
         // each VM's still come in the order the scan met them, which is all the
         // reordering of late records depends on.
-        var batch = GroupedBatch(records: min(batchRecords, 1 << 15))
+        // Four records per VM met so far, at least 32,768 (see ``batchRecords``).
+        func batchLimit() -> Int { min(batchRecords, max(1 << 15, 4 * values.count)) }
+        var batch = GroupedBatch(records: batchLimit())
         func foldBatch() throws {
             try batch.drain { i, time, sequence, payload in
                 let s = i * workers + k
@@ -197,7 +199,7 @@ public struct Replayer {
             if !reorder.waits(stream: s), !wanted.contains(view.payload) { return true }
             batch.append(slot: i, time: view.time, sequence: view.sequence, payload: view.payload)
             if batch.isFull {
-                batch.recordLimit = min(batchRecords, max(1 << 15, 4 * values.count))
+                batch.recordLimit = batchLimit()
                 if batch.isFull { try foldBatch() }
             }
             return true
