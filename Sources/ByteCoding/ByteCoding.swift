@@ -74,9 +74,11 @@ public struct ByteReader {
     }
 
     /// Bytes left before ``end``.
+    @inlinable
     public var remaining: Int { end - offset }
 
     /// Reads one byte.
+    @inlinable
     public mutating func u8() throws(Truncated) -> UInt8 {
         guard offset < end else { throw Truncated() }
         defer { offset += 1 }
@@ -106,6 +108,7 @@ public struct ByteReader {
     public mutating func i64() throws(Truncated) -> Int64 { Int64(bitPattern: try u64()) }
 
     /// Reads an unsigned LEB128 varint of at most 64 bits.
+    @inlinable
     public mutating func varint() throws(Truncated) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
@@ -119,23 +122,27 @@ public struct ByteReader {
         }
     }
     /// A varint that must fit `Int` and be at most `limit`.
+    @inlinable
     public mutating func count(atMost limit: Int) throws(Truncated) -> Int {
         let v = try varint()
         guard v <= UInt64(limit) else { throw Truncated() }
         return Int(v)
     }
     /// Reads a zigzag-mapped signed varint.
+    @inlinable
     public mutating func zigzag() throws(Truncated) -> Int64 {
         let v = try varint()
         return Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1)
     }
     /// Reads `n` bytes without copying.
+    @inlinable
     public mutating func raw(_ n: Int) throws(Truncated) -> ArraySlice<UInt8> {
         guard n >= 0, offset + n <= end else { throw Truncated() }
         defer { offset += n }
         return bytes[offset..<(offset + n)]
     }
     /// Reads a varint length (at most `limit`) and that many bytes.
+    @inlinable
     public mutating func lengthPrefixed(atMost limit: Int) throws(Truncated) -> ArraySlice<UInt8> {
         try raw(try count(atMost: limit))
     }

@@ -37,4 +37,25 @@ import Testing
         }
         #expect(try exported() == expected)
     }
+
+    /// A log whose indexes are layout 1 (`Fixtures/index-layout1`: patchlog at commit
+    /// 679166a, the defined streams front-coded in number order) exports what it held
+    /// when written, VM by VM as well as whole, without its indexes being rebuilt.
+    @Test func aLayout1IndexedLogExportsWhatItHeld() throws {
+        let fixtures = TestSupport.fixture("index-layout1")
+        let expected = try String(contentsOfFile: fixtures + "/event-log.jsonl", encoding: .utf8)
+        let store = try FileLog.open(at: fixtures + "/event-log", access: .reader)
+        #expect(store.recovery.rebuiltIndexes.isEmpty)
+        let log = HotpatchLog(store: store)
+        var out = ""
+        try Exporter(log: log).export(format: .jsonl, filter: ExportFilter()) { out += $0 }
+        #expect(out == expected)
+        let lines = expected.split(separator: "\n")
+        let vm = "/subscriptions/6a2f1c1e-8a4d-4f0e-9c7b-000000000000/resourceGroups/rg-app-0/providers/Microsoft.Compute/virtualMachines/vm00017"
+        var one = ""
+        try Exporter(log: log).export(format: .jsonl, filter: ExportFilter(vm: vm)) { one += $0 }
+        let want = lines.filter { $0.contains("\"vm\":\"\(vm)\"") }
+        #expect(!want.isEmpty)
+        #expect(one.split(separator: "\n") == want)
+    }
 }

@@ -37,16 +37,17 @@ enum SegmentIndexFile {
         }
     }
 
-    /// Section 2 of the payload: the streams the segment defines, front-coded.
+    /// Section 2 of the payload: the streams the segment defines, sorted with their
+    /// numbers (layout 2; see ``SortedStreamKeys``).
     static func encodeDefinedStreams(_ segment: Segment, into p: inout ByteWriter) {
         p.varint(segment.definedStreams.count)
-        BlockBuilder.frontCode(segment.definedStreams.all.map { Array($0.utf8) }, into: &p)
+        SortedStreamKeys.encode(segment.definedStreams.all, into: &p)
     }
 
     /// The index of `segment` as it stands in memory.
     static func encode(_ segment: Segment) -> [UInt8] {
         var chunks: [UInt8] = []
-        var file = wrap(magic: LogFormat.indexMagic, layout: chunkedLayout, segment: segment, capacity: segment.blocks.count * 12) { p in
+        var file = wrap(magic: LogFormat.indexMagic, layout: sortedKeysLayout, segment: segment, capacity: segment.blocks.count * 12) { p in
             encodeBlockTable(segment, into: &p)
             encodeDefinedStreams(segment, into: &p)
             chunks = segment.streamPostings.encodeChunked(directory: &p)
@@ -58,8 +59,12 @@ enum SegmentIndexFile {
 
     /// The index layout (the header's reserved field): 0, the stream lists inside the
     /// checksummed payload (indexes written before chunking; still read); 1, the
-    /// stream lists in checksummed chunks after it, with a directory in the payload.
+    /// stream lists in checksummed chunks after it, with a directory in the payload
+    /// (still read); 2, as 1 with the defined streams sorted (``SortedStreamKeys``)
+    /// instead of front-coded in number order.
     static let chunkedLayout: UInt16 = 1
+    /// See ``chunkedLayout``: the layout this build writes.
+    static let sortedKeysLayout: UInt16 = 2
 
     /// The 36-byte header of an index file (the payload's length given).
     private static func header(magic: [UInt8], layout: UInt16 = 0, segment: Segment, payloadLength: Int) -> ByteWriter {
@@ -125,7 +130,7 @@ enum SegmentIndexFile {
         let layout = ByteReader.u16(head, at: 10)
         let length = Int(ByteReader.u32(head, at: LogFormat.indexHeaderSize - 4))
         let checkedEnd = LogFormat.indexHeaderSize + length + 4
-        guard layout <= chunkedLayout, checkedEnd <= fileSize, layout == chunkedLayout || checkedEnd == fileSize,
+        guard layout <= sortedKeysLayout, checkedEnd <= fileSize, layout >= chunkedLayout || checkedEnd == fileSize,
               let bytes = try? file.read(at: 0, count: checkedEnd), bytes.count == checkedEnd,
               let (base, covered, lastCRC, payload) = unwrap(bytes, magic: LogFormat.indexMagic),
               base == segment.base, covered <= segmentSize
@@ -160,10 +165,12 @@ enum SegmentIndexFile {
 
             let streamCount = try p.count(atMost: payloadLength)
             // Checked and kept encoded: a point query walks them for its one key.
-            let streams = try StreamKeyList.read(streamCount, from: &p, in: bytes, maxKeyBytes: LogFormat.maxKeyBytes)
+            let streams = layout >= sortedKeysLayout
+                ? try StreamKeyList.readSorted(streamCount, from: &p, in: bytes, maxKeyBytes: LogFormat.maxKeyBytes)
+                : try StreamKeyList.read(streamCount, from: &p, in: bytes, maxKeyBytes: LogFormat.maxKeyBytes)
             // Stream and key lists are kept encoded (stream lists in the file, chunk by
             // chunk); only where each one is, is read now.
-            var streamPostings = layout == chunkedLayout
+            var streamPostings = layout >= chunkedLayout
                 ? BlockPostings.chunked(try ChunkedPostings.decodeDirectory(&p, path: segment.indexPath, dataStart: checkedEnd, fileSize: fileSize))
                 : try BlockPostings.decode(&p, in: bytes, blockCount: blockCount)
             let keyPostings = try BlockPostings.decode(&p, in: bytes, blockCount: blockCount)

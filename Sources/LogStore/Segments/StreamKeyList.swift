@@ -7,10 +7,23 @@ import ByteCoding
 struct StreamKeyList {
     /// The keys decoded so far: numbers `0..<strings.count`.
     private var strings: [String] = []
-    /// Front-coded runs not yet decoded, in order after `strings`: each is a
-    /// run of `count` entries (`varint` shared prefix, `varint` length, bytes), the
-    /// first sharing nothing with the key before it.
-    private var runs: [(bytes: [UInt8], range: Range<Int>, count: Int)] = []
+    /// Keys not yet decoded, in order after `strings`, as index files hold them.
+    private var runs: [Run] = []
+
+    /// Encoded keys: front-coded in number order (indexes of layouts 0 and 1: a run of
+    /// `count` entries, `varint` shared prefix, `varint` length, bytes, the first
+    /// sharing nothing with the key before it), or sorted (layout 2).
+    private enum Run {
+        case ordered(bytes: [UInt8], range: Range<Int>, count: Int)
+        case sorted(SortedStreamKeys)
+
+        var count: Int {
+            switch self {
+            case let .ordered(_, _, count): count
+            case let .sorted(keys): keys.count
+            }
+        }
+    }
 
     /// How many keys.
     private(set) var count = 0
@@ -40,8 +53,8 @@ struct StreamKeyList {
         if runs.isEmpty {
             strings.append(contentsOf: other.strings)
         } else if !other.strings.isEmpty {
-            runs.append((Array(other.strings.map { Self.entry($0) }.joined()), 0..<0, other.strings.count))
-            runs[runs.count - 1].range = 0..<runs[runs.count - 1].bytes.count
+            let bytes = Array(other.strings.map { Self.entry($0) }.joined())
+            runs.append(.ordered(bytes: bytes, range: 0..<bytes.count, count: other.strings.count))
         }
         runs.append(contentsOf: other.runs)
         count += other.count
@@ -67,7 +80,17 @@ struct StreamKeyList {
             guard previousLength <= maxKeyBytes else { throw ByteReader.Truncated() }
         }
         var list = StreamKeyList()
-        if count > 0 { list.runs = [(bytes, start..<reader.offset, count)] }
+        if count > 0 { list.runs = [.ordered(bytes: bytes, range: start..<reader.offset, count: count)] }
+        list.count = count
+        return list
+    }
+
+    /// Reads `count` keys sorted as an index of layout 2 holds them (see
+    /// ``SortedStreamKeys``), checking them, and keeps them encoded.
+    static func readSorted(_ count: Int, from reader: inout ByteReader, in bytes: [UInt8], maxKeyBytes: Int) throws(ByteReader.Truncated) -> StreamKeyList {
+        let keys = try SortedStreamKeys.read(count, from: &reader, in: bytes, maxKeyBytes: maxKeyBytes)
+        var list = StreamKeyList()
+        if count > 0 { list.runs = [.sorted(keys)] }
         list.count = count
         return list
     }
@@ -77,7 +100,12 @@ struct StreamKeyList {
         guard !runs.isEmpty else { return }
         strings.reserveCapacity(count)
         for run in runs {
-            Self.walk(run) { key in strings.append(String(decoding: key, as: UTF8.self)); return true }
+            switch run {
+            case let .ordered(bytes, range, count):
+                Self.walk((bytes, range, count)) { key in strings.append(String(decoding: key, as: UTF8.self)); return true }
+            case let .sorted(keys):
+                strings.append(contentsOf: keys.keysByNumber())
+            }
         }
         runs = []
     }
@@ -104,7 +132,12 @@ struct StreamKeyList {
         let target = Array(key.utf8)
         var n = strings.count
         for run in runs {
-            if let k = Self.search(run, for: target) { return n + k }
+            switch run {
+            case let .ordered(bytes, range, count):
+                if let k = Self.search((bytes, range, count), for: target) { return n + k }
+            case let .sorted(keys):
+                if let k = keys.number(of: target) { return n + k }
+            }
             n += run.count
         }
         return nil
@@ -132,6 +165,34 @@ struct StreamKeyList {
             if match == target.count && length == target.count { return k }
         }
         return nil
+    }
+
+    /// The keys whose UTF-8 bytes satisfy `matches`, with their numbers, in
+    /// increasing order; strings are made only of the keys that match.
+    func keys(where matches: (ArraySlice<UInt8>) -> Bool) -> [(number: Int, key: String)] {
+        var found: [(number: Int, key: String)] = []
+        func keep(_ number: Int, _ key: ArraySlice<UInt8>) {
+            if matches(key) { found.append((number, String(decoding: key, as: UTF8.self))) }
+        }
+        for (i, key) in strings.enumerated() where matches(Array(key.utf8)[...]) { found.append((i, key)) }
+        var n = strings.count
+        for run in runs {
+            switch run {
+            case let .ordered(bytes, range, count):
+                var k = 0
+                Self.walk((bytes, range, count)) { key in
+                    keep(n + k, key)
+                    k += 1
+                    return true
+                }
+            case let .sorted(keys):
+                let start = found.count
+                keys.forEach { number, key in keep(n + number, key) }
+                found[start...].sort { $0.number < $1.number }
+            }
+            n += run.count
+        }
+        return found
     }
 
     /// Removes the keys from number `first` on.
