@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "Report", dependencies: ["Audit", "Answers", "TextFormats", "Replay", "Events"], swiftSettings: releaseSpeed),
         .target(name: "TextFormats", dependencies: ["ByteCoding"], swiftSettings: releaseSpeed),
         .target(name: "JSONLines", dependencies: ["TextFormats", "Events", "EventLog", "LogStore", "SystemIO"], swiftSettings: releaseSpeed),
-        .target(name: "Answers", dependencies: ["TextFormats", "Replay", "Events"], swiftSettings: releaseSpeed),
+        .target(name: "Answers", dependencies: ["TextFormats", "Replay", "EventLog", "Events"], swiftSettings: releaseSpeed),
         .target(
             name: "AzureImport",
             dependencies: ["JSONLines", "TextFormats", "Replay", "EventLog", "Events", "LogStore", "SystemIO", "ByteCoding", .product(name: "Crypto", package: "swift-crypto")],

@@ -17,7 +17,7 @@ public enum VMLookup {
     /// - Throws: ``Ambiguous`` when several VMs of the log have that name.
     public static func resolve(_ vm: String, in replayer: Replayer) throws(Ambiguous) -> String {
         if let known = replayer.log.knownVM(vm) { return known }
-        let candidates = VMNames.matching(vm, in: replayer.log.vms).sorted()
+        let candidates = VMNames.matching(vm, in: replayer.log)
         if candidates.count > 1 { throw Ambiguous(name: vm, candidates: candidates) }
         return candidates.first ?? vm
     }

@@ -1,3 +1,5 @@
+import EventLog
+
 /// How tables show VMs to people: by name, as the Azure portal and `az vm list -o
 /// table` do, not by a resource id of 130 characters.
 ///
@@ -80,5 +82,26 @@ public struct VMNames: Sendable {
     public static func matching<S: Sequence>(_ name: String, in vms: S) -> [String] where S.Element == String {
         let wanted = name.lowercased()
         return vms.filter { Self.name(of: $0).lowercased() == wanted }
+    }
+
+    /// The VMs of `log` whose name is `name` (case-insensitively), sorted: what
+    /// ``matching(_:in:)`` finds among all of them, found by a search of the log's
+    /// keys that makes a string only of the VMs it finds.
+    public static func matching(_ name: String, in log: HotpatchLog) -> [String] {
+        let wanted = CaseInsensitiveText(name)
+        return log.vms(whereID: { id in wanted.matches(Self.name(ofID: id)) }).sorted()
+    }
+
+    /// The names of `vm` and of every VM of `log` that shares it (all a table of
+    /// `vm` alone needs to show it as a table of the whole fleet would).
+    public static func forOne(_ vm: String, in log: HotpatchLog, wide: Bool = false) -> VMNames {
+        VMNames(Set(matching(Self.name(of: vm), in: log) + [vm]), wide: wide)
+    }
+
+    /// ``name(of:)`` of an id given as UTF-8 bytes.
+    static func name(ofID id: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        guard let slash = id.lastIndex(of: UInt8(ascii: "/")) else { return id }
+        let after = id.index(after: slash)
+        return after == id.endIndex ? id : id[after...]
     }
 }

@@ -43,13 +43,32 @@ public final class HotpatchLog {
         }
     }
 
+    /// Case-insensitive lookups made without the map: after a few, the map pays.
+    private var searches = 0
+
     /// The stream key of a VM in the store, if it has one: the VM as first written,
-    /// matched exactly (no map needed) or case-insensitively.
+    /// matched exactly (no map needed) or case-insensitively (a search of the keys
+    /// as the store holds them for the first few VMs, the map of every VM after).
     private func existingStream(forVM vm: String) -> String? {
         if let key = vmStreamsAsWritten[vm] { return key }
         if store.streamID(Self.vmPrefix + vm) != nil { return Self.vmPrefix + vm }
+        if !learnt && searches < 8 {
+            searches += 1
+            let wanted = CaseInsensitiveText(vm)
+            return vms(whereID: wanted.matches).first.map { Self.vmPrefix + $0 }
+        }
         learnVMs()
         return vmStreams[vm.lowercased()]
+    }
+
+    /// The VMs whose id's UTF-8 bytes satisfy `matches`, as first written, in the
+    /// order they were first written: a search of the store's keys that makes a
+    /// string only of the VMs it finds.
+    public func vms(whereID matches: (ArraySlice<UInt8>) -> Bool) -> [String] {
+        let prefix = Array(Self.vmPrefix.utf8)
+        return store.streams(whereKey: { key in
+            key.count >= prefix.count && key.prefix(prefix.count).elementsEqual(prefix) && matches(key.dropFirst(prefix.count))
+        }).compactMap { Self.vm(ofStream: $0.key) }
     }
 
     /// The stream key for a VM id in any case.

@@ -242,6 +242,12 @@ public final class FileLog: LogStore, @unchecked Sendable {
         state.withLock { streamNumber(key).map(StreamID.init(rawValue:)) }
     }
 
+    /// See ``LogStore/streams(whereKey:)``: the keys are walked as the indexes hold
+    /// them, still encoded.
+    public func streams(whereKey matches: (ArraySlice<UInt8>) -> Bool) -> [(id: StreamID, key: String)] {
+        state.withLock { streamKeys.keys(where: matches).map { (StreamID(rawValue: UInt32($0.number)), $0.key) } }
+    }
+
     private func loadSegments() throws {
         var names = try FileSystem.list(directory)
         if access == .writer {

@@ -64,6 +64,11 @@ public protocol LogStore: AnyObject, Sendable {
     /// The number of a stream key, if the log has records in that stream.
     func streamID(_ key: String) -> StreamID?
 
+    /// The streams whose key's UTF-8 bytes satisfy `matches`, with their keys, in
+    /// number order: a search over every key that makes no string of a key it
+    /// passes over.
+    func streams(whereKey matches: (ArraySlice<UInt8>) -> Bool) -> [(id: StreamID, key: String)]
+
     /// Runs `body`; if it throws, takes back everything it appended, then rethrows.
     func transaction<R>(_ body: () throws -> R) throws -> R
 }
@@ -79,6 +84,17 @@ public enum ScanStep: Sendable {
 }
 
 extension LogStore {
+    /// See ``LogStore/streams(whereKey:)``: every key asked for by number.
+    public func streams(whereKey matches: (ArraySlice<UInt8>) -> Bool) -> [(id: StreamID, key: String)] {
+        var found: [(id: StreamID, key: String)] = []
+        var n: UInt32 = 0
+        while let key = streamKey(StreamID(rawValue: n)) {
+            if matches(Array(key.utf8)[...]) { found.append((StreamID(rawValue: n), key)) }
+            n += 1
+        }
+        return found
+    }
+
     /// Chooses after building each view (stores that cannot do better).
     public func scan(from start: UInt64, includingIDs: Bool, choosing choose: (UInt64, Int64, StreamID) -> ScanStep,
                      _ body: (RecordView) throws -> Bool) throws {

@@ -32,7 +32,7 @@ extension Patchlog {
             let (_, after, d) = try replayer.diff(vm: vm, from: from, to: to, asRecorded: recorded.asRecorded ?? .max)
             switch format {
             case .json: emit(QueryOutput.diffJSON(vm: after.vm, from: from, to: to, d, asRecorded: recorded.asRecorded) + "\n")
-            case .text: emit(QueryOutput.diffText(vm: after.vm, from: from, to: to, d, names: wide.names(replayer.log)))
+            case .text: emit(QueryOutput.diffText(vm: after.vm, from: from, to: to, d, names: wide.names(replayer.log, for: after.vm)))
             }
         }
     }

@@ -33,7 +33,7 @@ extension Patchlog {
             let shown = replayer.log.knownVM(vm) ?? vm
             switch format {
             case .json: emit(QueryOutput.historyJSON(vm: shown, since: since, until: until, entries) + "\n")
-            default: emit(QueryOutput.historyTable(vm: shown, entries, names: wide.names(replayer.log)))
+            default: emit(QueryOutput.historyTable(vm: shown, entries, names: wide.names(replayer.log, for: shown)))
             }
         }
     }

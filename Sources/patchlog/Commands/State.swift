@@ -34,7 +34,7 @@ extension Patchlog {
             let supported = replayer.supportedImage(state)
             switch format {
             case .json: emit(QueryOutput.stateJSON(state, at: moment, supportedImage: supported, asRecorded: recorded.asRecorded) + "\n")
-            default: emit(QueryOutput.stateTable(state, at: moment, supportedImage: supported, asRecorded: recorded.asRecorded, names: wide.names(replayer.log)))
+            default: emit(QueryOutput.stateTable(state, at: moment, supportedImage: supported, asRecorded: recorded.asRecorded, names: wide.names(replayer.log, for: state.vm)))
             }
         }
     }

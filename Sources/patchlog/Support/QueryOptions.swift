@@ -44,6 +44,10 @@ struct WideOption: ParsableArguments {
 
     /// How tables show the VMs of `log`.
     func names(_ log: HotpatchLog) -> VMNames { VMNames(log.vms, wide: wide) }
+
+    /// How a table of `vm` alone shows it: as a table of every VM of `log` would
+    /// (only the VMs that share its name are looked at).
+    func names(_ log: HotpatchLog, for vm: String) -> VMNames { VMNames.forOne(vm, in: log, wide: wide) }
 }
 
 /// Options of the commands that replay: the log, and the supported image list.
@@ -112,7 +116,7 @@ func warnIfUnknown(_ vm: String, in log: HotpatchLog) {
 func suggestion(for vm: String, in log: HotpatchLog) -> String {
     let name = vm.lowercased()
     guard !name.isEmpty, !name.contains("/") else { return "" }
-    let matches = log.vms.filter { $0.lowercased().hasSuffix("/" + name) }
+    let matches = VMNames.matching(name, in: log).filter { $0.contains("/") }
     guard !matches.isEmpty else { return "" }
     let shown = matches.prefix(3).joined(separator: ", ") + (matches.count > 3 ? " and \(matches.count - 3) more" : "")
     return "; did you mean \(shown)? (--vm takes the VM's whole resource id, in any case)"
