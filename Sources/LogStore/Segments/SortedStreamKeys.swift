@@ -92,36 +92,71 @@ struct SortedStreamKeys {
     }
 
     /// Throws unless the entries have the shape ``read(_:from:in:maxKeyBytes:)`` promises.
-    /// Every open of a log of 100,000 VMs runs this over 100,000 keys: the previous
-    /// key is kept in a buffer of fixed size, overwritten in place.
+    /// Every open of a log of 100,000 VMs runs this over 100,000 keys, so it reads
+    /// the bytes through a buffer pointer (no slice, no reference count per entry),
+    /// keeps the previous key in a buffer of fixed size, overwritten in place, and
+    /// the numbers seen in a bit set.
     private func check(maxKeyBytes: Int) throws(ByteReader.Truncated) {
-        var reader = ByteReader(bytes, offset: entries.lowerBound, end: entries.upperBound)
-        var seen = [Bool](repeating: false, count: count)
+        var seen = [UInt64](repeating: 0, count: (count + 63) / 64)
         var previous = [UInt8](repeating: 0, count: maxKeyBytes)
+        let ok = bytes.withUnsafeBufferPointer { b in
+            previous.withUnsafeMutableBufferPointer { previous in
+                seen.withUnsafeMutableBufferPointer { seen in
+                    Self.check(b, entries, restarts: restarts, interval: interval, count: count, previous: previous, seen: seen)
+                }
+            }
+        }
+        guard ok else { throw ByteReader.Truncated() }
+    }
+
+    /// ``check(maxKeyBytes:)`` over the buffers it lends: `previous` is as long as the
+    /// longest key allowed, `seen` has a bit per key.
+    private static func check(
+        _ b: UnsafeBufferPointer<UInt8>, _ entries: Range<Int>, restarts: [Int], interval: Int, count: Int,
+        previous: UnsafeMutableBufferPointer<UInt8>, seen: UnsafeMutableBufferPointer<UInt64>
+    ) -> Bool {
+        var offset = entries.lowerBound
+        let end = entries.upperBound
+        func varint(atMost limit: Int) -> Int? {
+            var result = 0
+            var shift = 0
+            while offset < end && shift < 63 {
+                let byte = b[offset]
+                offset += 1
+                result |= Int(byte & 0x7F) << shift
+                if byte < 0x80 { return result <= limit ? result : nil }
+                shift += 7
+            }
+            return nil
+        }
         var previousLength = 0
         for position in 0..<count {
             let atRestart = position % interval == 0
-            guard !atRestart || reader.offset == restarts[position / interval] else { throw ByteReader.Truncated() }
-            let shared = try reader.count(atMost: atRestart ? 0 : previousLength)
-            let rest = try reader.lengthPrefixed(atMost: maxKeyBytes - shared)
+            if atRestart && offset != restarts[position / interval] { return false }
+            guard let shared = varint(atMost: atRestart ? 0 : previousLength),
+                  let length = varint(atMost: previous.count - shared), length <= end - offset
+            else { return false }
+            let rest = offset..<offset + length
+            offset += length
             // Strictly after the previous key: longer with the same prefix, or a
             // greater first differing byte. A restart shares nothing by
             // construction: whole keys are compared there.
             if position > 0 {
                 if atRestart {
-                    guard previous[0..<previousLength].lexicographicallyPrecedes(rest) else { throw ByteReader.Truncated() }
+                    guard previous[0..<previousLength].lexicographicallyPrecedes(b[rest]) else { return false }
                 } else {
-                    guard let first = rest.first, shared == previousLength || first > previous[shared] else { throw ByteReader.Truncated() }
+                    guard length > 0, shared == previousLength || b[rest.lowerBound] > previous[shared] else { return false }
                 }
             }
-            let number = try reader.count(atMost: count - 1)
-            guard !seen[number] else { throw ByteReader.Truncated() }
-            seen[number] = true
+            guard let number = varint(atMost: count - 1) else { return false }
+            let bit: UInt64 = 1 << UInt64(number & 63)
+            if seen[number >> 6] & bit != 0 { return false }
+            seen[number >> 6] |= bit
             var i = shared
-            for b in rest { previous[i] = b; i += 1 }
+            for j in rest { previous[i] = b[j]; i += 1 }
             previousLength = i
         }
-        guard reader.remaining == 0 else { throw ByteReader.Truncated() }
+        return offset == end
     }
 
     /// The number of `key`, if it is here.
