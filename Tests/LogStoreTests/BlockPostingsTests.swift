@@ -30,7 +30,7 @@ import Testing
         var w = ByteWriter()
         postings.encode(into: &w)
         var r = ByteReader(w.bytes)
-        let reread = try? BlockPostings.decode(&r, in: w.bytes, blockCount: 3000)
+        let reread = try? BlockPostings.decode(&r, in: w.bytes, blockCount: 3000, coding: .rice)
         for value in postings.values { #expect(try reread?.blocks(of: value) == postings.blocks(of: value)) }
     }
 
@@ -55,7 +55,7 @@ import Testing
         let path = dir.at("lists")
         try Data(prefix + data).write(to: URL(fileURLWithPath: path))
         var r = ByteReader(directory.bytes)
-        let chunked = try ChunkedPostings.decodeDirectory(&r, path: path, dataStart: prefix.count, fileSize: prefix.count + data.count)
+        let chunked = try ChunkedPostings.decodeDirectory(&r, path: path, dataStart: prefix.count, fileSize: prefix.count + data.count, coding: .rice)
         #expect(r.remaining == 0 && chunked.chunks.count == (reference.count + ChunkedPostings.entriesPerChunk - 1) / ChunkedPostings.entriesPerChunk)
         let reread = BlockPostings.chunked(chunked)
         for value in UInt32(0)..<3_010 { #expect(try reread.blocks(of: value) == (reference[value] ?? []), "value \(value)") }
@@ -69,7 +69,7 @@ import Testing
         damaged[chunked.chunks[1].offset + 2] ^= 0x40
         try Data(damaged).write(to: URL(fileURLWithPath: path))
         let second = chunked.chunks[1].firstValue
-        let fresh = BlockPostings.chunked(ChunkedPostings(path: path, chunks: chunked.chunks))
+        let fresh = BlockPostings.chunked(ChunkedPostings(path: path, chunks: chunked.chunks, coding: .rice))
         #expect(throws: LogError.self) { try fresh.blocks(of: second) }
         #expect(try fresh.blocks(of: chunked.chunks[0].firstValue) == reference[chunked.chunks[0].firstValue])
     }

@@ -6,7 +6,7 @@ import TestSupport
 /// Indexes an earlier build wrote stay usable as they are: `Fixtures/index-layout1`
 /// was written by patchlog at commit 679166a (index layout 1, the defined streams
 /// front-coded in number order). A reader uses them without rebuilding; a writer
-/// rewrites the last segment's index in layout 2 beside the first's in layout 1, and
+/// rewrites the last segment's index in layout 3 beside the first's in layout 1, and
 /// both read the same records as indexes rebuilt from the blocks.
 @Suite struct IndexLayoutFixtureTests {
     static let fixture = TestSupport.fixture("index-layout1/event-log")
@@ -44,14 +44,14 @@ import TestSupport
         #expect(try rebuilt.readAll() == log.readAll())
     }
 
-    @Test func aWriterLeavesLayouts1And2ThatReadTheSame() throws {
+    @Test func aWriterLeavesLayouts1And3ThatReadTheSame() throws {
         let dir = TemporaryDirectory()
         let path = dir.at("log")
         copyDirectory(Self.fixture, to: path)
         let before = try FileLog.open(at: path, access: .reader).readAll()
         let more = SampleRecords.make(count: 50, vms: 5, seed: 3, idPrefix: "more")
         do { _ = try FileLog.open(at: path).append(more) }
-        #expect(try indexFiles(path).map { try indexLayout(of: $0) } == [1, 2])
+        #expect(try indexFiles(path).map { try indexLayout(of: $0) } == [1, 3])
         let log = try FileLog.open(at: path, access: .reader)
         #expect(log.recovery.rebuiltIndexes.isEmpty)
         let all = try log.readAll()

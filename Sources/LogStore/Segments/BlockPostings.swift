@@ -21,6 +21,9 @@ struct BlockPostings {
     /// Lists left in the index file, read a chunk at a time (a sealed segment's
     /// stream lists, for a reader).
     private var chunked: ChunkedPostings?
+    /// How the lists in `indexedBytes` are coded (this build writes Rice codes; an
+    /// index of layout 0 to 2 holds varints).
+    private var coding: BlockListCoding = .rice
 
     /// Notes that block number `block` holds `value` (blocks are added in order).
     mutating func add(_ value: UInt32, block: UInt32) {
@@ -29,13 +32,13 @@ struct BlockPostings {
 
     /// Calls `body` with each encoded entry in order: its value, block count, and
     /// where its list starts; stops when `body` returns false.
-    private func walkIndexed(_ body: (UInt32, Int, Int) -> Bool) {
+    private func walkIndexed(_ body: (UInt32, Int, Range<Int>) -> Bool) {
         Self.walk(indexedBytes, from: indexedStart, count: indexedCount, firstValue: 0, body)
     }
 
-    /// Decodes the encoded list of `count` blocks at `start`.
-    private func decodedList(at start: Int, count: Int, into out: inout [UInt32]) {
-        Self.decodeList(indexedBytes, at: start, count: count, into: &out)
+    /// Decodes the encoded list of `count` blocks in `range`.
+    private func decodedList(at range: Range<Int>, count: Int, into out: inout [UInt32]) {
+        coding.decode(indexedBytes, from: range.lowerBound, end: range.upperBound, count: count, into: &out)
     }
 
     /// The numbers of the blocks holding `value`, in order. Throws only for lists
@@ -47,13 +50,13 @@ struct BlockPostings {
         var out: [UInt32] = []
         if let chunked, let i = chunked.chunk(holding: value) {
             let bytes = try chunked.bytes(ofChunk: i)
-            Self.walk(bytes, from: 0, count: chunked.chunks[i].entries, firstValue: chunked.chunks[i].firstValue) { v, count, start in
-                if v == value { Self.decodeList(bytes, at: start, count: count, into: &out) }
+            Self.walk(bytes, from: 0, count: chunked.chunks[i].entries, firstValue: chunked.chunks[i].firstValue) { v, count, range in
+                if v == value { chunked.coding.decode(bytes, from: range.lowerBound, end: range.upperBound, count: count, into: &out) }
                 return v < value
             }
         }
-        walkIndexed { v, count, start in
-            if v == value { decodedList(at: start, count: count, into: &out) }
+        walkIndexed { v, count, range in
+            if v == value { decodedList(at: range, count: count, into: &out) }
             return v < value
         }
         if let more = recent[value] { out.append(contentsOf: more) }
@@ -62,25 +65,16 @@ struct BlockPostings {
 
     /// Walks `count` entries of encoded lists in `bytes` from `start`, the first
     /// value counted from `firstValue`.
-    private static func walk(_ bytes: [UInt8], from start: Int, count: Int, firstValue: UInt32, _ body: (UInt32, Int, Int) -> Bool) {
+    private static func walk(_ bytes: [UInt8], from start: Int, count: Int, firstValue: UInt32, _ body: (UInt32, Int, Range<Int>) -> Bool) {
         var r = ByteReader(bytes, offset: start)
         var value = firstValue
         for _ in 0..<count {
+            // A block number takes at least one bit (Rice) or byte (varint).
             guard let delta = try? r.varint(), let n = try? r.varint(), let length = try? r.varint(),
-                  n <= UInt64(r.remaining), length <= UInt64(r.remaining) else { return }
+                  length <= UInt64(r.remaining), n <= 8 * length else { return }
             value &+= UInt32(truncatingIfNeeded: delta)
-            if !body(value, Int(n), r.offset) { return }
+            if !body(value, Int(n), r.offset..<r.offset + Int(length)) { return }
             r.offset += Int(length)
-        }
-    }
-
-    private static func decodeList(_ bytes: [UInt8], at start: Int, count: Int, into out: inout [UInt32]) {
-        var r = ByteReader(bytes, offset: start)
-        var block: UInt32 = 0
-        for _ in 0..<count {
-            guard let d = try? r.varint() else { return }
-            block &+= UInt32(truncatingIfNeeded: d)
-            out.append(block)
         }
     }
 
@@ -91,9 +85,9 @@ struct BlockPostings {
         var all: [UInt32: [UInt32]] = [:]
         for i in chunked.chunks.indices {
             let bytes = try chunked.bytes(ofChunk: i)
-            Self.walk(bytes, from: 0, count: chunked.chunks[i].entries, firstValue: chunked.chunks[i].firstValue) { v, count, start in
+            Self.walk(bytes, from: 0, count: chunked.chunks[i].entries, firstValue: chunked.chunks[i].firstValue) { v, count, range in
                 var list: [UInt32] = []
-                Self.decodeList(bytes, at: start, count: count, into: &list)
+                chunked.coding.decode(bytes, from: range.lowerBound, end: range.upperBound, count: count, into: &list)
                 all[v] = list
                 return true
             }
@@ -109,13 +103,13 @@ struct BlockPostings {
         precondition(chunked == nil, "stream lists still in the index file")
         let later = recent.keys.sorted()
         var k = 0
-        walkIndexed { v, count, start in
+        walkIndexed { v, count, range in
             while k < later.count && later[k] < v {
                 body(later[k], recent[later[k]]!)
                 k += 1
             }
             var list: [UInt32] = []
-            decodedList(at: start, count: count, into: &list)
+            decodedList(at: range, count: count, into: &list)
             if k < later.count && later[k] == v {
                 list += recent[v]!
                 k += 1
@@ -155,7 +149,7 @@ struct BlockPostings {
         var w = ByteWriter()
         encode(into: &w)
         var r = ByteReader(w.bytes)
-        guard let folded = try? Self.decode(&r, in: w.bytes, blockCount: Int(UInt32.max)) else { return }
+        guard let folded = try? Self.decode(&r, in: w.bytes, blockCount: Int(UInt32.max), coding: .rice) else { return }
         self = folded
     }
 
@@ -169,7 +163,8 @@ struct BlockPostings {
     }
 
     /// Writes the lists: `varint n`, then per value (ascending) `varint value delta`,
-    /// `varint blocks`, `varint bytes`, and the block numbers as deltas.
+    /// `varint blocks`, `varint bytes`, and the block numbers Rice-coded
+    /// (``BlockListCoding``).
     func encode(into p: inout ByteWriter) {
         var entries = ByteWriter()
         var n = 0
@@ -187,8 +182,9 @@ struct BlockPostings {
     /// Reads lists written by ``encode(into:)`` at `p` in `bytes`, keeping them
     /// encoded; checks that every entry's header is well formed, its values
     /// ascending and its list within the bytes.
-    static func decode(_ p: inout ByteReader, in bytes: [UInt8], blockCount: Int) throws(ByteReader.Truncated) -> BlockPostings {
+    static func decode(_ p: inout ByteReader, in bytes: [UInt8], blockCount: Int, coding: BlockListCoding) throws(ByteReader.Truncated) -> BlockPostings {
         var result = BlockPostings()
+        result.coding = coding
         let n = try p.count(atMost: p.remaining)
         result.indexedStart = p.offset
         var value: UInt32 = 0
@@ -249,18 +245,14 @@ struct BlockPostings {
     }
 
     /// Writes one entry: `varint` value delta, `varint` blocks, `varint` bytes, and
-    /// the block numbers as deltas (encoded in `scratch` first, for their length),
-    /// modulo 2^32 as a reader adds them up (a list is always ascending; tests write
-    /// others, as anyone may, to check that they are found).
+    /// the block numbers Rice-coded (in `scratch` first, for their length), their
+    /// differences modulo 2^32 as a reader adds them up (a list is always ascending;
+    /// tests write others, as anyone may, to check that they are found).
     private static func appendEntry(valueDelta: UInt32, blocks: [UInt32], into out: inout ByteWriter, scratch list: inout ByteWriter) {
         out.varint(UInt64(valueDelta))
         out.varint(blocks.count)
         list.bytes.removeAll(keepingCapacity: true)
-        var previousBlock: UInt32 = 0
-        for b in blocks {
-            list.varint(UInt64(b &- previousBlock))
-            previousBlock = b
-        }
+        BlockListCoding.rice.append(blocks, to: &list.bytes)
         out.varint(list.bytes.count)
         out.raw(list.bytes)
     }

@@ -25,13 +25,16 @@ final class ChunkedPostings: @unchecked Sendable {
 
     let path: String
     let chunks: [Chunk]
+    /// How the chunks code each list's block numbers.
+    let coding: BlockListCoding
     /// Guards the file handle (readers may share a segment across threads).
     private let lock = Condition()
     private var file: SystemFile?
 
-    init(path: String, chunks: [Chunk]) {
+    init(path: String, chunks: [Chunk], coding: BlockListCoding) {
         self.path = path
         self.chunks = chunks
+        self.coding = coding
     }
 
     deinit { file?.close() }
@@ -70,7 +73,7 @@ final class ChunkedPostings: @unchecked Sendable {
     /// Reads the directory written by ``BlockPostings/encodeChunked(directory:chunks:)``
     /// at `p`; the chunks begin at `dataStart` in the file at `path`, which is
     /// `fileSize` bytes long.
-    static func decodeDirectory(_ p: inout ByteReader, path: String, dataStart: Int, fileSize: Int) throws(ByteReader.Truncated) -> ChunkedPostings {
+    static func decodeDirectory(_ p: inout ByteReader, path: String, dataStart: Int, fileSize: Int, coding: BlockListCoding) throws(ByteReader.Truncated) -> ChunkedPostings {
         let n = try p.count(atMost: p.remaining)
         var chunks: [Chunk] = []
         chunks.reserveCapacity(n)
@@ -88,6 +91,6 @@ final class ChunkedPostings: @unchecked Sendable {
             offset += length
         }
         guard offset == fileSize else { throw ByteReader.Truncated() }
-        return ChunkedPostings(path: path, chunks: chunks)
+        return ChunkedPostings(path: path, chunks: chunks, coding: coding)
     }
 }

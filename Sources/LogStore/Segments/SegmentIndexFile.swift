@@ -38,7 +38,7 @@ enum SegmentIndexFile {
     }
 
     /// Section 2 of the payload: the streams the segment defines, sorted with their
-    /// numbers (layout 2; see ``SortedStreamKeys``).
+    /// numbers (layouts 2 and 3; see ``SortedStreamKeys``).
     static func encodeDefinedStreams(_ segment: Segment, into p: inout ByteWriter) {
         p.varint(segment.definedStreams.count)
         SortedStreamKeys.encode(segment.definedStreams.all, into: &p)
@@ -47,7 +47,7 @@ enum SegmentIndexFile {
     /// The index of `segment` as it stands in memory.
     static func encode(_ segment: Segment) -> [UInt8] {
         var chunks: [UInt8] = []
-        var file = wrap(magic: LogFormat.indexMagic, layout: sortedKeysLayout, segment: segment, capacity: segment.blocks.count * 12) { p in
+        var file = wrap(magic: LogFormat.indexMagic, layout: riceListsLayout, segment: segment, capacity: segment.blocks.count * 12) { p in
             encodeBlockTable(segment, into: &p)
             encodeDefinedStreams(segment, into: &p)
             chunks = segment.streamPostings.encodeChunked(directory: &p)
@@ -61,10 +61,13 @@ enum SegmentIndexFile {
     /// checksummed payload (indexes written before chunking; still read); 1, the
     /// stream lists in checksummed chunks after it, with a directory in the payload
     /// (still read); 2, as 1 with the defined streams sorted (``SortedStreamKeys``)
-    /// instead of front-coded in number order.
+    /// instead of front-coded in number order (still read); 3, as 2 with the block
+    /// lists Rice-coded.
     static let chunkedLayout: UInt16 = 1
-    /// See ``chunkedLayout``: the layout this build writes.
     static let sortedKeysLayout: UInt16 = 2
+    /// The layout this build writes: as 2, with every block list Rice-coded
+    /// (``BlockListCoding``) instead of as varint differences.
+    static let riceListsLayout: UInt16 = 3
 
     /// The 36-byte header of an index file (the payload's length given).
     private static func header(magic: [UInt8], layout: UInt16 = 0, segment: Segment, payloadLength: Int) -> ByteWriter {
@@ -130,7 +133,7 @@ enum SegmentIndexFile {
         let layout = ByteReader.u16(head, at: 10)
         let length = Int(ByteReader.u32(head, at: LogFormat.indexHeaderSize - 4))
         let checkedEnd = LogFormat.indexHeaderSize + length + 4
-        guard layout <= sortedKeysLayout, checkedEnd <= fileSize, layout >= chunkedLayout || checkedEnd == fileSize,
+        guard layout <= riceListsLayout, checkedEnd <= fileSize, layout >= chunkedLayout || checkedEnd == fileSize,
               let bytes = try? file.read(at: 0, count: checkedEnd), bytes.count == checkedEnd,
               let (base, covered, lastCRC, payload) = unwrap(bytes, magic: LogFormat.indexMagic),
               base == segment.base, covered <= segmentSize
@@ -170,10 +173,11 @@ enum SegmentIndexFile {
                 : try StreamKeyList.read(streamCount, from: &p, in: bytes, maxKeyBytes: LogFormat.maxKeyBytes)
             // Stream and key lists are kept encoded (stream lists in the file, chunk by
             // chunk); only where each one is, is read now.
+            let coding: BlockListCoding = layout >= riceListsLayout ? .rice : .varint
             var streamPostings = layout >= chunkedLayout
-                ? BlockPostings.chunked(try ChunkedPostings.decodeDirectory(&p, path: segment.indexPath, dataStart: checkedEnd, fileSize: fileSize))
-                : try BlockPostings.decode(&p, in: bytes, blockCount: blockCount)
-            let keyPostings = try BlockPostings.decode(&p, in: bytes, blockCount: blockCount)
+                ? BlockPostings.chunked(try ChunkedPostings.decodeDirectory(&p, path: segment.indexPath, dataStart: checkedEnd, fileSize: fileSize, coding: coding))
+                : try BlockPostings.decode(&p, in: bytes, blockCount: blockCount, coding: coding)
+            let keyPostings = try BlockPostings.decode(&p, in: bytes, blockCount: blockCount, coding: coding)
             guard p.remaining == 0 else { return false }
             if writable {
                 // A writer may change the lists: it holds them all.

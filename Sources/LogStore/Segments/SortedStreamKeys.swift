@@ -1,6 +1,6 @@
 import ByteCoding
 
-/// The stream keys a segment defines as an index of layout 2 holds them: sorted by
+/// The stream keys a segment defines as an index of layout 2 or 3 holds them: sorted by
 /// their UTF-8 bytes, front-coded, each with its number, and a full key every
 /// ``restartInterval`` entries. A point query finds its key by a binary search over
 /// the full keys and a walk of at most ``restartInterval`` entries, instead of a walk

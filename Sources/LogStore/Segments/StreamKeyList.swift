@@ -12,7 +12,7 @@ struct StreamKeyList {
 
     /// Encoded keys: front-coded in number order (indexes of layouts 0 and 1: a run of
     /// `count` entries, `varint` shared prefix, `varint` length, bytes, the first
-    /// sharing nothing with the key before it), or sorted (layout 2).
+    /// sharing nothing with the key before it), or sorted (layouts 2 and 3).
     private enum Run {
         case ordered(bytes: [UInt8], range: Range<Int>, count: Int)
         case sorted(SortedStreamKeys)
@@ -85,7 +85,7 @@ struct StreamKeyList {
         return list
     }
 
-    /// Reads `count` keys sorted as an index of layout 2 holds them (see
+    /// Reads `count` keys sorted as an index of layout 2 or 3 holds them (see
     /// ``SortedStreamKeys``), checking them, and keeps them encoded.
     static func readSorted(_ count: Int, from reader: inout ByteReader, in bytes: [UInt8], maxKeyBytes: Int) throws(ByteReader.Truncated) -> StreamKeyList {
         let keys = try SortedStreamKeys.read(count, from: &reader, in: bytes, maxKeyBytes: maxKeyBytes)
