@@ -92,10 +92,10 @@ public struct VMNames: Sendable {
         return log.vms(whereID: { id in wanted.matches(Self.name(ofID: id)) }).sorted()
     }
 
-    /// The names of `vm` and of every VM of `log` that shares it (all a table of
-    /// `vm` alone needs to show it as a table of the whole fleet would).
+    /// The names of the VMs of `log` that share `vm`'s name: all a table of `vm`
+    /// alone needs to show it as ``init(_:wide:)`` over every VM of the log would.
     public static func forOne(_ vm: String, in log: HotpatchLog, wide: Bool = false) -> VMNames {
-        VMNames(Set(matching(Self.name(of: vm), in: log) + [vm]), wide: wide)
+        VMNames(matching(Self.name(of: vm), in: log), wide: wide)
     }
 
     /// ``name(of:)`` of an id given as UTF-8 bytes.

@@ -27,8 +27,9 @@ public struct CaseInsensitiveText: Sendable {
                 i += 1
             }
             if allASCII { return true }
-        } else if !candidate.contains(where: { $0 >= 0x80 }) {
-            // An ASCII candidate lower-cases to ASCII of its own length.
+        } else if isASCII && !candidate.contains(where: { $0 >= 0x80 }) {
+            // Two ASCII texts of different lengths differ. (A text with other bytes
+            // may still equal an ASCII one: U+037E is canonically `;`.)
             return false
         }
         return String(decoding: candidate, as: UTF8.self).lowercased() == lowercased

@@ -38,11 +38,14 @@ import Testing
         #expect(try exported() == expected)
     }
 
-    /// A log whose indexes are layout 1 (`Fixtures/index-layout1`: patchlog at commit
-    /// 679166a, the defined streams front-coded in number order) exports what it held
-    /// when written, VM by VM as well as whole, without its indexes being rebuilt.
-    @Test func aLayout1IndexedLogExportsWhatItHeld() throws {
-        let fixtures = TestSupport.fixture("index-layout1")
+    /// Logs whose indexes are layout 1 (`Fixtures/index-layout1`: patchlog at commit
+    /// 679166a, the defined streams front-coded in number order) and layout 2
+    /// (`Fixtures/index-layout2`: 0ca9448, sorted streams, varint block lists) export
+    /// what they held when written, VM by VM as well as whole, without their indexes
+    /// being rebuilt.
+    @Test(arguments: ["index-layout1", "index-layout2"])
+    func anOlderIndexedLogExportsWhatItHeld(fixture: String) throws {
+        let fixtures = TestSupport.fixture(fixture)
         let expected = try String(contentsOfFile: fixtures + "/event-log.jsonl", encoding: .utf8)
         let store = try FileLog.open(at: fixtures + "/event-log", access: .reader)
         #expect(store.recovery.rebuiltIndexes.isEmpty)

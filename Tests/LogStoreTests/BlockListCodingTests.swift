@@ -52,4 +52,36 @@ import Testing
             #expect(out.count < list.count || end == bytes.count)
         }
     }
+
+    /// Parameters the writer never picks still decode as docs/log-format.md says:
+    /// k = 32 (no quotient bits, 32 low bits) and k = 0 (unary only), written here
+    /// bit by bit.
+    @Test func handWrittenCodesOfTheExtremeParametersDecode() {
+        func code(k: Int, _ deltas: [UInt64]) -> [UInt8] {
+            var bits: [Bool] = []
+            for d in deltas {
+                bits += Array(repeating: true, count: Int(d >> UInt64(k))) + [false]
+                bits += (0..<k).map { d >> UInt64($0) & 1 == 1 }
+            }
+            var bytes: [UInt8] = [UInt8(k)]
+            for (i, bit) in bits.enumerated() {
+                if i % 8 == 0 { bytes.append(0) }
+                if bit { bytes[bytes.count - 1] |= 1 << UInt8(i % 8) }
+            }
+            return bytes
+        }
+        var out: [UInt32] = []
+        let wide = code(k: 32, [0xDEAD_BEEF, 1, 0x1000_0000])
+        BlockListCoding.rice.decode(wide, from: 0, end: wide.count, count: 3, into: &out)
+        #expect(out == [0xDEAD_BEEF, 0xDEAD_BEF0, 0xEEAD_BEF0])
+        out = []
+        let unary = code(k: 0, [3, 0, 40, 1])
+        BlockListCoding.rice.decode(unary, from: 0, end: unary.count, count: 4, into: &out)
+        #expect(out == [3, 3, 43, 44])
+        // A quotient that would not fit 32 bits is damage: the list stops before it.
+        out = []
+        let tooLarge = code(k: 31, [5, 4 << 31])
+        BlockListCoding.rice.decode(tooLarge, from: 0, end: tooLarge.count, count: 2, into: &out)
+        #expect(out == [5])
+    }
 }

@@ -86,6 +86,9 @@ import Testing
                 #expect(log.knownVM(vm.lowercased()) == vm)
             }
             #expect(log.knownVM("web-01") == nil)
+            // A VM the log does not know is shown as the whole fleet's names show it.
+            let unknown = Self.rg + "rg-z/providers/Microsoft.Compute/virtualMachines/web-01"
+            #expect(VMNames.forOne(unknown, in: log).display(unknown) == VMNames(log.vms).display(unknown))
         }
     }
 }
@@ -93,7 +96,8 @@ import Testing
 /// `CaseInsensitiveText` agrees with comparing `lowercased()` strings.
 @Suite struct CaseInsensitiveTextTests {
     @Test func agreesWithLowercasedStrings() {
-        let texts = ["web-01", "WEB-01", "Web-01x", "", "ünï", "ÜNÏ", "\u{212A}elvin", "kelvin", "KELVIN", "kelvi", "é", "E\u{301}"]
+        let texts = ["web-01", "WEB-01", "Web-01x", "", "ünï", "ÜNÏ", "\u{212A}elvin", "kelvin", "KELVIN", "kelvi", "é", "E\u{301}",
+                     "web\u{037E}01", "WEB;01", "web;01"]
         for a in texts {
             let wanted = CaseInsensitiveText(a)
             for b in texts {

@@ -4,7 +4,7 @@ import ByteCoding
 /// blocks that hold it: the inverted index a reader uses to decode only the blocks it
 /// needs.
 ///
-/// The lists read from an index file stay encoded (delta-coded varints) until a value
+/// The lists read from an index file stay encoded (``BlockListCoding``) until a value
 /// is asked for, so that opening a log costs little however many values it has;
 /// lists for blocks added since are kept decoded.
 struct BlockPostings {
@@ -141,7 +141,7 @@ struct BlockPostings {
         indexedCount = 0
     }
 
-    /// Folds the decoded lists into the encoded form (1-2 bytes an entry instead of 4
+    /// Folds the decoded lists into the encoded form (about a byte an entry instead of 4
     /// and an array per value): a writer calls this every so many blocks, so that a
     /// large active segment's lists do not grow with every block in arrays.
     mutating func compact() {
