@@ -18,6 +18,10 @@ public struct CaseInsensitiveText: Sendable {
 
     /// Whether `candidate` (UTF-8 bytes), lower-cased, is the text lower-cased.
     public func matches(_ candidate: ArraySlice<UInt8>) -> Bool {
+        // A text equal to an ASCII one of n characters, lower-cased, has at most n
+        // scalars (lower-casing and canonical decomposition never remove one), of at
+        // most 4 bytes each: most keys of a search differ in length by more.
+        if isASCII && candidate.count > 4 * bytes.count { return false }
         if isASCII && candidate.count == bytes.count {
             var i = bytes.startIndex
             var allASCII = true
