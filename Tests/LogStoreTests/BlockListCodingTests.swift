@@ -1,3 +1,4 @@
+import ByteCoding
 import Randomness
 import Testing
 @testable import LogStore
@@ -17,9 +18,11 @@ import Testing
         }
         for coding in [BlockListCoding.varint, .rice] {
             for list in lists {
-                var bytes: [UInt8] = [0xEE]
-                coding.append(list, to: &bytes)
-                bytes.append(0xEF)
+                var w = ByteWriter()
+                w.u8(0xEE)
+                coding.append(list, to: &w)
+                w.u8(0xEF)
+                let bytes = w.bytes
                 var out: [UInt32] = [42]
                 coding.decode(bytes, from: 1, end: bytes.count - 1, count: list.count, into: &out)
                 #expect(out == [42] + list, "\(coding) \(list.prefix(8))")
@@ -33,18 +36,19 @@ import Testing
         var g = SplitMix64(seed: 4)
         var b: UInt32 = 0
         let list = (0..<25).map { _ in b += UInt32(g.next(upTo: 400) + 1); return b }
-        var varint: [UInt8] = []
+        var varint = ByteWriter()
         BlockListCoding.varint.append(list, to: &varint)
-        var rice: [UInt8] = []
+        var rice = ByteWriter()
         BlockListCoding.rice.append(list, to: &rice)
-        #expect(rice.count * 4 < varint.count * 3, "\(rice.count) against \(varint.count)")
+        #expect(rice.bytes.count * 4 < varint.bytes.count * 3, "\(rice.bytes.count) against \(varint.bytes.count)")
     }
 
     /// A list cut short decodes to fewer numbers, never to numbers that were not there.
     @Test func aListCutShortDecodesToAPrefix() {
         let list: [UInt32] = [3, 90, 91, 400, 4000, 4001]
-        var bytes: [UInt8] = []
-        BlockListCoding.rice.append(list, to: &bytes)
+        var w = ByteWriter()
+        BlockListCoding.rice.append(list, to: &w)
+        let bytes = w.bytes
         for end in 0..<bytes.count {
             var out: [UInt32] = []
             BlockListCoding.rice.decode(bytes, from: 0, end: end, count: list.count, into: &out)

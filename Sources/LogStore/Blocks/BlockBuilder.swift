@@ -130,13 +130,19 @@ struct BlockBuilder {
     static func frontCode(_ strings: [[UInt8]], into w: inout ByteWriter) {
         var previous: [UInt8] = []
         for s in strings {
-            var shared = 0
-            let limit = min(previous.count, s.count)
-            while shared < limit && previous[shared] == s[shared] { shared += 1 }
+            let shared = sharedPrefixLength(previous, s)
             w.varint(shared)
             w.varint(s.count - shared)
             w.raw(s[shared...])
             previous = s
         }
+    }
+
+    /// How many leading bytes `a` and `b` share (what front coding stores instead of them).
+    static func sharedPrefixLength(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        var shared = 0
+        let limit = min(a.count, b.count)
+        while shared < limit && a[shared] == b[shared] { shared += 1 }
+        return shared
     }
 }

@@ -1,3 +1,5 @@
+import ByteCoding
+
 /// How an index file writes one value's block numbers (see docs/log-format.md,
 /// "Index file"): as `varint` differences (index layouts 0 to 2), or Rice-coded
 /// (layout 3 on). A VM of a 100,000-VM fleet is in ~25 of a segment's ~5,000 blocks:
@@ -14,18 +16,16 @@ enum BlockListCoding: Sendable {
     case rice
 
     /// Appends `blocks` coded as `self` says.
-    func append(_ blocks: [UInt32], to out: inout [UInt8]) {
+    func append(_ blocks: [UInt32], to out: inout ByteWriter) {
         switch self {
         case .varint:
             var previous: UInt32 = 0
             for b in blocks {
-                var d = UInt64(b &- previous)
-                while d >= 0x80 { out.append(UInt8(truncatingIfNeeded: d) | 0x80); d >>= 7 }
-                out.append(UInt8(d))
+                out.varint(UInt64(b &- previous))
                 previous = b
             }
         case .rice:
-            Self.appendRice(blocks, to: &out)
+            Self.appendRice(blocks, to: &out.bytes)
         }
     }
 
@@ -34,19 +34,10 @@ enum BlockListCoding: Sendable {
     func decode(_ bytes: [UInt8], from start: Int, end: Int, count: Int, into out: inout [UInt32]) {
         switch self {
         case .varint:
-            var i = start
+            var r = ByteReader(bytes, offset: start, end: end)
             var block: UInt32 = 0
             for _ in 0..<count {
-                var d: UInt64 = 0
-                var shift: UInt64 = 0
-                while true {
-                    guard i < end, shift < 64 else { return }
-                    let byte = bytes[i]
-                    i += 1
-                    d |= UInt64(byte & 0x7F) << shift
-                    if byte < 0x80 { break }
-                    shift += 7
-                }
+                guard let d = try? r.varint() else { return }
                 block &+= UInt32(truncatingIfNeeded: d)
                 out.append(block)
             }

@@ -252,7 +252,7 @@ struct BlockPostings {
         out.varint(UInt64(valueDelta))
         out.varint(blocks.count)
         list.bytes.removeAll(keepingCapacity: true)
-        BlockListCoding.rice.append(blocks, to: &list.bytes)
+        BlockListCoding.rice.append(blocks, to: &list)
         out.varint(list.bytes.count)
         out.raw(list.bytes)
     }

@@ -35,13 +35,9 @@ struct SortedStreamKeys {
         var previous: [UInt8] = []
         for (position, number) in order.enumerated() {
             let key = utf8[number]
-            var shared = 0
-            if position % restartInterval == 0 {
-                restarts.append(body.bytes.count)
-            } else {
-                let limit = min(previous.count, key.count)
-                while shared < limit && previous[shared] == key[shared] { shared += 1 }
-            }
+            let atRestart = position % restartInterval == 0
+            if atRestart { restarts.append(body.bytes.count) }
+            let shared = atRestart ? 0 : BlockBuilder.sharedPrefixLength(previous, key)
             body.varint(shared)
             body.varint(key.count - shared)
             body.raw(key[shared...])
@@ -170,21 +166,12 @@ struct SortedStreamKeys {
             let mid = (lo + hi + 1) / 2
             if key.lexicographicallyPrecedes(restartKey(mid)) { hi = mid - 1 } else { lo = mid }
         }
-        var reader = ByteReader(bytes, offset: restarts[lo], end: entries.upperBound)
-        var current: [UInt8] = []
-        current.reserveCapacity(key.count)
-        for _ in 0..<min(interval, count - lo * interval) {
-            // The shape was checked by `read`: these cannot fail.
-            guard let shared = try? reader.count(atMost: current.count),
-                  let rest = try? reader.lengthPrefixed(atMost: Int.max),
-                  let number = try? reader.count(atMost: Int.max)
-            else { return nil }
-            current.removeSubrange(shared...)
-            current.append(contentsOf: rest)
-            if current == key { return number }
-            if key.lexicographicallyPrecedes(current) { return nil }
+        var found: Int?
+        walk(from: restarts[lo], count: min(interval, count - lo * interval)) { number, current in
+            if current.elementsEqual(key) { found = number }
+            return found == nil && !key.lexicographicallyPrecedes(current)
         }
-        return nil
+        return found
     }
 
     /// The whole key of restart `i` (a restart entry shares nothing).
@@ -196,17 +183,23 @@ struct SortedStreamKeys {
 
     /// Calls `body` with each key's number and UTF-8 bytes, in key order.
     func forEach(_ body: (Int, ArraySlice<UInt8>) -> Void) {
-        var reader = ByteReader(bytes, offset: entries.lowerBound, end: entries.upperBound)
+        walk(from: entries.lowerBound, count: count) { number, key in body(number, key); return true }
+    }
+
+    /// Calls `body` with the number and UTF-8 bytes of `count` entries from the one at
+    /// `offset` (a restart), until it returns false.
+    private func walk(from offset: Int, count: Int, _ body: (Int, ArraySlice<UInt8>) -> Bool) {
+        var reader = ByteReader(bytes, offset: offset, end: entries.upperBound)
         var current: [UInt8] = []
         for _ in 0..<count {
             // The shape was checked by `read`: these cannot fail.
             guard let shared = try? reader.count(atMost: current.count),
                   let rest = try? reader.lengthPrefixed(atMost: Int.max),
-                  let number = try? reader.count(atMost: count - 1)
+                  let number = try? reader.count(atMost: self.count - 1)
             else { return }
             current.removeSubrange(shared...)
             current.append(contentsOf: rest)
-            body(number, current[...])
+            if !body(number, current[...]) { return }
         }
     }
 
