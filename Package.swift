@@ -21,8 +21,9 @@ import PackageDescription
 //   Evidence          -> LogStore (tamper evidence: Merkle tree, proofs, signed checkpoints)
 //   LogStore          -> BlockCompression, SystemIO, ByteCoding, CRC32CHardware, Crypto (storage; knows nothing of Hotpatch)
 //   CRC32CHardware    (CRC-32C with the processor's instruction: one small C file)
+//   CSystemCalls      (pipe2 and posix_spawn's chdir, which Swift's Glibc hides: one small C file)
 //   BlockCompression  -> CLZ4 (the only Swift code that calls liblz4; Debian's liblz4-dev)
-//   SystemIO          (the only Swift code that makes file system calls; threads: a condition, a hand-off)
+//   SystemIO          -> CSystemCalls (the only Swift code that makes file system calls; threads: a condition, a hand-off; child processes)
 
 /// Release builds skip the run-time exclusivity checks on class properties (a
 /// third of the JSON parser's time and a tenth of an import's, measured with
@@ -54,7 +55,8 @@ let package = Package(
             providers: [.apt(["liblz4-dev"])]
         ),
         .target(name: "BlockCompression", dependencies: ["CLZ4"], swiftSettings: releaseSpeed),
-        .target(name: "SystemIO", swiftSettings: releaseSpeed),
+        .target(name: "CSystemCalls"),
+        .target(name: "SystemIO", dependencies: ["CSystemCalls"], swiftSettings: releaseSpeed),
         // CRC-32C with the processor's instruction: one small C file, called only by LogStore's CRC32C.
         .target(name: "CRC32CHardware"),
         .target(name: "ByteCoding", swiftSettings: releaseSpeed),
@@ -124,7 +126,7 @@ let package = Package(
         .target(name: "Randomness", swiftSettings: releaseSpeed),
         .target(name: "Simulator", dependencies: ["Events", "Randomness"], swiftSettings: releaseSpeed),
         // What the test targets share: the Fixtures path, JSON and CSV readers for expectations.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["SystemIO"], path: "Tests/TestSupport"),
         .testTarget(name: "BlockCompressionTests", dependencies: ["BlockCompression"]),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
         .testTarget(name: "LogStoreTests", dependencies: ["LogStore", "SystemIO", "ByteCoding", "BlockCompression", "Randomness", "TestSupport"]),
@@ -139,8 +141,8 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["EventLog", "Report", "Audit", "Replay", "Events", "LogStore", "JSONLines", "TestSupport"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["EventLog", "FuzzTargets", "Events", "Evidence", "JSONLines", "Replay", "LogStore", "TestSupport"]),
         // Against a throwaway PostgreSQL 15 (tools/pg-scratch); skipped, saying why, only where it cannot be installed.
-        .testTarget(name: "SharedLogTests", dependencies: ["SharedLog", "PostgresLog", "AzureImport", "JSONLines", "Replay", "EventLog", "Events", "LogStore", "Evidence", "TestSupport", "patchlog", "patchlog-collector"]),
+        .testTarget(name: "SharedLogTests", dependencies: ["SharedLog", "PostgresLog", "AzureImport", "JSONLines", "Replay", "EventLog", "Events", "LogStore", "Evidence", "SystemIO", "TestSupport", "patchlog", "patchlog-collector"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "EventLog", "LogStore", "Replay", "JSONLines", "patchlog", "TestSupport"]),
-        .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "patchlog", "patchlog-crash", "TestSupport"]),
+        .testTarget(name: "PatchlogCLITests", dependencies: ["LogStore", "SystemIO", "patchlog", "patchlog-crash", "TestSupport"]),
     ]
 )

@@ -205,24 +205,20 @@ func trials(dir: String, count: Int, seed: UInt64, segmentBytes: Int, modes: [Sy
         try? FileManager.default.removeItem(atPath: ackPath + ".journal")
         var tally = Tally()
         for trial in 0..<count {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: me)
-            p.arguments = ["writer", logDir, "\(sync)", "\(segmentBytes)", "\(g.next())", ackPath]
             var env = ProcessInfo.processInfo.environment
             // One trial in three dies inside the store at a chosen write or fsync.
             if trial % 3 == 2 {
                 env["PATCHLOG_CRASH_AT"] = crashPoints[g.next(upTo: crashPoints.count)] + "\(g.next(upTo: 4))"
                 tally.crashPoints += 1
             }
-            p.environment = env
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
+            let p = try ChildProcess.start(me, ["writer", logDir, "\(sync)", "\(segmentBytes)", "\(g.next())", ackPath],
+                                           environment: env, stdout: .discard, stderr: .inherit)
             // A trial armed to die inside the store gets a second before the timer's
             // kill, which is only its backup: on a loaded machine a writer may not reach
             // its crash point within the usual few milliseconds.
             usleep(UInt32((trial % 3 == 2 ? 1_000_000 : 3_000) + g.next(upTo: 60_000)))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            p.send(SIGKILL)
+            _ = p.wait()
             let acked = (try? String(contentsOfFile: ackPath, encoding: .utf8))?.split(separator: "\n").last.flatMap { UInt64($0) } ?? 0
             tally.trials += 1
             tally.ackedRecords = acked

@@ -1,6 +1,7 @@
 import Foundation
 import LogStore
 import Testing
+import TestSupport
 
 /// `patchlog import --from azure` and `patchlog show`, run as a user would.
 @Suite struct AzureImportCLITests {
@@ -107,17 +108,9 @@ import Testing
         let missing = try CLITests.patchlog(["import", "--from", "azure", "--log", log, body])
         #expect(missing.status == 1 && missing.stderr.contains("does not say which VM it is about") && missing.stderr.contains("--vm"))
         let vm = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Compute/virtualMachines/web-01"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "'\(CLITests.binary)' import --from azure --log '\(log)' --vm '\(vm)' - < '\(body)'"]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0 && stdout.contains("imported standard input from Azure: 1 items in"))
+        let p = try ProcessRun.run("/bin/sh", ["-c", "'\(CLITests.binary)' import --from azure --log '\(log)' --vm '\(vm)' - < '\(body)'"])
+        let stdout = p.text, stderr = p.stderr
+        #expect(p.status == 0 && stdout.contains("imported standard input from Azure: 1 items in"))
         #expect(stderr.contains("availablePatches[1]: \"libssl3\" has no kbId (a Linux package?): ignored"))
         let state = try CLITests.patchlog(["state", "--log", log, "--vm", vm, "--at", "2026-01-01", "--format", "json"])
         #expect(state.stdout.contains(#""missing":["KB5058500","KB5099998"]"#))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Crash safety at a size that fits CI: `patchlog-crash` kills writers with SIGKILL
 /// under each sync mode (at random moments and inside chosen writes and fsyncs) and
@@ -8,15 +9,10 @@ import Testing
     @Test func everyAcknowledgedAppendSurvivesSIGKILLAndTheLogGoesOn() throws {
         let dir = CLITests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLITests.binary).deletingLastPathComponent().appendingPathComponent("patchlog-crash")
-        p.arguments = ["trials", "--dir", dir, "--trials", "12", "--seed", "7", "--segment-bytes", "32768"]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text)")
+        let harness = URL(fileURLWithPath: CLITests.binary).deletingLastPathComponent().appendingPathComponent("patchlog-crash").path
+        let p = try ProcessRun.run(harness, ["trials", "--dir", dir, "--trials", "12", "--seed", "7", "--segment-bytes", "32768"])
+        let text = p.text
+        #expect(p.status == 0, "\(text)")
         let rows = text.split(separator: "\n").filter { $0.hasPrefix("| always") || $0.hasPrefix("| batch") || $0.hasPrefix("| none") }
         #expect(rows.count == 3)
         var dropped = 0, fired = 0

@@ -1,58 +1,39 @@
 import Foundation
+import SystemIO
 import Testing
 
 /// `patchlog follow`, run as a user runs it: a process that prints events as imports
 /// commit, is stopped with SIGINT, and resumes from its cursor file.
 @Suite struct FollowCLITests {
     /// A `patchlog follow` process whose standard output is collected as it comes.
-    final class Follower: @unchecked Sendable {
-        let process = Process()
-        private let lock = NSLock()
-        private var collected = Data()
-        private var errors = Data()
+    final class Follower: Sendable {
+        let process: ChildProcess
 
         init(_ args: [String]) throws {
-            process.executableURL = URL(fileURLWithPath: CLITests.binary)
-            process.arguments = ["follow"] + args
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            out.fileHandleForReading.readabilityHandler = { [weak self] h in
-                let d = h.availableData
-                guard let self else { return }
-                self.lock.withLock { self.collected.append(d) }
-            }
-            err.fileHandleForReading.readabilityHandler = { [weak self] h in
-                let d = h.availableData
-                guard let self else { return }
-                self.lock.withLock { self.errors.append(d) }
-            }
-            try process.run()
+            process = try ChildProcess.start(CLITests.binary, ["follow"] + args)
         }
 
-        var output: String { lock.withLock { String(decoding: collected, as: UTF8.self) } }
-        var errorOutput: String { lock.withLock { String(decoding: errors, as: UTF8.self) } }
+        var output: String { String(decoding: process.readAvailable().stdout, as: UTF8.self) }
+        var errorOutput: String { String(decoding: process.readAvailable().stderr, as: UTF8.self) }
         var lines: [Substring] { output.split(separator: "\n", omittingEmptySubsequences: true) }
 
         /// Waits up to `seconds` for at least `count` lines.
         func waitFor(lines count: Int, seconds: Double = 20) -> Bool {
             let deadline = Date().addingTimeInterval(seconds)
             while Date() < deadline {
-                if lines.count >= count && output.hasSuffix("\n") { return true }
+                let text = output
+                if text.split(separator: "\n", omittingEmptySubsequences: true).count >= count && text.hasSuffix("\n") { return true }
                 usleep(20_000)
             }
             return false
         }
 
-        /// Stops it as a person would (Ctrl-C) and returns its exit status.
+        /// Stops it as a person would (Ctrl-C) and returns its exit status, once
+        /// everything it printed has been read.
         func interrupt() -> Int32 {
-            kill(process.processIdentifier, SIGINT)
-            process.waitUntilExit()
-            usleep(50_000)
-            return process.terminationStatus
+            process.send(SIGINT)
+            return process.finish().status
         }
-
-        deinit { if process.isRunning { process.terminate() } }
     }
 
     struct Fleet {

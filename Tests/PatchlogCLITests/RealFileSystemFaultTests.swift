@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A small tmpfs, mounted for the test: a disk that really fills up and really turns
 /// read-only. Needs root (CI and these machines run tests as root); elsewhere the
@@ -13,13 +14,7 @@ final class SmallFileSystem {
     }
 
     static func mount(_ args: [String]) -> Bool {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/mount")
-        p.arguments = args
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
+        (try? ProcessRun.run("/bin/mount", args))?.status == 0
     }
 
     func remount(_ options: String) -> Bool { Self.mount(["-o", "remount,\(options)", path]) }
@@ -35,11 +30,7 @@ final class SmallFileSystem {
 
     func unmount() {
         guard mounted else { return }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/umount")
-        p.arguments = [path]
-        try? p.run()
-        p.waitUntilExit()
+        _ = try? ProcessRun.run("/bin/umount", [path])
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SystemIO
 import Testing
 import TestSupport
 
@@ -94,14 +95,8 @@ import TestSupport
             try ("#!/bin/sh\n" + body + "\n").write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir + "/" + name)
         }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [Self.tools + "/ensure-deps"]
-        p.environment = ["PATH": dir + ":/usr/bin:/bin"]
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let p = try ChildProcess.start("/bin/bash", [Self.tools + "/ensure-deps"], environment: ["PATH": dir + ":/usr/bin:/bin"], stdout: .pipe, stderr: .discard).finish()
+        #expect(p.status == 0)
         let log = try String(contentsOfFile: dir + "/apt.log", encoding: .utf8)
         #expect(log == "update DEBIAN_FRONTEND=noninteractive\ninstall DEBIAN_FRONTEND=noninteractive\n")
     }
@@ -110,16 +105,9 @@ import TestSupport
         let dir = CLITests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "keep me\n".write(toFile: dir + "/notes.txt", atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [Self.tools + "/demo", dir]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 1)
+        let p = try ProcessRun.run("/bin/bash", [Self.tools + "/demo", dir])
+        let message = p.stderr
+        #expect(p.status == 1)
         #expect(message.contains("\(dir) was not made by tools/demo"))
         #expect(FileManager.default.fileExists(atPath: dir + "/notes.txt"))
     }

@@ -1,6 +1,6 @@
 import Foundation
 import PostgresLog
-import Synchronization
+import SystemIO
 import Testing
 
 /// `patchlog sync --follow` as a user runs it: a process that copies, is woken by
@@ -8,31 +8,15 @@ import Testing
 @Suite(.enabled(if: TestDatabase.available, TestDatabase.skipReason))
 struct SyncFollowTests {
     /// A running `patchlog` whose standard output is read as it comes.
-    final class Running {
-        /// Text that arrives on another thread.
-        final class Output: Sendable {
-            let text = Mutex("")
-        }
-
-        let process: Process
-        private let output = Output()
+    final class Running: Sendable {
+        let process: ChildProcess
 
         init(_ args: [String]) throws {
-            process = Process()
-            process.executableURL = URL(fileURLWithPath: Shell.patchlog)
-            process.arguments = args
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            pipe.fileHandleForReading.readabilityHandler = { [output] handle in
-                let data = handle.availableData
-                output.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
-            }
-            try process.run()
+            process = try ChildProcess.start(Shell.patchlog, args, stdout: .pipe, stderr: .standardOutput)
         }
 
         /// What it printed so far.
-        var printed: String { output.text.withLock { $0 } }
+        var printed: String { String(decoding: process.readAvailable().stdout, as: UTF8.self) }
 
         /// Waits up to `seconds` for `text` to be printed; whether it was.
         func waitFor(_ text: String, seconds: Double) async throws -> Bool {
@@ -44,16 +28,17 @@ struct SyncFollowTests {
             return printed.contains(text)
         }
 
-        /// Waits up to `seconds` for the process to exit; its status, or nil.
+        /// Waits up to `seconds` for the process to exit; its status, or nil (and it
+        /// is killed).
         func exitStatus(within seconds: Double) async throws -> Int32? {
             let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-            while process.isRunning && ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(20)) }
-            if process.isRunning {
-                process.interrupt()
-                kill(process.processIdentifier, SIGKILL)
-                return nil
+            while ContinuousClock.now < end {
+                if let status = process.exitStatus() { return status }
+                try await Task.sleep(for: .milliseconds(20))
             }
-            return process.terminationStatus
+            if let status = process.exitStatus() { return status }
+            process.send(SIGKILL)
+            return nil
         }
     }
 
@@ -74,7 +59,7 @@ struct SyncFollowTests {
         let woken = ContinuousClock.now
         #expect(try await follower.waitFor("synced to 30 (1 new)", seconds: 10), "\(follower.printed)")
         #expect(ContinuousClock.now - woken < .seconds(10))
-        kill(follower.process.processIdentifier, signal)
+        follower.process.send(signal)
         let status = try await follower.exitStatus(within: 10)
         #expect(status == 0, "\(follower.printed)")
         // Its last words may still be in the pipe when it has exited.

@@ -1,4 +1,5 @@
 import Foundation
+import SystemIO
 
 /// A program run to its end by a test, and what it printed: one runner for the CLI,
 /// server and shared-log tests.
@@ -17,21 +18,10 @@ public struct ProcessRun: Sendable {
     /// tests minus `PATCHLOG_DIR` (a test names its log) plus `environment`, and
     /// waits for it. Throws when the program cannot be started.
     public static func run(_ program: String, _ args: [String], environment: [String: String] = [:], cwd: String? = nil) throws -> ProcessRun {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: program)
-        p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["PATCHLOG_DIR"] = nil
         for (k, v) in environment { env[k] = v }
-        p.environment = env
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return ProcessRun(status: p.terminationStatus, stdout: o, stderr: String(decoding: e, as: UTF8.self))
+        let r = try ChildProcess.run(program, args, environment: env, directory: cwd)
+        return ProcessRun(status: r.status, stdout: Data(r.stdout), stderr: String(decoding: r.stderr, as: UTF8.self))
     }
 }
