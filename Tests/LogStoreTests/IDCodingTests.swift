@@ -10,8 +10,8 @@ import Testing
     /// returns what came back and the size of the id column.
     func roundTrip(_ ids: [String]) throws -> (ids: [String], column: Int) {
         var b = BlockBuilder(firstSequence: 1)
-        for (i, id) in ids.enumerated() { b.add(time: Int64(i), stream: 0, id: Array(id.utf8), payload: [UInt8(i & 0xFF)]) }
-        b.defineStream(Array("s".utf8), ordinal: 0)
+        for (i, id) in ids.enumerated() { b.add(time: Int64(i), stream: UInt32(i % 3), id: Array(id.utf8), payload: [UInt8(i & 0xFF)]) }
+        for s in 0..<3 { b.defineStream(Array("s\(s)".utf8), ordinal: UInt32(s)) }
         let (block, _, _) = try b.encode(compressor: .init(), dictionary: [], previousLink: HashChain.genesis(logID: [1]))
         guard case let .success(header) = BlockHeader.parse(block, at: 0) else { throw DecodeFailure("header") }
         #expect(header.numericIDs)
@@ -24,6 +24,16 @@ import Testing
         skipping.skipsIDs = true
         try skipping.decode(block, at: 0, header: header, dictionary: [])
         for i in 0..<d.count { #expect(Array(skipping.view(i).payload) == [UInt8(i & 0xFF)] && skipping.view(i).id.isEmpty) }
+        // A read of one stream gets the same ids for that stream's records, none for the others.
+        for stream in UInt32(0)..<3 {
+            let one = BlockDecoder()
+            one.idsOnlyForStream = stream
+            try one.decode(block, at: 0, header: header, dictionary: [])
+            for i in 0..<d.count {
+                #expect(Array(one.view(i).payload) == [UInt8(i & 0xFF)])
+                #expect(one.view(i).id == (i % 3 == Int(stream) ? back[i] : ""), "id \(i) read for stream \(stream)")
+            }
+        }
         var w = ByteWriter()
         IDCoding.encode(ids.map { Array($0.utf8) }, into: &w)
         return (back, w.bytes.count)
@@ -105,26 +115,68 @@ import Testing
 
     @Test func badTagsAreMalformedNotGuessed() throws {
         func decode(_ column: [UInt8], count: Int) -> Bool {
-            var w = ByteWriter()
-            w.varint(0) // no streams defined
-            for _ in 0..<count { w.varint(0) } // times
-            for _ in 0..<count { w.varint(0) } // streams
-            w.raw(column)
-            for _ in 0..<count { w.varint(0) } // keys
-            for _ in 0..<count { w.varint(0) } // payload lengths
-            let header = BlockHeader(compressed: false, count: count, rawLength: w.bytes.count, storedLength: w.bytes.count,
-                                     firstSequence: 1, link: [UInt8](repeating: 0, count: 32), numericIDs: true)
-            var block = ByteWriter()
-            header.encode(into: &block)
-            block.raw(w.bytes)
-            block.u32(CRC32C.checksum(block.bytes))
-            return (try? BlockDecoder().decode(block.bytes, at: 0, header: header, dictionary: [])) != nil
+            let all = Self.decode(column, count: count, idsOnlyFor: nil)
+            // A read of one stream refuses and accepts the same columns, and gets the same ids.
+            #expect(Self.decode(column, count: count, idsOnlyFor: 0) == all)
+            #expect(Self.decode(column, count: count, idsOnlyFor: 1).map { $0.map { _ in "" } } == all.map { $0.map { _ in "" } })
+            return all != nil
         }
         #expect(decode([0, 1, 65], count: 1))              // "A"
         #expect(!decode([1 << 2 | 1], count: 1))           // a number with no id before it
         #expect(decode([0, 2, 65, 49, 4 | 1], count: 2))    // "A1", then decimal +... zigzag 1 = -1: "A0"
         #expect(!decode([0, 1, 65, 4 | 1], count: 2))       // "A" has no decimal number
         #expect(!decode([0, 1, 65, 8 << 2 | 0], count: 2)) // shares 8 bytes of a 1-byte id
+    }
+
+    /// Random id columns, well-formed or not: a read of one stream walks them exactly
+    /// as a read of everything does (numbers followed as numbers, digits written out
+    /// only when needed), refusing the same ones.
+    @Test func aWalkOfOneStreamAgreesWithTheWholeColumn() {
+        var g = SplitMix64(seed: 21)
+        let letters: [UInt8] = Array("09aF-x".utf8)
+        var accepted = 0
+        for _ in 0..<4000 {
+            let count = Int.random(in: 1...10, using: &g)
+            var w = ByteWriter()
+            for i in 0..<count {
+                switch i == 0 ? 0 : Int.random(in: 0..<6, using: &g) {
+                case 0, 1:
+                    let rest = (0..<Int.random(in: i == 0 ? 1...22 : 0...22, using: &g)).map { _ in letters.randomElement(using: &g)! }
+                    w.varint((Bool.random(using: &g) ? 0 : UInt64.random(in: 0...3, using: &g)) << 2)
+                    w.varint(rest.count)
+                    w.raw(rest)
+                default:
+                    let z = Bool.random(using: &g) ? UInt64.random(in: 0...40, using: &g) : UInt64.random(in: 0...(UInt64.max >> 2), using: &g)
+                    w.varint(z << 2 | UInt64.random(in: 1...3, using: &g))
+                }
+            }
+            let all = Self.decode(w.bytes, count: count, idsOnlyFor: nil)
+            #expect(Self.decode(w.bytes, count: count, idsOnlyFor: 0) == all, "column \(w.bytes)")
+            if all != nil { accepted += 1 }
+        }
+        #expect(accepted > 300, "enough well-formed columns: \(accepted)")
+    }
+
+    /// The ids of a hand-made block of `count` records of stream 0 with this id column
+    /// (`idsOnlyForStream` set to `stream`), or nil if it is refused.
+    static func decode(_ column: [UInt8], count: Int, idsOnlyFor stream: UInt32?) -> [[UInt8]]? {
+        var w = ByteWriter()
+        w.varint(0) // no streams defined
+        for _ in 0..<count { w.varint(0) } // times
+        for _ in 0..<count { w.varint(0) } // streams
+        w.raw(column)
+        for _ in 0..<count { w.varint(0) } // keys
+        for _ in 0..<count { w.varint(0) } // payload lengths
+        let header = BlockHeader(compressed: false, count: count, rawLength: w.bytes.count, storedLength: w.bytes.count,
+                                 firstSequence: 1, link: [UInt8](repeating: 0, count: 32), numericIDs: true)
+        var block = ByteWriter()
+        header.encode(into: &block)
+        block.raw(w.bytes)
+        block.u32(CRC32C.checksum(block.bytes))
+        let decoder = BlockDecoder()
+        decoder.idsOnlyForStream = stream
+        guard (try? decoder.decode(block.bytes, at: 0, header: header, dictionary: [])) != nil else { return nil }
+        return (0..<count).map { Array(decoder.view($0).id.utf8) }
     }
 }
 

@@ -37,6 +37,12 @@ final class BlockDecoder {
     /// When set, only the times, streams and ids are decoded (for the writer's id
     /// fingerprints): keys and payloads must not be asked for.
     var stopsAfterIDs = false
+    /// When set (and ids are not skipped), only the records of this stream get their
+    /// ids, the others' are empty: for a read of one stream, which keeps a few of a
+    /// block's records (see ``IDCoding/Walk``).
+    var idsOnlyForStream: UInt32?
+    /// The walk of the id column for ``idsOnlyForStream``, reused from block to block.
+    private var idWalk = IDCoding.Walk()
 
     /// Checks the CRC of the block at `offset` in `bytes` and decodes it. Throws a
     /// reason (for a ``LogError/corrupt(path:offset:reason:)``) if anything is wrong.
@@ -90,6 +96,8 @@ final class BlockDecoder {
         var idStarts = take(&self.idStarts), starts = take(&self.payloadStarts)
         var keyStarts = take(&self.keyStarts), keyValues = take(&self.keyValues)
         var assembled = take(&self.assembled), separatedAt = take(&self.separatedAt), separatedCount = take(&self.separatedCount)
+        var walk = IDCoding.Walk()
+        swap(&walk, &idWalk)
         let separated = header.separated
         var payloadsAssembled = false
         newStreams.removeAll(keepingCapacity: true)
@@ -123,7 +131,21 @@ final class BlockDecoder {
             }
             if timelineOnly { return true }
             var previousStart = 0
-            if numericIDs {
+            if !skipsIDs, let only = idsOnlyForStream {
+                walk.reset()
+                for i in 0..<n {
+                    guard let tag = r.varint() else { return false }
+                    if !numericIDs || tag & 3 == 0 {
+                        guard let rest = r.bytes(limit: LogFormat.maxKeyBytes),
+                              walk.frontCoded(shared: numericIDs ? tag >> 2 : tag, rest: rest, first: i == 0, bounded: numericIDs)
+                        else { return false }
+                    } else {
+                        guard i > 0, walk.numeric(tag: tag) else { return false }
+                    }
+                    idStarts.append(idBytes.count)
+                    if streams[i] == only { idBytes.append(contentsOf: walk.id()) }
+                }
+            } else if numericIDs {
                 for i in 0..<n {
                     guard let tag = r.varint() else { return false }
                     let start = idBytes.count
@@ -239,6 +261,7 @@ final class BlockDecoder {
         self.assembled = assembled
         self.separatedAt = separatedAt
         self.separatedCount = separatedCount
+        self.idWalk = walk
         self.payloadsAssembled = payloadsAssembled
         guard ok else { throw ByteReader.Truncated() }
     }

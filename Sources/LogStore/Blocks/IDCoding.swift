@@ -131,6 +131,93 @@ enum IDCoding {
         return true
     }
 
+    /// One id column walked id by id, keeping only the latest id, for a read that keeps
+    /// a few of a block's records (one stream's): each id is coded against the one
+    /// before it, so every id must be walked, but a run of numbers is followed as
+    /// numbers, and an id is written out only when it is asked for or the next one
+    /// shares its bytes. Accepts and refuses exactly what
+    /// ``appendNumeric(tag:previousStart:to:)`` and front coding accept and refuse.
+    struct Walk {
+        /// The id; only its prefix while ``pending`` holds its number.
+        private var bytes: [UInt8] = []
+        /// The id as its prefix (``bytes``) and a number not written out yet.
+        private var pending: (radix: Radix, value: UInt64, digits: Int)?
+        /// The id as a prefix and a number of a radix: the form the next numeric id of
+        /// that radix is coded against, when it is known without reading the digits.
+        private var number: (radix: Radix, prefixLength: Int, value: UInt64, digits: Int)?
+
+        /// Empties it, keeping its buffer, for the next block.
+        mutating func reset() {
+            bytes.removeAll(keepingCapacity: true)
+            pending = nil
+            number = nil
+        }
+
+        /// The id's length.
+        private var length: Int { bytes.count + (pending?.digits ?? 0) }
+
+        /// Writes out the number of the id, if it is pending.
+        private mutating func write() {
+            guard let p = pending else { return }
+            pending = nil
+            let start = bytes.count
+            bytes.append(contentsOf: IDCoding.zeros[0..<p.digits])
+            bytes.withUnsafeMutableBufferPointer { IDCoding.fill(p.value, radix: p.radix, $0, from: start, to: start + p.digits) }
+        }
+
+        /// The id, written out.
+        mutating func id() -> [UInt8] {
+            write()
+            return bytes
+        }
+
+        /// Takes a front-coded id: `shared` bytes of the one before (none for the
+        /// first), then `rest`. With `bounded`, the whole id must fit
+        /// ``LogFormat/maxKeyBytes`` (the numeric-ids column's rule). False if malformed.
+        mutating func frontCoded(shared: UInt64, rest: UnsafeBufferPointer<UInt8>, first: Bool, bounded: Bool) -> Bool {
+            guard shared <= UInt64(first ? 0 : length) else { return false }
+            if bounded { guard Int(shared) + rest.count <= LogFormat.maxKeyBytes else { return false } }
+            write()
+            bytes.removeLast(bytes.count - Int(shared))
+            bytes.append(contentsOf: rest)
+            number = nil
+            return true
+        }
+
+        /// Takes a numeric id (`tag & 3` != 0) coded against the one before. False if
+        /// malformed.
+        mutating func numeric(tag: UInt64) -> Bool {
+            guard let radix = Radix(rawValue: Int(tag & 3)) else { return false }
+            let f: NumberForm
+            if let n = number, n.radix == radix, formIsKnown(n) {
+                f = NumberForm(prefixLength: n.prefixLength, width: n.digits > IDCoding.digitCount(n.value, radix: radix) ? n.digits : 0, value: n.value)
+            } else {
+                write()
+                guard let g = bytes.withUnsafeBufferPointer({ IDCoding.form(of: $0, radix: radix) }) else { return false }
+                f = g
+            }
+            let z = tag >> 2
+            let value = f.value &+ UInt64(bitPattern: Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1))
+            let digits = max(IDCoding.digitCount(value, radix: radix), f.width)
+            guard f.prefixLength + digits <= LogFormat.maxKeyBytes else { return false }
+            // The id before is no longer needed: keep its prefix, the new id's.
+            pending = nil
+            bytes.removeLast(bytes.count - f.prefixLength)
+            pending = (radix, value, digits)
+            number = (radix, f.prefixLength, value, digits)
+            return true
+        }
+
+        /// Whether ``form(of:radix:)`` of the id `n` describes (its prefix, then its
+        /// digits) would give exactly that prefix and number: its digits are all the
+        /// form reads, and the prefix does not end in a digit the form would read on.
+        private func formIsKnown(_ n: (radix: Radix, prefixLength: Int, value: UInt64, digits: Int)) -> Bool {
+            guard n.digits <= n.radix.maxDigits else { return false }
+            if n.digits == n.radix.maxDigits || n.prefixLength == 0 { return true }
+            return n.radix.digit(bytes[n.prefixLength - 1]) == nil
+        }
+    }
+
     /// The number `rest` holds if it is exactly how `form` writes some number: digits
     /// of `radix` only, as many as `form`'s width asks (or more, without a leading 0).
     static func number(_ rest: UnsafeBufferPointer<UInt8>, like form: NumberForm, radix: Radix) -> UInt64? {

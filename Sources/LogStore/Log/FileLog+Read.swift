@@ -31,7 +31,7 @@ extension FileLog {
         try state.withLock {
             guard let number = streamNumber(stream) else { return [] }
             return try records(inBlocks: { try $0.blockNumbers(of: number) }, skipping: { $0.minTime > timeAtMost }, streamKey: stream,
-                               includingIDs: includingIDs) { d, i in
+                               streamNumber: number, includingIDs: includingIDs) { d, i in
                 d.streams[i] == number && d.times[i] <= timeAtMost
             }
         }
@@ -40,12 +40,15 @@ extension FileLog {
     /// The records that `keep` accepts in the blocks `blocks` lists for each segment
     /// (an inverted index: streams, keys), except those `skipping` rules out from the
     /// block table, in sequence order. Call holding `state`.
-    /// `streamKey`, when every record kept is of one stream, is its key.
+    /// `streamKey` and `streamNumber`, when every record kept is of one stream, are
+    /// its key and number (the other records' ids are then not written out).
     private func records(inBlocks blocks: (Segment) throws -> [UInt32], skipping: (BlockEntry) -> Bool = { _ in false },
-                         streamKey: String? = nil, includingIDs: Bool = true, where keep: (BlockDecoder, Int) -> Bool) throws -> [StoredRecord] {
+                         streamKey: String? = nil, streamNumber: UInt32? = nil, includingIDs: Bool = true,
+                         where keep: (BlockDecoder, Int) -> Bool) throws -> [StoredRecord] {
         var out: [StoredRecord] = []
         let decoder = BlockDecoder()
         decoder.skipsIDs = !includingIDs
+        decoder.idsOnlyForStream = streamNumber
         for segment in segments {
             // The lists come from an index file, which anyone can rewrite (with its
             // checksums): a block listed out of range, twice or out of order is damage,
