@@ -140,3 +140,59 @@ import TextFormats
         }
     }
 }
+
+@Suite struct OneVMExportTests {
+    /// One VM's events are read through its stream (only the blocks holding them); the
+    /// answer must be that VM's lines in the export of the whole log (a plain scan),
+    /// whatever the other filters, in both formats, in a log of many small blocks.
+    @Test func aVMsEventsThroughItsStreamEqualAFullScan() throws {
+        let dir = NSTemporaryDirectory() + "patchlog-vm-export-\(UInt64.random(in: 0...UInt64.max))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try FileLog.create(at: dir + "/log", options: LogOptions(segmentBytes: 8192, blockBytes: 512, sync: .none))
+        defer { store.close() }
+        let log = HotpatchLog(store: store)
+        for name in ["demo/sample-history.jsonl", "replay/baseline-and-rollback.jsonl", "replay/when-at.jsonl", "replay/late-events-count.jsonl"] {
+            _ = try Importer(log: log).importFile(ExportTests.fixtures + "/" + name)
+        }
+        func lines(_ format: ExportFormat, _ filter: ExportFilter) throws -> [Substring] {
+            var out = ""
+            try Exporter(log: log).export(format: format, filter: filter) { out += $0 }
+            return out.split(separator: "\n")
+        }
+        let vms = log.vms
+        #expect(vms.count >= 4)
+        let march = try Timestamp(parsing: "2025-03-01")
+        let filters: [(ExportFilter, (Substring) -> Bool)] = [
+            (ExportFilter(), { _ in true }),
+            (ExportFilter(type: .install), { $0.contains("\"type\":\"install\"") }),
+            (ExportFilter(since: march), { _ in true }),
+            (ExportFilter(until: march), { _ in true }),
+        ]
+        var compared = 0
+        for vm in vms {
+            for (filter, _) in filters {
+                var one = filter
+                one.vm = vm
+                // The whole log's lines of this VM, by the JSON's own "vm" member.
+                let whole = try lines(.jsonl, filter).filter { $0.contains("\"vm\":\"\(vm)\"") }
+                #expect(try lines(.jsonl, one) == whole, "\(vm) \(filter)")
+                one.vm = vm.uppercased()
+                #expect(try lines(.jsonl, one) == whole, "\(vm) in upper case")
+                compared += whole.count
+                // The CSV timeline: that VM's rows of the whole log's, by the vm column.
+                let all = TestSupport.csvRows(try lines(.csv, filter).joined(separator: "\n"))
+                let column = all[0].firstIndex(of: "vm")!
+                one.vm = vm
+                let rows = TestSupport.csvRows(try lines(.csv, one).joined(separator: "\n"))
+                #expect(rows == [all[0]] + all.dropFirst().filter { $0[column] == vm }, "\(vm) \(filter) csv")
+            }
+            // Appended after a sequence number, as `follow` and the server ask.
+            var after = ExportFilter(vm: vm, after: 20)
+            after.through = 60
+            let ranged = try lines(.jsonl, after)
+            let whole = try lines(.jsonl, ExportFilter()).enumerated().filter { $0.offset >= 20 && $0.offset < 60 && $0.element.contains("\"vm\":\"\(vm)\"") }.map(\.element)
+            #expect(ranged == whole, "\(vm) after 20 through 60")
+        }
+        #expect(compared > 50)
+    }
+}

@@ -9,9 +9,10 @@ extension Exporter {
     @discardableResult
     public func forEachEvent(filter: ExportFilter, _ body: (UInt64, Event) throws -> Void) throws -> Int {
         let store = log.store
-        let vmStream = filter.vm.map { store.streamID(log.streamKey(forVM: $0)) }
+        let vmKey = filter.vm.map { log.streamKey(forVM: $0) }
+        let vmStream = vmKey.map { store.streamID($0) }
         if let vmStream, vmStream == nil { return 0 }
-        let rules = Rules(format: .jsonl, filter: filter, vmStream: vmStream ?? nil)
+        let rules = Rules(format: .jsonl, filter: filter, vmStream: vmStream ?? nil, vmKey: vmKey)
         let start = (filter.after ?? 0) &+ 1
         guard start > 0, start <= store.count else { return 0 }
         var vms = StreamVMs()
