@@ -12,11 +12,20 @@ extension Exporter {
         let vmKey = filter.vm.map { log.streamKey(forVM: $0) }
         let vmStream = vmKey.map { store.streamID($0) }
         if let vmStream, vmStream == nil { return 0 }
-        let rules = Rules(format: .jsonl, filter: filter, vmStream: vmStream ?? nil, vmKey: vmKey)
+        let rules = Rules(format: .jsonl, filter: filter, vmStream: vmStream ?? nil, vmKey: vmKey, vmScanLimit: vmScanLimit)
         let start = (filter.after ?? 0) &+ 1
         guard start > 0, start <= store.count else { return 0 }
-        var vms = StreamVMs()
         var count = 0
+        if let records = try rules.vmRecords(store) {
+            for record in records where rules.passes(record) {
+                let event = try HotpatchLog.event(from: record)
+                if let kb = filter.kb, !Exporter.names(event, kb) { continue }
+                count += 1
+                try body(record.sequence, event)
+            }
+            return count
+        }
+        var vms = StreamVMs()
         var failure: (any Error)?
         let last = filter.through ?? .max
         try store.scan(from: start) { view in

@@ -49,6 +49,10 @@ public struct Exporter {
 
     /// Records formatted per task, two tasks at a time.
     var chunkSize: UInt64 = 16_384
+    /// Records after ``ExportFilter/after`` beyond which one VM's events are read
+    /// through its stream rather than by a scan from there (`follow` asks again after
+    /// each commit, for the few records it added).
+    var vmScanLimit: UInt64 = 1 << 16
     /// Bytes of output gathered before they are handed on, where the records are read
     /// through the index (a KB's key, a VM's stream).
     var flushBytes = 1 << 20
@@ -77,7 +81,7 @@ public struct Exporter {
         let vmKey = filter.vm.map { log.streamKey(forVM: $0) }
         let vmStream = vmKey.map { store.streamID($0) }
         if let vmStream, vmStream == nil { return 0 } // no such VM: nothing to export
-        let rules = Rules(format: format, filter: filter, vmStream: vmStream ?? nil, vmKey: vmKey)
+        let rules = Rules(format: format, filter: filter, vmStream: vmStream ?? nil, vmKey: vmKey, vmScanLimit: vmScanLimit)
         var header = CSVWriter()
         if format == .csv {
             header.row(Self.csvHeader)
@@ -88,10 +92,8 @@ public struct Exporter {
             // only the blocks holding them are read.
             return try emit(try store.read(key: key), rules: rules, to: output)
         }
-        if let vmKey {
-            // One VM's events are found by its stream: only the blocks holding them are
-            // read (at 100,000 VMs, a few hundred blocks instead of every one).
-            return try emit(try store.read(stream: vmKey, timeAtMost: filter.until?.nanoseconds ?? .max), rules: rules, to: output)
+        if let records = try rules.vmRecords(store) {
+            return try emit(records, rules: rules, to: output)
         }
         // Everything else is one pass in sequence order, in chunks of records formatted
         // two at a time (one per core) and written in order: the output is the same as
@@ -123,13 +125,9 @@ public struct Exporter {
     /// Writes those of `records` (in sequence order) that pass the filters, a chunk at
     /// a time; returns how many events were written.
     private func emit(_ records: [StoredRecord], rules: Rules, to output: ([UInt8]) throws -> Void) throws -> Int {
-        let filter = rules.filter
         var part = Part(format: rules.format)
         var written = 0
-        // A record's stream is told by its key: numbering every key of a large log to
-        // compare numbers cost more than the export.
-        for record in records where record.sequence > filter.after ?? 0 && record.sequence <= filter.through ?? .max
-            && rules.passes(stream: record.stream == rules.vmKey ? rules.vmStream : nil, time: record.time, payload: record.payload[...]) {
+        for record in records where rules.passes(record) {
             try rules.emit(try HotpatchLog.event(from: record), sequence: record.sequence, into: &part)
             if part.bytes.count >= flushBytes {
                 try output(part.bytes)
@@ -148,6 +146,26 @@ public struct Exporter {
         let vmStream: StreamID?
         /// The stream key of ``vmStream``.
         let vmKey: String?
+
+        /// See ``Exporter/vmScanLimit``.
+        let vmScanLimit: UInt64
+
+        /// The records of the VM asked for, read through its stream (only the blocks
+        /// holding them: at 100,000 VMs a few hundred blocks instead of every one), in
+        /// sequence order; nil when no VM is asked for or a scan reads less.
+        func vmRecords(_ store: any LogStore) throws -> [StoredRecord]? {
+            let end = min(store.count, filter.through ?? .max), after = filter.after ?? 0
+            guard let vmKey, end > after, end - after > vmScanLimit else { return nil }
+            return try store.read(stream: vmKey, timeAtMost: filter.until?.nanoseconds ?? .max)
+        }
+
+        /// Whether a record read through the index passes (its sequence number too). A
+        /// record's stream is told by its key: numbering every key of a large log to
+        /// compare numbers cost more than the export.
+        func passes(_ record: StoredRecord) -> Bool {
+            record.sequence > filter.after ?? 0 && record.sequence <= filter.through ?? .max
+                && passes(stream: record.stream == vmKey ? vmStream : nil, time: record.time, payload: record.payload[...])
+        }
 
         func passes(stream: StreamID?, time: Int64, payload: ArraySlice<UInt8>) -> Bool {
             if let vmStream, stream != vmStream { return false }
