@@ -112,13 +112,31 @@ public enum Audit {
     ///
     /// - Complexity: one scan of the log, plus reading the catalog and subscription streams.
     public static func run(_ replayer: Replayer, at: Timestamp, asRecorded: UInt64 = .max, policy: AuditPolicy) throws -> AuditResult {
-        let registrations = try replayer.log.registrations().filter { $0.sequence <= asRecorded }
-        let context = AuditContext(policy: policy, at: at, catalog: try replayer.catalog(asRecorded: asRecorded),
-                                   registrations: PreviewRegistrations(registrations, at: at))
+        let context = try AuditContext(replayer, policy: policy, at: at, asRecorded: asRecorded)
         let audits = try replayer.foldEveryVM(at: at, asRecorded: asRecorded, start: { VMAudit(vm: $0) }) { audit, view, time, sequence throws(EventCodec.DecodeError) in
             try audit.fold(view, time: time, sequence: sequence, context: context)
         }
-        var findings = CatalogChecks.findings(context)
+        return result(of: audits, findings: CatalogChecks.findings(context), context)
+    }
+
+    /// The audit of one VM, as ``run(_:at:asRecorded:policy:)`` gives it restricted to
+    /// that VM (``AuditResult/only(vm:)``), from a read of that VM's stream only (and
+    /// the catalog and subscription streams): what `report --vm` draws.
+    public static func run(_ replayer: Replayer, vm: String, at: Timestamp, asRecorded: UInt64 = .max, policy: AuditPolicy) throws -> AuditResult {
+        let context = try AuditContext(replayer, policy: policy, at: at, asRecorded: asRecorded)
+        let known = replayer.log.knownVM(vm) ?? vm
+        var audit = (VMAudit(vm: known), 0)
+        try replayer.fold(vm: vm, at: at, asRecorded: asRecorded, into: &audit) { audit, view, time, sequence throws(EventCodec.DecodeError) in
+            audit.1 += 1
+            try audit.0.fold(view, time: time, sequence: sequence, context: context)
+        }
+        return result(of: [audit], findings: CatalogChecks.findings(context), context).only(vm: known)
+    }
+
+    /// The result of folded audits (each VM's, with how many events it folded), with
+    /// the findings of the catalog.
+    private static func result(of audits: [(VMAudit, Int)], findings catalogFindings: [Finding], _ context: AuditContext) -> AuditResult {
+        var findings = catalogFindings
         var exposures: [ExposureWindow] = []
         var vms: [VMAuditTotals] = []
         for (audit, count) in audits where count > 0 {
@@ -130,7 +148,17 @@ public enum Audit {
         }
         findings.sort(by: Finding.listed)
         exposures.sort { ($0.vm, $0.start, $0.kb) < ($1.vm, $1.start, $1.kb) }
-        return AuditResult(at: at, policy: policy, findings: findings, exposures: exposures, vms: vms)
+        return AuditResult(at: context.at, policy: context.policy, findings: findings, exposures: exposures, vms: vms)
+    }
+}
+
+extension AuditContext {
+    /// The context of an audit of `replayer`'s log at `at`, as known at `asRecorded`:
+    /// the catalog and the subscriptions' preview registrations.
+    convenience init(_ replayer: Replayer, policy: AuditPolicy, at: Timestamp, asRecorded: UInt64) throws {
+        let registrations = try replayer.log.registrations().filter { $0.sequence <= asRecorded }
+        self.init(policy: policy, at: at, catalog: try replayer.catalog(asRecorded: asRecorded),
+                  registrations: PreviewRegistrations(registrations, at: at))
     }
 }
 

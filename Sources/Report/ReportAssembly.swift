@@ -56,14 +56,16 @@ extension AuditReport {
     ///   log's errors.
     public static func render(_ replayer: Replayer, _ request: ReportRequest) throws -> RenderedReport {
         let asRecorded = request.asRecorded ?? .max
-        var result = try Audit.run(replayer, at: request.at, asRecorded: asRecorded, policy: request.policy)
+        let result: AuditResult
         var drawn: [String]
         var chosen: String?
         if let vm = request.vm {
             guard let known = replayer.log.knownVM(vm) else { throw UnknownVM(vm: vm) }
-            result = result.only(vm: known)
+            // One VM's audit reads its stream only, not the whole log.
+            result = try Audit.run(replayer, vm: known, at: request.at, asRecorded: asRecorded, policy: request.policy)
             drawn = [known]
         } else {
+            result = try Audit.run(replayer, at: request.at, asRecorded: asRecorded, policy: request.policy)
             var counts: [String: Int] = [:]
             for f in result.findings(since: request.since, until: request.until) { counts[f.vm, default: 0] += 1 }
             drawn = result.vms.map(\.vm).sorted { (-(counts[$0] ?? 0), $0) < (-(counts[$1] ?? 0), $1) }

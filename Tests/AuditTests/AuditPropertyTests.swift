@@ -46,6 +46,37 @@ import Testing
         #expect(full.findings.contains { $0.end == nil } || full.exposures.contains { $0.closure == .open })
     }
 
+    /// The audit of one VM (what `report --vm` draws) reads only its stream; it must
+    /// be the fleet's audit restricted to that VM, finding for finding and window for
+    /// window, with late appends, at past moments, as recorded earlier, under both
+    /// policies.
+    @Test(arguments: [0.0, 0.2])
+    func oneVMsAuditIsTheFleetsAuditOfThatVM(late: Double) throws {
+        let events = try Self.events(late: late)
+        let log = try Self.log(events)
+        let replayer = Replayer(log: log)
+        var compared = 0
+        for at in ["2025-03-01", "2025-06-20", "2026-01-01"] {
+            let moment = try Timestamp(parsing: at)
+            for asRecorded in [UInt64.max, UInt64(events.count / 2)] {
+                for scope in [PolicyScope.documents, .allVMs] {
+                    var policy = AuditPolicy()
+                    policy.scope = scope
+                    let fleet = try Audit.run(replayer, at: moment, asRecorded: asRecorded, policy: policy)
+                    for vm in log.vms {
+                        let whole = fleet.only(vm: vm)
+                        let one = try Audit.run(replayer, vm: vm.uppercased(), at: moment, asRecorded: asRecorded, policy: policy)
+                        #expect(one.findings == whole.findings, "\(vm) at \(at) as recorded at \(asRecorded)")
+                        #expect(one.exposures == whole.exposures, "\(vm) at \(at)")
+                        #expect(one.vms == whole.vms, "\(vm) at \(at)")
+                        compared += whole.findings.count + whole.exposures.count
+                    }
+                }
+            }
+        }
+        #expect(compared > 500)
+    }
+
     @Test func percentilesAreNearestRank() {
         let p = Percentiles((1...10).map { Int64($0) }.reversed())
         #expect(p.count == 10 && p.p50 == 5 && p.p90 == 9 && p.max == 10)
