@@ -93,3 +93,31 @@ import Testing
         #expect(refused(section([(0, "ab", 0), (0, "a", 1)], interval: 1), 2))  // restarts out of order
     }
 }
+
+/// A reader of a log whose indexes hold their keys sorted answers many lookups by key
+/// (more than a table is built for on other logs) by searching, and each is right.
+@Suite struct ManyStreamLookupsTests {
+    @Test func everyKeyIsFoundByItsNameWithoutATable() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.at("log")
+        let keys = (0..<300).map { "subscription:\(($0 * 7919) % 1000)-\($0)" }
+        do {
+            let log = try FileLog.create(at: path, options: LogOptions(segmentBytes: 4096, blockBytes: 512, sync: .none))
+            for (i, key) in keys.enumerated() {
+                _ = try log.append([NewRecord(time: Int64(i), stream: key, id: "e-\(i)", payload: Array("p\(i)".utf8))])
+            }
+            log.close()
+        }
+        let log = try FileLog.open(at: path, access: .reader)
+        defer { log.close() }
+        #expect(log.state.withLock { log.streamKeys.searchesQuickly })
+        for _ in 0..<2 {
+            for key in keys.shuffled() {
+                let id = try #require(log.streamID(key))
+                #expect(log.streamKey(id) == key)
+                #expect(try log.read(stream: key).map(\.stream) == [key])
+            }
+            #expect(log.streamID("subscription:none") == nil)
+        }
+    }
+}

@@ -28,6 +28,13 @@ struct StreamKeyList {
     /// How many keys.
     private(set) var count = 0
 
+    /// Whether ``firstIndex(of:)`` is a binary search in every encoded run (none is
+    /// walked key by key) and a short look at the decoded keys: many lookups then
+    /// need no table of every key.
+    var searchesQuickly: Bool {
+        strings.count <= 4096 && runs.allSatisfy { if case .sorted = $0 { true } else { false } }
+    }
+
     init() {}
 
     /// Keys given as strings.
