@@ -64,8 +64,15 @@ import Testing
         let first = try ChildProcess.start("/bin/sleep", ["30"])
         let second = try ChildProcess.start("/bin/sleep", ["30"])
         defer { for p in [first, second] { p.send(SIGKILL); _ = p.wait() } }
-        // The first one's pipes are open in this process while the second starts.
-        let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(second.pid)/fd").sorted()
+        // The first one's pipes are open in this process while the second starts. The
+        // second may still be loading its libraries (a descriptor open for a moment):
+        // look again until it settles; a descriptor it was given would stay.
+        var fds: [String] = []
+        for _ in 0..<200 {
+            fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(second.pid)/fd").sorted()
+            if fds == ["0", "1", "2"] { break }
+            usleep(10_000)
+        }
         #expect(fds == ["0", "1", "2"])
     }
 
