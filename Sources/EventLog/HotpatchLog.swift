@@ -65,10 +65,16 @@ public final class HotpatchLog {
     /// order they were first written: a search of the store's keys that makes a
     /// string only of the VMs it finds.
     public func vms(whereID matches: (ArraySlice<UInt8>) -> Bool) -> [String] {
-        let prefix = Array(Self.vmPrefix.utf8)
-        return store.streams(whereKey: { key in
-            key.count >= prefix.count && key.prefix(prefix.count).elementsEqual(prefix) && matches(key.dropFirst(prefix.count))
-        }).compactMap { Self.vm(ofStream: $0.key) }
+        streamKeys(prefixed: Self.vmPrefix, rest: matches).compactMap(Self.vm(ofStream:))
+    }
+
+    /// The keys of the streams whose key begins with `prefix` (as `hasPrefix` compares,
+    /// character by character) and the rest of whose UTF-8 bytes satisfy `matches`, in
+    /// number order: a search of the store's keys as it holds them, which makes a
+    /// string only of the keys whose bytes begin so (one per VM at most, else).
+    private func streamKeys(prefixed prefix: String, rest matches: (ArraySlice<UInt8>) -> Bool = { _ in true }) -> [String] {
+        let bytes = Array(prefix.utf8)
+        return store.streams(whereKey: { $0.starts(with: bytes) && matches($0.dropFirst(bytes.count)) }).map(\.key).filter { $0.hasPrefix(prefix) }
     }
 
     /// The stream key for a VM id in any case.
@@ -231,10 +237,8 @@ public final class HotpatchLog {
         // The subscriptions' streams are found among the keys as the store holds them:
         // making a string of every key (one per VM) cost most of a one-VM audit at
         // 100,000 VMs.
-        let prefix = Array(Self.subscriptionPrefix.utf8)
         var out: [(sequence: UInt64, event: Event)] = []
-        // (A string only of the keys whose bytes begin so: `hasPrefix` compares characters.)
-        for (_, key) in store.streams(whereKey: { $0.starts(with: prefix) && String(decoding: $0, as: UTF8.self).hasPrefix(Self.subscriptionPrefix) }) {
+        for key in streamKeys(prefixed: Self.subscriptionPrefix) {
             out += try store.read(stream: key).map { ($0.sequence, try Self.event(from: $0)) }
         }
         return out

@@ -74,7 +74,11 @@ public final class ChildProcess: @unchecked Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         var parentEnds: [Int32] = []
         var childEnds: [Int32] = []
-        defer { for fd in childEnds { close(fd) } }
+        var started = false
+        defer {
+            for fd in childEnds { close(fd) }
+            if !started { for fd in parentEnds { close(fd) } }
+        }
         func pipeEnds() throws(SystemError) -> (read: Int32, write: Int32) {
             var fds: [Int32] = [-1, -1]
             _ = try retryingInterrupts("pipe2", program) { patchlog_pipe_cloexec(&fds) }
@@ -84,27 +88,22 @@ public final class ChildProcess: @unchecked Sendable {
         }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         var outRead: Int32 = -1, errRead: Int32 = -1
-        do {
-            switch stdout {
-            case .pipe, .standardOutput:
-                let p = try pipeEnds()
-                outRead = p.read
-                posix_spawn_file_actions_adddup2(&actions, p.write, 1)
-            case .discard: posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-            case .inherit: break
-            }
-            switch stderr {
-            case .pipe:
-                let p = try pipeEnds()
-                errRead = p.read
-                posix_spawn_file_actions_adddup2(&actions, p.write, 2)
-            case .standardOutput: posix_spawn_file_actions_adddup2(&actions, 1, 2)
-            case .discard: posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-            case .inherit: break
-            }
-        } catch {
-            for fd in parentEnds { close(fd) }
-            throw error
+        switch stdout {
+        case .pipe, .standardOutput:
+            let p = try pipeEnds()
+            outRead = p.read
+            posix_spawn_file_actions_adddup2(&actions, p.write, 1)
+        case .discard: posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        case .inherit: break
+        }
+        switch stderr {
+        case .pipe:
+            let p = try pipeEnds()
+            errRead = p.read
+            posix_spawn_file_actions_adddup2(&actions, p.write, 2)
+        case .standardOutput: posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        case .discard: posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        case .inherit: break
         }
         // Nothing but 0, 1 and 2 reaches the child: not a descriptor another part of
         // this process (or the process that started it) left open without O_CLOEXEC.
@@ -129,10 +128,8 @@ public final class ChildProcess: @unchecked Sendable {
             }
             return posix_spawn(&pid, program, &actions, &attributes, argv, environ)
         }
-        if code != 0 {
-            for fd in parentEnds { close(fd) }
-            throw SystemError(errno: code, operation: "posix_spawn", path: program)
-        }
+        guard code == 0 else { throw SystemError(errno: code, operation: "posix_spawn", path: program) }
+        started = true
         return ChildProcess(pid: pid, outFD: outRead, errFD: errRead)
     }
 
@@ -195,12 +192,10 @@ public final class ChildProcess: @unchecked Sendable {
             let n = poll(&fds, nfds_t(fds.count), wait)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { return }
-            var progressed = false
             for f in fds where f.revents != 0 {
-                if f.fd == outFD { progressed = drain(&outFD, into: &out) || progressed }
-                if f.fd == errFD { progressed = drain(&errFD, into: &err) || progressed }
+                if f.fd == outFD { drain(&outFD, into: &out) }
+                if f.fd == errFD { drain(&errFD, into: &err) }
             }
-            if !progressed { return }
             // More may be ready at once; take it without waiting again.
             fds = fds.filter { $0.fd == outFD || $0.fd == errFD }.map { pollfd(fd: $0.fd, events: $0.events, revents: 0) }
             if fds.isEmpty { return }
@@ -209,18 +204,16 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Reads one chunk from `fd` into `buffer`; closes it (setting -1) at its end or
-    /// on an error. Whether anything happened.
-    private func drain(_ fd: inout Int32, into buffer: inout [UInt8]) -> Bool {
+    /// on an error.
+    private func drain(_ fd: inout Int32, into buffer: inout [UInt8]) {
         var chunk = [UInt8](repeating: 0, count: 65_536)
         let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if n > 0 {
             buffer.append(contentsOf: chunk[0..<n])
-            return true
+        } else if n == 0 || errno != EINTR {
+            close(fd)
+            fd = -1
         }
-        if n < 0 && errno == EINTR { return true }
-        close(fd)
-        fd = -1
-        return true
     }
 
     private func reap(blocking: Bool) {

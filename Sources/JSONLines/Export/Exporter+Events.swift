@@ -9,10 +9,7 @@ extension Exporter {
     @discardableResult
     public func forEachEvent(filter: ExportFilter, _ body: (UInt64, Event) throws -> Void) throws -> Int {
         let store = log.store
-        let vmKey = filter.vm.map { log.streamKey(forVM: $0) }
-        let vmStream = vmKey.map { store.streamID($0) }
-        if let vmStream, vmStream == nil { return 0 }
-        let rules = Rules(format: .jsonl, filter: filter, vmStream: vmStream ?? nil, vmKey: vmKey, vmScanLimit: vmScanLimit)
+        guard let rules = rules(.jsonl, filter) else { return 0 }
         let start = (filter.after ?? 0) &+ 1
         guard start > 0, start <= store.count else { return 0 }
         var count = 0

@@ -78,10 +78,7 @@ public struct Exporter {
     @discardableResult
     public func exportBytes(format: ExportFormat, filter: ExportFilter, to output: ([UInt8]) throws -> Void) throws -> Int {
         let store = log.store
-        let vmKey = filter.vm.map { log.streamKey(forVM: $0) }
-        let vmStream = vmKey.map { store.streamID($0) }
-        if let vmStream, vmStream == nil { return 0 } // no such VM: nothing to export
-        let rules = Rules(format: format, filter: filter, vmStream: vmStream ?? nil, vmKey: vmKey, vmScanLimit: vmScanLimit)
+        guard let rules = rules(format, filter) else { return 0 } // no such VM: nothing to export
         var header = CSVWriter()
         if format == .csv {
             header.row(Self.csvHeader)
@@ -120,6 +117,14 @@ public struct Exporter {
             next = ranges.last!.upperBound
         }
         return count
+    }
+
+    /// The rules of an export; nil when `filter` names a VM the log has no events of.
+    func rules(_ format: ExportFormat, _ filter: ExportFilter) -> Rules? {
+        guard let vm = filter.vm else { return Rules(format: format, filter: filter, vmStream: nil, vmKey: nil, vmScanLimit: vmScanLimit) }
+        let key = log.streamKey(forVM: vm)
+        guard let stream = log.store.streamID(key) else { return nil }
+        return Rules(format: format, filter: filter, vmStream: stream, vmKey: key, vmScanLimit: vmScanLimit)
     }
 
     /// Writes those of `records` (in sequence order) that pass the filters, a chunk at

@@ -115,11 +115,8 @@ enum IDCoding {
     static func appendNumeric(tag: UInt64, previousStart: Int, to bytes: inout [UInt8]) -> Bool {
         guard let radix = Radix(rawValue: Int(tag & 3)) else { return false }
         let found: NumberForm? = bytes.withUnsafeBufferPointer { form(of: UnsafeBufferPointer(rebasing: $0[previousStart...]), radix: radix) }
-        guard let f = found else { return false }
-        let z = tag >> 2
-        let value = f.value &+ UInt64(bitPattern: Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1))
-        let total = f.prefixLength + max(digitCount(value, radix: radix), f.width)
-        guard total <= LogFormat.maxKeyBytes else { return false }
+        guard let f = found, let (value, digits) = number(after: f, tag: tag, radix: radix) else { return false }
+        let total = f.prefixLength + digits
         let start = bytes.count
         bytes.append(contentsOf: zeros[0..<total])
         bytes.withUnsafeMutableBufferPointer { b in
@@ -129,6 +126,16 @@ enum IDCoding {
             fill(value, radix: radix, b, from: start + f.prefixLength, to: start + total)
         }
         return true
+    }
+
+    /// The number a numeric `tag` codes after an id of form `f`, and how many digits
+    /// it is written with; nil if the id would be longer than ``LogFormat/maxKeyBytes``.
+    private static func number(after f: NumberForm, tag: UInt64, radix: Radix) -> (value: UInt64, digits: Int)? {
+        let z = tag >> 2
+        let value = f.value &+ UInt64(bitPattern: Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1))
+        let digits = max(digitCount(value, radix: radix), f.width)
+        guard f.prefixLength + digits <= LogFormat.maxKeyBytes else { return nil }
+        return (value, digits)
     }
 
     /// One id column walked id by id, keeping only the latest id, for a read that keeps
@@ -196,12 +203,9 @@ enum IDCoding {
                 guard let g = bytes.withUnsafeBufferPointer({ IDCoding.form(of: $0, radix: radix) }) else { return false }
                 f = g
             }
-            let z = tag >> 2
-            let value = f.value &+ UInt64(bitPattern: Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1))
-            let digits = max(IDCoding.digitCount(value, radix: radix), f.width)
-            guard f.prefixLength + digits <= LogFormat.maxKeyBytes else { return false }
-            // The id before is no longer needed: keep its prefix, the new id's.
-            pending = nil
+            guard let (value, digits) = IDCoding.number(after: f, tag: tag, radix: radix) else { return false }
+            // The id before is no longer needed (its pending digits are dropped): keep
+            // its prefix, the new id's.
             bytes.removeLast(bytes.count - f.prefixLength)
             pending = (radix, value, digits)
             number = (radix, f.prefixLength, value, digits)
