@@ -116,7 +116,7 @@ public struct ByteReader {
             guard offset < end, shift < 64 else { throw Truncated() }
             let b = bytes[offset]
             offset += 1
-            result |= UInt64(b & 0x7F) << shift
+            result |= UInt64(b & 0x7F) &<< shift  // under 64, as guarded: no over-shift test
             if b < 0x80 { return result }
             shift += 7
         }

@@ -303,12 +303,19 @@ struct BodyCursor {
 
     @inline(__always)
     mutating func varint() -> UInt64? {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
+        // Most values of a block fit in one byte: that case returns first. The shifts
+        // are masking ones (`&<<`): the loop keeps them under 64, and a plain `<<`
+        // would test for an over-shift on every byte of every record a scan reads.
+        guard offset < buffer.count else { return nil }
+        let first = buffer[offset]
+        offset += 1
+        if first < 0x80 { return UInt64(first) }
+        var result = UInt64(first & 0x7F)
+        var shift: UInt64 = 7
         while offset < buffer.count && shift < 64 {
             let b = buffer[offset]
             offset += 1
-            result |= UInt64(b & 0x7F) << shift
+            result |= UInt64(b & 0x7F) &<< shift
             if b < 0x80 { return result }
             shift += 7
         }

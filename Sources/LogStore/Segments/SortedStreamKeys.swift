@@ -119,7 +119,7 @@ struct SortedStreamKeys {
             while offset < end && shift < 63 {
                 let byte = b[offset]
                 offset += 1
-                result |= Int(byte & 0x7F) << shift
+                result |= Int(byte & 0x7F) &<< shift  // under 63, as the loop keeps it
                 if byte < 0x80 { return result <= limit ? result : nil }
                 shift += 7
             }
