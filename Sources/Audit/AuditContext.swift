@@ -113,7 +113,9 @@ public enum Audit {
     /// - Complexity: one scan of the log, plus reading the catalog and subscription streams.
     public static func run(_ replayer: Replayer, at: Timestamp, asRecorded: UInt64 = .max, policy: AuditPolicy) throws -> AuditResult {
         let context = try AuditContext(replayer, policy: policy, at: at, asRecorded: asRecorded)
-        let audits = try replayer.foldEveryVM(at: at, asRecorded: asRecorded, start: { VMAudit(vm: $0) }) { audit, view, time, sequence throws(EventCodec.DecodeError) in
+        // Each VM's audit is finished by the worker that folded it, both at once.
+        let audits = try replayer.foldEveryVM(at: at, asRecorded: asRecorded, start: { VMAudit(vm: $0) }, finish: { $0.finishInOrder(context) }) {
+            audit, view, time, sequence throws(EventCodec.DecodeError) in
             try audit.fold(view, time: time, sequence: sequence, context: context)
         }
         return result(of: audits, findings: CatalogChecks.findings(context), context)
@@ -130,25 +132,34 @@ public enum Audit {
             audit.1 += 1
             try audit.0.fold(view, time: time, sequence: sequence, context: context)
         }
+        if audit.1 > 0 { audit.0.finishInOrder(context) }
         return result(of: [audit], findings: CatalogChecks.findings(context), context).only(vm: known)
     }
 
-    /// The result of folded audits (each VM's, with how many events it folded), with
-    /// the findings of the catalog.
+    /// The result of folded audits (each VM's, with how many events it folded; those
+    /// that folded any finished in order, ``VMAudit/finishInOrder(_:)``), with the
+    /// findings of the catalog.
     private static func result(of audits: [(VMAudit, Int)], findings catalogFindings: [Finding], _ context: AuditContext) -> AuditResult {
         var findings = catalogFindings
         var exposures: [ExposureWindow] = []
         var vms: [VMAuditTotals] = []
-        for (audit, count) in audits where count > 0 {
-            var audit = audit
-            audit.finish(context)
-            findings += audit.findings
-            exposures += audit.exposures
-            vms.append(VMAuditTotals(vm: audit.state.vm, rebootlessInstalls: audit.rebootlessInstalls, completedReboots: audit.completedReboots))
+        // By index: a copy of an audit would retain each of its arrays.
+        for i in audits.indices where audits[i].1 > 0 {
+            findings += audits[i].0.findings
+            exposures += audits[i].0.exposures
+            vms.append(VMAuditTotals(vm: audits[i].0.state.vm, rebootlessInstalls: audits[i].0.rebootlessInstalls, completedReboots: audits[i].0.completedReboots))
         }
-        findings.sort(by: Finding.listed)
-        exposures.sort { ($0.vm, $0.start, $0.kb) < ($1.vm, $1.start, $1.kb) }
+        // Each VM's lists are in order, and the VMs come sorted: a fleet's lists are
+        // then in order already, and are only checked (a stable sort would leave
+        // them as they are).
+        if !isSorted(findings, by: Finding.listed) { findings.sort(by: Finding.listed) }
+        if !isSorted(exposures, by: ExposureWindow.listed) { exposures.sort(by: ExposureWindow.listed) }
         return AuditResult(at: context.at, policy: context.policy, findings: findings, exposures: exposures, vms: vms)
+    }
+
+    /// Whether no element of `list` comes before the one ahead of it.
+    private static func isSorted<T>(_ list: [T], by before: (T, T) -> Bool) -> Bool {
+        list.indices.dropFirst().allSatisfy { !before(list[$0], list[$0 - 1]) }
     }
 }
 

@@ -61,6 +61,11 @@ public struct ExposureWindow: Equatable, Sendable {
     /// decide whether it is held to `--effective-within-days` (docs/audit.md).
     public var basis = RuleBasis(reason: .azureOrchestrated, platform: nil, patchMode: nil, enrolled: false)
 
+    /// The order of an audit's windows: by VM, then start, then release.
+    public static func listed(_ a: ExposureWindow, _ b: ExposureWindow) -> Bool {
+        (a.vm, a.start, a.kb) < (b.vm, b.start, b.kb)
+    }
+
     /// The window's length as of `at` (an open window counts up to `at`), in nanoseconds.
     public func duration(at: Timestamp) -> Int64 {
         max(0, (end ?? max(at, start)).nanoseconds - start.nanoseconds)

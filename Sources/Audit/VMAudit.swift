@@ -150,4 +150,14 @@ struct VMAudit {
         mismatches = []
         lateReleaseFindings(c)
     }
+
+    /// ``finish(_:)``, then the findings and the exposure windows put in the order an
+    /// audit's result lists them (``AuditResult``): the fleet's lists are then the
+    /// VMs' lists one after the other, sorted already. (The windows' positions no
+    /// longer matter: nothing is folded after this.)
+    mutating func finishInOrder(_ c: AuditContext) {
+        finish(c)
+        findings.sort(by: Finding.listed)
+        exposures.sort(by: ExposureWindow.listed)
+    }
 }

@@ -97,14 +97,16 @@ public struct Replayer {
     /// folding its own share (`start` and `body` are then called from several threads
     /// at once, each VM's always from one). With `types`, `body` gets only events of
     /// those types (the others are skipped unread; an event whose type cannot be read
-    /// is still handed over, to fail there). Returns each VM's value and how many
-    /// events it folded, sorted by VM id.
+    /// is still handed over, to fail there). `finish` is called once for each VM
+    /// that folded at least one event, after its last, on its worker's thread.
+    /// Returns each VM's value and how many events it folded, sorted by VM id.
     ///
     /// - Complexity: one scan of the log per worker, plus one scan of its time and
     ///   stream columns.
     public func foldEveryVM<F>(at: Timestamp = Timestamp(nanoseconds: .max), asRecorded: UInt64 = .max, workers: Int = Replayer.defaultWorkers,
                                only types: Set<EventType>? = nil,
                                start: (String) -> F,
+                               finish: (inout F) -> Void = { _ in },
                                _ body: (inout F, EventView, Timestamp, UInt64) throws(EventCodec.DecodeError) -> Void) throws -> [(F, Int)] {
         let store = log.store
         let through = min(asRecorded, store.count)
@@ -114,26 +116,49 @@ public struct Replayer {
         var shares = [[(vm: String, value: F, count: Int)]](repeating: [], count: workers)
         var failures = [(any Error)?](repeating: nil, count: workers)
         if workers == 1 {
-            shares[0] = try foldShare(0, of: 1, through: through, at: at, late: late, wanted: wanted, start: start, body)
+            shares[0] = try foldShare(0, of: 1, through: through, at: at, late: late, wanted: wanted, start: start, finish: finish, body)
         } else {
             try withoutActuallyEscaping(start) { start in
-                try withoutActuallyEscaping(body) { body in
-                    let job = FoldJob<F>(workers: workers) { k in
-                        try self.foldShare(k, of: workers, through: through, at: at, late: late, wanted: wanted, start: start, body)
+                try withoutActuallyEscaping(finish) { finish in
+                    try withoutActuallyEscaping(body) { body in
+                        let job = FoldJob<F>(workers: workers) { k in
+                            try self.foldShare(k, of: workers, through: through, at: at, late: late, wanted: wanted, start: start, finish: finish, body)
+                        }
+                        DispatchQueue.concurrentPerform(iterations: workers) { k in job.run(k) }
+                        (shares, failures) = job.results
                     }
-                    DispatchQueue.concurrentPerform(iterations: workers) { k in job.run(k) }
-                    (shares, failures) = job.results
                 }
             }
         }
         if let failure = failures.compactMap({ $0 }).first { throw failure }
-        // Sorted by index, not by value: moving a fold's value (an audit holds arrays)
-        // costs retains and releases that showed in profiles.
-        // The ids are taken out first: reading one from `all` in the comparison copied
-        // the whole element, value and all.
-        let all = Array(shares.joined())
-        let ids = all.map(\.vm)
-        return ids.indices.sorted { ids[$0] < ids[$1] }.map { (all[$0].value, all[$0].count) }
+        // The values are moved, never copied: a copy of a fold's value (an audit holds
+        // dozens of arrays) retains each of them, and releasing the original later
+        // releases them again, which showed in profiles. They are popped off the
+        // shares (a move), put back in share order, then sorted by VM id by
+        // swapping them into place along the cycles of the sorted order.
+        var values: [(F, Int)] = []
+        var ids: [String] = []
+        values.reserveCapacity(shares.reduce(0) { $0 + $1.count })
+        for k in shares.indices.reversed() {
+            while let e = shares[k].popLast() {
+                values.append((e.value, e.count))
+                ids.append(e.vm)
+            }
+        }
+        values.reverse()
+        ids.reverse()
+        var order = ids.indices.sorted { ids[$0] < ids[$1] }
+        for i in order.indices {
+            var current = i
+            while order[current] != i {
+                let next = order[current]
+                values.swapAt(current, next)
+                order[current] = current
+                current = next
+            }
+            order[current] = current
+        }
+        return values
     }
 
     /// Two threads on a machine with two or more processors: a full replay's fold
@@ -142,7 +167,7 @@ public struct Replayer {
 
     /// The fold of the VMs whose stream number is `k` modulo `workers`.
     private func foldShare<F>(_ k: Int, of workers: Int, through: UInt64, at: Timestamp, late: [LateRecord], wanted: EventTypeMask, start: (String) -> F,
-                              _ body: (inout F, EventView, Timestamp, UInt64) throws(EventCodec.DecodeError) -> Void) throws -> [(vm: String, value: F, count: Int)] {
+                              finish: (inout F) -> Void, _ body: (inout F, EventView, Timestamp, UInt64) throws(EventCodec.DecodeError) -> Void) throws -> [(vm: String, value: F, count: Int)] {
         let store = log.store
         let limit = at.nanoseconds
         var reorder = StreamReorder(late: workers == 1 ? late : late.filter { Int($0.stream.rawValue) % workers == k }, timeAtMost: limit)
@@ -209,7 +234,15 @@ public struct Replayer {
             let i = s / workers
             if i < vms.count, vms[i] != nil { try fold(i, payload, time, sequence) }
         }
-        return values.indices.compactMap { i in vms[i].map { (vm: $0, value: values[i], count: counts[i]) } }
+        for i in values.indices where vms[i] != nil && counts[i] > 0 { finish(&values[i]) }
+        // Popped off `values` (a move: see foldEveryVM), then put back in order.
+        var share: [(vm: String, value: F, count: Int)] = []
+        share.reserveCapacity(values.count)
+        while let value = values.popLast() {
+            if let vm = vms[values.count] { share.append((vm, value, counts[values.count])) }
+        }
+        share.reverse()
+        return share
     }
 }
 
