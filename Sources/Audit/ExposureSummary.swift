@@ -40,26 +40,37 @@ public struct ExposureSummary: Sendable {
     /// Groups the windows of `result` by `grouping`.
     public init(_ result: AuditResult, by grouping: Grouping) {
         let at = result.at
-        var groups: [String: [ExposureCategory: [ExposureWindow]]] = [:]
+        // What a row needs of its windows: their lengths and how many are open. (A
+        // fleet has hundreds of thousands of windows: they are tallied, not copied,
+        // and a month is written out once per publication, not once per window.)
+        var groups: [String: [ExposureCategory: Tally]] = [:]
+        var byCategory: [ExposureCategory: Tally] = [:]
+        var months: [Int64: String] = [:]
         for w in result.exposures {
+            byCategory[w.category, default: Tally()].add(w, at: at)
             let key: String
             switch grouping {
-            case .month: key = String(w.publishedAt.description.prefix(7))
-            case .kind: key = w.category.rawValue
+            case .kind: continue  // the rows are the fleet's, below
+            case .month:
+                if let month = months[w.publishedAt.nanoseconds] {
+                    key = month
+                } else {
+                    key = String(w.publishedAt.description.prefix(7))
+                    months[w.publishedAt.nanoseconds] = key
+                }
             case .vm: key = w.vm
             }
-            groups[key, default: [:]][w.category, default: []].append(w)
+            groups[key, default: [:]][w.category, default: Tally()].add(w, at: at)
         }
-        func row(_ group: String, _ category: ExposureCategory, _ windows: [ExposureWindow]) -> Row {
-            Row(group: group, category: category, stats: Percentiles(windows.map { $0.duration(at: at) }),
-                open: windows.filter { $0.closure == .open }.count, rebootsAvoided: nil)
+        func row(_ group: String, _ category: ExposureCategory, _ tally: Tally) -> Row {
+            Row(group: group, category: category, stats: Percentiles(tally.durations), open: tally.open, rebootsAvoided: nil)
         }
         var avoided: [String: Int] = [:]
         for vm in result.vms { avoided[vm.vm] = vm.rebootlessInstalls }
         var rows: [Row] = []
         for key in groups.keys.sorted() {
-            for (category, windows) in groups[key]!.sorted(by: { $0.key < $1.key }) {
-                var r = row(key, category, windows)
+            for (category, tally) in groups[key]!.sorted(by: { $0.key < $1.key }) {
+                var r = row(key, category, tally)
                 if grouping == .vm { r.rebootsAvoided = avoided[key] ?? 0 }
                 rows.append(r)
             }
@@ -71,13 +82,23 @@ public struct ExposureSummary: Sendable {
             }
             rows.sort { ($0.group, $0.category) < ($1.group, $1.category) }
         }
-        var byCategory: [ExposureCategory: [ExposureWindow]] = [:]
-        for w in result.exposures { byCategory[w.category, default: []].append(w) }
-        fleet = ExposureCategory.allCases.map { row("fleet", $0, byCategory[$0] ?? []) }
+        fleet = ExposureCategory.allCases.map { row("fleet", $0, byCategory[$0] ?? Tally()) }
         // By kind, the groups are the categories, in their order, empty ones included.
         self.rows = grouping == .kind ? fleet.map { var r = $0; r.group = $0.category.rawValue; return r } : rows
         rebootsAvoided = result.vms.reduce(0) { $0 + $1.rebootlessInstalls }
         reboots = result.vms.reduce(0) { $0 + $1.completedReboots }
         vmsWithHotpatches = result.vms.filter { $0.rebootlessInstalls > 0 }.count
+    }
+}
+
+/// The windows of one row, tallied: their lengths as of the moment audited, and how
+/// many are still open.
+private struct Tally {
+    var durations: [Int64] = []
+    var open = 0
+
+    mutating func add(_ w: ExposureWindow, at: Timestamp) {
+        durations.append(w.duration(at: at))
+        if w.closure == .open { open += 1 }
     }
 }
