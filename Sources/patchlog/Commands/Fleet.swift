@@ -22,7 +22,7 @@ extension Patchlog {
             let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
             let replayer = try options.replayer(at: moment, asRecorded: recorded.asRecorded)
             warnIfPastEnd(recorded.asRecorded, in: replayer.log)
-            let rows = try replayer.fleet(at: moment, asRecorded: recorded.asRecorded ?? .max)
+            let rows = UntilExit.keep(try replayer.fleet(at: moment, asRecorded: recorded.asRecorded ?? .max))
                 .map { QueryOutput.fleetRow($0, supportedImage: replayer.supportedImage($0)) }
             switch format {
             case .json: emit(QueryOutput.fleetJSON(rows, at: moment) + "\n")

@@ -85,7 +85,7 @@ struct AuditRunOptions: ParsableArguments {
         let moment = at ?? Timestamp(nanoseconds: wallClockNanoseconds())
         let replayer = try options.replayer(at: moment, asRecorded: recorded.asRecorded)
         warnIfPastEnd(recorded.asRecorded, in: replayer.log)
-        return (moment, try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(replayer)),
-                { wide.names(replayer.log) })
+        let result = try Audit.run(replayer, at: moment, asRecorded: recorded.asRecorded ?? .max, policy: policy.policy(replayer))
+        return (moment, UntilExit.keep(result), { wide.names(replayer.log) })
     }
 }
