@@ -142,17 +142,23 @@ import Testing
                         "seed \(seed) vm \(state.vm) at \(Timestamp(nanoseconds: at)) asRecorded \(asRecorded)")
             }
             // Asked for some types only, the fold gets exactly the events of those
-            // types, in order, late ones included.
+            // types, in order, late ones included; each VM that folded any is
+            // finished once, after its last; the values come sorted by VM, on one
+            // worker or several.
+            struct Folded { var vm: String; var seen: [(Int64, UInt64)] = []; var finished = 0 }
             let types: Set<EventType> = [.install, .reboot, .rollback]
-            let folded = try replayer.foldEveryVM(at: Timestamp(nanoseconds: at), asRecorded: asRecorded, only: types,
-                                                  start: { _ in [(Int64, UInt64)]() }) { seen, view, time, sequence in
+            let folded = try replayer.foldEveryVM(at: Timestamp(nanoseconds: at), asRecorded: asRecorded, workers: 1 + seed % 3, only: types,
+                                                  start: { Folded(vm: $0) }, finish: { $0.finished += 1 }) { folded, view, time, sequence in
                 #expect(types.contains(view.type))
-                seen.append((time.nanoseconds, sequence))
+                #expect(folded.finished == 0, "seed \(seed): folded after its finish")
+                folded.seen.append((time.nanoseconds, sequence))
             }
-            for (seen, count) in folded {
-                #expect(seen.count == count)
-                #expect(zip(seen, seen.dropFirst()).allSatisfy { $0 < $1 }, "seed \(seed): folded out of order")
+            for (f, count) in folded {
+                #expect(f.seen.count == count)
+                #expect(f.finished == (count > 0 ? 1 : 0), "seed \(seed) vm \(f.vm)")
+                #expect(zip(f.seen, f.seen.dropFirst()).allSatisfy { $0 < $1 }, "seed \(seed): folded out of order")
             }
+            #expect(folded.map(\.0.vm) == folded.map(\.0.vm).sorted(), "seed \(seed): not sorted by VM")
             let wantedCount = numbered.filter { $0.seq <= asRecorded && $0.event.time.nanoseconds <= at && types.contains($0.event.type) }.count
             #expect(folded.reduce(0) { $0 + $1.1 } == wantedCount, "seed \(seed) at \(at) asRecorded \(asRecorded)")
             // Every VM with an event folded by then is in the fleet.
