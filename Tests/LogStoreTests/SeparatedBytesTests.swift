@@ -40,6 +40,46 @@ import Testing
         #expect(try decoded(plain, plainHeader) == [p, p])
     }
 
+    /// A read of one stream (``BlockDecoder/onlyStream``) gets that stream's records
+    /// as a whole decode does (times, ids, keys, payloads put back together),
+    /// wherever the other streams' records kept their random bytes.
+    @Test func aReadOfOneStreamGetsItsRecordsWhole() throws {
+        var g = SplitMix64(seed: 11)
+        for _ in 0..<60 {
+            var b = BlockBuilder(firstSequence: 1)
+            for s in 0..<3 { b.defineStream(Array("s\(s)".utf8), ordinal: UInt32(s)) }
+            for i in 0..<Int.random(in: 1...60, using: &g) {
+                let payload = (0..<Int.random(in: 0...50, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) }
+                var random: Range<Int>?
+                if !payload.isEmpty && Bool.random(using: &g) {
+                    let a = Int.random(in: 0..<payload.count, using: &g)
+                    random = a..<Int.random(in: a...payload.count, using: &g)
+                }
+                let keys = Set((0..<Int.random(in: 0...3, using: &g)).map { _ in UInt32.random(in: 0...1000, using: &g) }).sorted()
+                b.add(time: Int64(i), stream: UInt32.random(in: 0...2, using: &g), id: Array("e-\(i)".utf8), payload: payload, keys: keys, randomBytes: random)
+            }
+            let (block, _, _) = try b.encode(compressor: LZ4Compressor(level: 4), dictionary: [], previousLink: HashChain.genesis(logID: [1]))
+            guard case let .success(header) = BlockHeader.parse(block, at: 0) else { throw DecodeFailure("header") }
+            let whole = BlockDecoder()
+            try whole.decode(block, at: 0, header: header, dictionary: [])
+            for stream in UInt32(0)..<3 {
+                for skipsIDs in [false, true] {
+                    let one = BlockDecoder()
+                    one.onlyStream = stream
+                    one.skipsIDs = skipsIDs
+                    try one.decode(block, at: 0, header: header, dictionary: [])
+                    #expect(one.count == whole.count)
+                    for i in 0..<whole.count where whole.streams[i] == stream {
+                        #expect(Array(one.view(i).payload) == Array(whole.view(i).payload), "record \(i) of stream \(stream)")
+                        #expect(Array(one.keys(i)) == Array(whole.keys(i)))
+                        #expect(one.view(i).id == (skipsIDs ? "" : whole.view(i).id))
+                        #expect(one.view(i).time == whole.view(i).time)
+                    }
+                }
+            }
+        }
+    }
+
     @Test func randomPayloadsOfRandomShapesRoundTrip() throws {
         var g = SplitMix64(seed: 3)
         for _ in 0..<100 {

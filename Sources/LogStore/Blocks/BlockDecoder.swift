@@ -37,11 +37,12 @@ final class BlockDecoder {
     /// When set, only the times, streams and ids are decoded (for the writer's id
     /// fingerprints): keys and payloads must not be asked for.
     var stopsAfterIDs = false
-    /// When set (and ids are not skipped), only the records of this stream get their
-    /// ids, the others' are empty: for a read of one stream, which keeps a few of a
-    /// block's records (see ``IDCoding/Walk``).
-    var idsOnlyForStream: UInt32?
-    /// The walk of the id column for ``idsOnlyForStream``, reused from block to block.
+    /// When set, only the records of this stream are read out whole: the others' ids,
+    /// keys and payloads are empty (every column is still checked as it is read). For
+    /// a read of one stream, which keeps a few of a block's records: it copies out
+    /// only their ids (see ``IDCoding/Walk``) and puts together only their payloads.
+    var onlyStream: UInt32?
+    /// The walk of the id column for ``onlyStream``, reused from block to block.
     private var idWalk = IDCoding.Walk()
 
     /// Checks the CRC of the block at `offset` in `bytes` and decodes it. Throws a
@@ -131,7 +132,8 @@ final class BlockDecoder {
             }
             if timelineOnly { return true }
             var previousStart = 0
-            if !skipsIDs, let only = idsOnlyForStream {
+            let only = onlyStream
+            if !skipsIDs, let only {
                 walk.reset()
                 for i in 0..<n {
                     guard let tag = r.varint() else { return false }
@@ -183,14 +185,15 @@ final class BlockDecoder {
             }
             idStarts.append(idBytes.count)
             if stopsAfterIDs { return true }
-            for _ in 0..<n {
+            for i in 0..<n {
                 keyStarts.append(keyValues.count)
                 guard let c = r.varint(), c <= UInt64(LogFormat.maxKeysPerRecord) else { return false }
+                let kept = only == nil || streams[i] == only
                 var v: UInt64 = 0
                 for _ in 0..<Int(c) {
                     guard let d = r.varint(), d <= UInt64(UInt32.max) - v else { return false }
                     v += d
-                    keyValues.append(UInt32(v))
+                    if kept { keyValues.append(UInt32(v)) }
                 }
             }
             keyStarts.append(keyValues.count)
@@ -231,15 +234,17 @@ final class BlockDecoder {
                         let length = (i + 1 < n ? starts[i + 1] : position) - starts[i]
                         let at = separatedAt[i], count = separatedCount[i]
                         starts[i] = to
-                        (out.baseAddress! + to).update(from: source + rest, count: at)
-                        (out.baseAddress! + to + at).update(from: source + random, count: count)
-                        (out.baseAddress! + to + at + count).update(from: source + rest + at, count: length - at - count)
-                        to += length
+                        if only == nil || streams[i] == only {
+                            (out.baseAddress! + to).update(from: source + rest, count: at)
+                            (out.baseAddress! + to + at).update(from: source + random, count: count)
+                            (out.baseAddress! + to + at + count).update(from: source + rest + at, count: length - at - count)
+                            to += length
+                        }
                         rest += length - count
                         random += count
                     }
+                    starts.append(to)
                 }
-                starts.append(position)
                 payloadsAssembled = true
                 return true
             }

@@ -48,7 +48,7 @@ extension FileLog {
         var out: [StoredRecord] = []
         let decoder = BlockDecoder()
         decoder.skipsIDs = !includingIDs
-        decoder.idsOnlyForStream = streamNumber
+        decoder.onlyStream = streamNumber
         for segment in segments {
             // The lists come from an index file, which anyone can rewrite (with its
             // checksums): a block listed out of range, twice or out of order is damage,
