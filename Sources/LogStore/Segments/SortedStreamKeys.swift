@@ -126,9 +126,18 @@ struct SortedStreamKeys {
             return nil
         }
         var previousLength = 0
+        // Counted down, not `position % interval`: a division per key showed in the
+        // open of a log of 100,000 VMs.
+        var untilRestart = 0
+        var restart = 0
         for position in 0..<count {
-            let atRestart = position % interval == 0
-            if atRestart && offset != restarts[position / interval] { return false }
+            let atRestart = untilRestart == 0
+            if atRestart {
+                if offset != restarts[restart] { return false }
+                restart += 1
+                untilRestart = interval
+            }
+            untilRestart -= 1
             guard let shared = varint(atMost: atRestart ? 0 : previousLength),
                   let length = varint(atMost: previous.count - shared), length <= end - offset
             else { return false }
@@ -148,9 +157,8 @@ struct SortedStreamKeys {
             let bit: UInt64 = 1 << UInt64(number & 63)
             if seen[number >> 6] & bit != 0 { return false }
             seen[number >> 6] |= bit
-            var i = shared
-            for j in rest { previous[i] = b[j]; i += 1 }
-            previousLength = i
+            (previous.baseAddress! + shared).update(from: b.baseAddress! + rest.lowerBound, count: length)
+            previousLength = shared + length
         }
         return offset == end
     }
