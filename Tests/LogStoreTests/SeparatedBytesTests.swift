@@ -17,6 +17,18 @@ import Testing
         return (block, header, body)
     }
 
+    /// A payload of up to 50 bytes from `bytes`, and, one time in two, a range of it
+    /// marked random (possibly empty).
+    static func randomPayload(_ g: inout SplitMix64, bytes: ClosedRange<UInt8>) -> (payload: [UInt8], random: Range<Int>?) {
+        let payload = (0..<Int.random(in: 0...50, using: &g)).map { _ in UInt8.random(in: bytes, using: &g) }
+        var random: Range<Int>?
+        if !payload.isEmpty && Bool.random(using: &g) {
+            let a = Int.random(in: 0..<payload.count, using: &g)
+            random = a..<Int.random(in: a...payload.count, using: &g)
+        }
+        return (payload, random)
+    }
+
     func decoded(_ block: [UInt8], _ header: BlockHeader, skipsIDs: Bool = false) throws -> [[UInt8]] {
         let d = BlockDecoder()
         d.skipsIDs = skipsIDs
@@ -49,12 +61,7 @@ import Testing
             var b = BlockBuilder(firstSequence: 1)
             for s in 0..<3 { b.defineStream(Array("s\(s)".utf8), ordinal: UInt32(s)) }
             for i in 0..<Int.random(in: 1...60, using: &g) {
-                let payload = (0..<Int.random(in: 0...50, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) }
-                var random: Range<Int>?
-                if !payload.isEmpty && Bool.random(using: &g) {
-                    let a = Int.random(in: 0..<payload.count, using: &g)
-                    random = a..<Int.random(in: a...payload.count, using: &g)
-                }
+                let (payload, random) = Self.randomPayload(&g, bytes: 0...255)
                 let keys = Set((0..<Int.random(in: 0...3, using: &g)).map { _ in UInt32.random(in: 0...1000, using: &g) }).sorted()
                 b.add(time: Int64(i), stream: UInt32.random(in: 0...2, using: &g), id: Array("e-\(i)".utf8), payload: payload, keys: keys, randomBytes: random)
             }
@@ -85,12 +92,7 @@ import Testing
         for _ in 0..<100 {
             var records: [(payload: [UInt8], random: Range<Int>?)] = []
             for _ in 0..<Int.random(in: 1...60, using: &g) {
-                let payload = (0..<Int.random(in: 0...50, using: &g)).map { _ in UInt8.random(in: 0...3, using: &g) }
-                var random: Range<Int>?
-                if !payload.isEmpty && Bool.random(using: &g) {
-                    let a = Int.random(in: 0..<payload.count, using: &g)
-                    random = a..<Int.random(in: a...payload.count, using: &g)
-                }
+                let (payload, random) = Self.randomPayload(&g, bytes: 0...3)
                 records.append((payload, random))
             }
             let (block, header, _) = try block(records)
